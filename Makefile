@@ -1,0 +1,124 @@
+# hi-q - see README.md.  A plain Makefile: "make", "make check",
+# "make install".  Paths compiled into the programs come from PREFIX and
+# QMAILHOME; DESTDIR is only for staging an install.
+
+VERSION		= 0.1.0
+
+CC		?= cc
+CFLAGS		?= -O2 -g
+LDFLAGS		?=
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+QMAILHOME	?= /var/qmail
+INSTALL		?= install
+
+WARN		= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
+		  -Wwrite-strings
+POPT_CFLAGS	:= $(shell pkg-config --cflags popt)
+POPT_LIBS	:= $(shell pkg-config --libs popt || echo -lpopt)
+CHECK_CFLAGS	= $(shell pkg-config --cflags check)
+CHECK_LIBS	= $(shell pkg-config --libs check)
+ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
+		  -DHIQ_QMAILHOME='"$(QMAILHOME)"' \
+		  -DHIQ_VERSION='"$(VERSION)"' $(POPT_CFLAGS)
+
+LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
+		  src/loop.o src/pump.o src/spawn.o src/verdict.o \
+		  src/xalloc.o
+PROGS		= hi-q contrib/qq-sink
+TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
+		  tests/check_envelope.o tests/check_verdict.o \
+		  tests/check_log.o
+TEST_PROG	= tests/check_hiq
+MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8
+SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/*.sh .ci/run
+
+all: $(PROGS)
+
+src/libhiq.a: $(LIB_OBJS)
+	rm -f $@.tmp
+	$(AR) rcs $@.tmp $(LIB_OBJS)
+	mv -f $@.tmp $@
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/%.o: tests/%.c
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+hi-q: hi-q.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q.o src/libhiq.a $(POPT_LIBS)
+	mv -f $@.tmp $@
+
+contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o src/libhiq.a \
+	    $(POPT_LIBS)
+	mv -f $@.tmp $@
+
+$(TEST_PROG): $(TEST_OBJS) src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/libhiq.a \
+	    $(CHECK_LIBS) $(POPT_LIBS)
+	mv -f $@.tmp $@
+
+# check: the unit suites, then the end-to-end tests; stops at the first
+# failure.  CK_RUN_SUITE / CK_RUN_CASE pick a subset of the unit tests.
+check: all $(TEST_PROG)
+	./$(TEST_PROG)
+	sh tests/e2e/run
+
+check-unit: $(TEST_PROG)
+	./$(TEST_PROG)
+
+check-e2e: all
+	sh tests/e2e/run
+
+check-valgrind: $(TEST_PROG)
+	CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect ./$(TEST_PROG)
+
+# Rebuilds everything with the sanitizers, runs every test, and cleans up.
+check-asan:
+	$(MAKE) clean
+	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' check
+	$(MAKE) clean
+
+lint:
+	for m in $(MANS); do mandoc -T lint -W warning $$m || exit 1; done
+	shellcheck -x $(SHELL_SCRIPTS)
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(QMAILHOME)/bin $(DESTDIR)$(QMAILHOME)/control \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 755 hi-q $(DESTDIR)$(QMAILHOME)/bin/hi-q
+	$(INSTALL) -m 644 docs/hi-q.8 $(DESTDIR)$(MANDIR)/man8/hi-q.8
+	$(INSTALL) -m 644 docs/filters.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
+	@if [ -e $(DESTDIR)$(QMAILHOME)/control/filters.conf ]; then \
+	    echo "keeping $(DESTDIR)$(QMAILHOME)/control/filters.conf;" \
+	        "the new default is filters.conf in this directory"; \
+	else \
+	    $(INSTALL) -m 644 filters.conf \
+	        $(DESTDIR)$(QMAILHOME)/control/filters.conf; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(QMAILHOME)/bin/hi-q \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q.8 \
+	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
+	@echo "left $(DESTDIR)$(QMAILHOME)/control/filters.conf in place"
+
+clean:
+	rm -f $(PROGS) $(TEST_PROG) src/libhiq.a *.o src/*.o tests/*.o \
+	    contrib/*.o hi-q.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
+	    tests/*.tmp contrib/*.tmp
+
+.PHONY: all check check-unit check-e2e check-valgrind check-asan lint \
+	install uninstall clean
+
+-include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d \
+    contrib/qq-sink.d)

@@ -1,0 +1,240 @@
+/*
+ * qq-sink - a qmail-queue stand-in that commits into a Maildir-style folder
+ *
+ * DESCRIPTION
+ *	Debian does not package qmail, so hi-q's tests and demo end here.
+ *	qq-sink reads fd 0 and fd 1 the way qmail-queue does: the whole
+ *	message first, to its end, then the envelope up to its final \0,
+ *	checked with the same rules and exit codes.  Only when both were read
+ *	whole does it commit them, atomically: it writes DIR/tmp/ID/message
+ *	and DIR/tmp/ID/envelope, fsyncs both, and renames the ID directory
+ *	into DIR/new.  A reader of DIR/new never sees half a message.
+ *
+ *	--fail CODE with --fail-at start, message or envelope makes it exit
+ *	with CODE at that point without committing, to stand for a failing
+ *	qmail-queue (53 disk full, 54 read error ...).  See qq-sink(8).
+ *
+ *	Unlike qmail-queue it adds no Received: line, so what the tests find
+ *	in DIR/new is exactly what hi-q handed over.
+ *
+ * ERRORS
+ *	The codes qmail-queue uses: 11 address too long, 52 timeout, 53 write
+ *	error, 54 read error (also: envelope truncated or missing), 55 no
+ *	folder given, 81 internal, 91 envelope format error.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <popt.h>
+
+#include "buf.h"
+#include "envelope.h"
+#include "io.h"
+#include "log.h"
+#include "qq.h"
+#include "xalloc.h"
+
+#define SINK_DEATH	86400		/* seconds, as qmail-queue's alarm */
+#define SINK_ENV_MAX	(64U << 20)
+
+static char *tmpdir;			/* DIR/tmp/ID while it exists */
+static char *msgfile;
+static char *envfile;
+
+static void	 cleanup(void);
+static void	 on_alarm(int);
+static int	 write_file(const char *, const char *, size_t);
+static void	 copy_message(int);
+static void	 read_envelope(struct buf *, struct envelope *);
+
+static void
+cleanup(void)
+{
+	if (msgfile != NULL)
+		(void)unlink(msgfile);
+	if (envfile != NULL)
+		(void)unlink(envfile);
+	if (tmpdir != NULL)
+		(void)rmdir(tmpdir);
+}
+
+/* WARNING: signal handler; only async-signal-safe calls. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (msgfile != NULL)
+		(void)unlink(msgfile);
+	if (envfile != NULL)
+		(void)unlink(envfile);
+	if (tmpdir != NULL)
+		(void)rmdir(tmpdir);
+	_exit(QQ_TIMEOUT);
+}
+
+static void
+copy_message(int fd)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	for (;;) {
+		if ((n = io_read(0, chunk, sizeof(chunk))) == -1)
+			die_sys(QQ_READ_ERROR, "read message");
+		if (n == 0)
+			break;
+		if (io_write_all(fd, chunk, (size_t)n) == -1)
+			die_sys(QQ_WRITE_ERROR, "write %s", msgfile);
+	}
+	if (fsync(fd) == -1)
+		die_sys(QQ_WRITE_ERROR, "fsync %s", msgfile);
+	if (close(fd) == -1)
+		die_sys(QQ_WRITE_ERROR, "close %s", msgfile);
+}
+
+/*
+ * read_envelope - read fd 1 until the envelope is complete, no further
+ *
+ *	qmail-queue stops reading at the final \0; so do we.
+ */
+static void
+read_envelope(struct buf *b, struct envelope *env)
+{
+	char chunk[4096];
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		rc = envelope_check(b->data, b->len, env);
+		if (rc == QQ_OK)
+			return;
+		if (rc != QQ_READ_ERROR)
+			die(rc, "bad envelope (exit %d)", rc);
+		if ((n = io_read(1, chunk, sizeof(chunk))) == -1)
+			die_sys(QQ_READ_ERROR, "read envelope");
+		if (n == 0)
+			die(QQ_READ_ERROR, "envelope truncated");
+		if (buf_append(b, chunk, (size_t)n) == -1)
+			die(QQ_OOM, "envelope too large");
+	}
+}
+
+static int
+write_file(const char *path, const char *data, size_t len)
+{
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1)
+		return -1;
+	if (io_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	static unsigned long counter;
+	char *dir = NULL, *when = NULL, *newdir, *newsub, *sub;
+	int fail = -1, rc, fd;
+	struct buf envbuf;
+	struct envelope env;
+	struct timespec ts;
+	poptContext pc;
+	struct poptOption options[] = {
+		{ "dir", 'd', POPT_ARG_STRING, &dir, 0,
+		  "commit into DIR/new (default: $QQ_SINK_DIR)", "DIR" },
+		{ "fail", 'f', POPT_ARG_INT, &fail, 0,
+		  "exit with CODE instead of committing", "CODE" },
+		{ "fail-at", '\0', POPT_ARG_STRING, &when, 0,
+		  "when to fail: start, message (read) or envelope (read)",
+		  "WHEN" },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+
+	log_set_prog("qq-sink");
+	pc = poptGetContext("qq-sink", argc, (const char **)(void *)argv,
+	    options, 0);
+	if ((rc = poptGetNextOpt(pc)) < -1) {
+		fprintf(stderr, "qq-sink: %s: %s\n",
+		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+		    poptStrerror(rc));
+		return QQ_BAD_CONFIG;
+	}
+	if (poptPeekArg(pc) != NULL)
+		die(QQ_BAD_CONFIG, "unexpected argument: %s", poptPeekArg(pc));
+	poptFreeContext(pc);
+	if (when == NULL)
+		when = xstrdup("envelope");
+	if (strcmp(when, "start") != 0 && strcmp(when, "message") != 0 &&
+	    strcmp(when, "envelope") != 0)
+		die(QQ_BAD_CONFIG, "--fail-at wants start, message or envelope");
+	if (fail > 255 || (fail < 0 && fail != -1))
+		die(QQ_BAD_CONFIG, "--fail wants a code from 0 to 255");
+	if (dir == NULL && (dir = getenv("QQ_SINK_DIR")) == NULL)
+		die(QQ_BAD_CONFIG, "no folder: give -d DIR or QQ_SINK_DIR");
+
+	if (fail >= 0 && strcmp(when, "start") == 0)
+		_exit(fail);
+	if (signal(SIGALRM, on_alarm) == SIG_ERR)
+		die_sys(QQ_INTERNAL, "signal");
+	alarm(SINK_DEATH);
+	die_set_cleanup(cleanup);
+
+	sub = xasprintf("%s/tmp", dir);
+	newsub = xasprintf("%s/new", dir);
+	if ((mkdir(dir, 0755) == -1 && errno != EEXIST) ||
+	    (mkdir(sub, 0755) == -1 && errno != EEXIST) ||
+	    (mkdir(newsub, 0755) == -1 && errno != EEXIST))
+		die_sys(QQ_WRITE_ERROR, "mkdir %s", dir);
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		die_sys(QQ_INTERNAL, "clock_gettime");
+	counter++;
+	tmpdir = xasprintf("%s/%lld.%09ld.%ld.%lu", sub, (long long)ts.tv_sec,
+	    ts.tv_nsec, (long)getpid(), counter);
+	if (mkdir(tmpdir, 0755) == -1)
+		die_sys(QQ_WRITE_ERROR, "mkdir %s", tmpdir);
+	msgfile = xasprintf("%s/message", tmpdir);
+	if ((fd = open(msgfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1)
+		die_sys(QQ_WRITE_ERROR, "open %s", msgfile);
+	copy_message(fd);
+	if (fail >= 0 && strcmp(when, "message") == 0) {
+		cleanup();
+		_exit(fail);
+	}
+
+	buf_init(&envbuf, SINK_ENV_MAX);
+	read_envelope(&envbuf, &env);
+	if (fail >= 0) {
+		cleanup();
+		_exit(fail);
+	}
+	envfile = xasprintf("%s/envelope", tmpdir);
+	if (write_file(envfile, envbuf.data, env.used) == -1)
+		die_sys(QQ_WRITE_ERROR, "write %s", envfile);
+
+	/* The commit: one rename makes message and envelope appear. */
+	newdir = xasprintf("%s/%s", newsub, strrchr(tmpdir, '/') + 1);
+	if (rename(tmpdir, newdir) == -1)
+		die_sys(QQ_WRITE_ERROR, "rename %s", tmpdir);
+	die_set_cleanup(NULL);
+	if ((fd = open(newsub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1 || close(fd) == -1)
+		die_sys(QQ_WRITE_ERROR, "fsync %s", newsub);
+	return QQ_OK;
+}

@@ -1,0 +1,216 @@
+/*
+ * hi-q - a qmail-queue that judges the message before it is queued
+ *
+ * DESCRIPTION
+ *	Run by qmail-smtpd (or any qmail-queue caller) through QMAILQUEUE,
+ *	with the message on fd 0 and the envelope on fd 1.  hi-q reads its
+ *	pipeline from filters.conf, runs the message through the stages and
+ *	on into the real qmail-queue, and hands qmail-queue the envelope only
+ *	when every stage has been judged and the verdict is accept.  Its exit
+ *	code is what qmail-queue would have returned, so the client hears 250,
+ *	451 or 554 before the SMTP connection closes.  See hi-q(8).
+ *
+ *	This file only reads options and the configuration; loop.c does the
+ *	work.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <popt.h>
+
+#include "conf.h"
+#include "io.h"
+#include "log.h"
+#include "loop.h"
+#include "qq.h"
+#include "spawn.h"
+#include "xalloc.h"
+
+#ifndef HIQ_QMAILHOME
+#define HIQ_QMAILHOME "/var/qmail"
+#endif
+#ifndef HIQ_VERSION
+#define HIQ_VERSION "unknown"
+#endif
+
+#define DEFAULT_CONFIG	HIQ_QMAILHOME "/control/filters.conf"
+
+extern char **environ;
+
+static void	drain_inputs(unsigned);
+static int	check_programs(const struct conf *);
+
+/*
+ * drain_inputs - read fd 0 and fd 1 to their end before an early exit
+ *
+ *	A caller still writing must not block or see a write error instead
+ *	of our exit code.  Gives up after idle seconds without a byte.
+ */
+static void
+drain_inputs(unsigned idle)
+{
+	struct pollfd pfd[2];
+	char chunk[65536];
+	int open0 = 1, open1 = 1, n, i;
+	ssize_t r;
+
+	while (open0 || open1) {
+		n = 0;
+		if (open0) {
+			pfd[n].fd = 0;
+			pfd[n++].events = POLLIN;
+		}
+		if (open1) {
+			pfd[n].fd = 1;
+			pfd[n++].events = POLLIN;
+		}
+		if ((i = poll(pfd, (nfds_t)n, (int)idle * 1000)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (i == 0)
+			return;
+		for (i = 0; i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			r = io_read(pfd[i].fd, chunk, sizeof(chunk));
+			if (r <= 0 && !(r == -1 && errno == EAGAIN)) {
+				if (pfd[i].fd == 0)
+					open0 = 0;
+				else
+					open1 = 0;
+			}
+		}
+	}
+}
+
+/* check_programs - for --check: can every program be run? */
+static int
+check_programs(const struct conf *c)
+{
+	size_t i;
+	int bad = 0;
+
+	if (access(c->queue_argv[0], X_OK) == -1) {
+		fprintf(stderr, "hi-q: %s: queue %s: %s\n", c->file,
+		    c->queue_argv[0], strerror(errno));
+		bad = 1;
+	}
+	for (i = 0; i < c->nstages; i++)
+		if (access(c->stages[i].argv[0], X_OK) == -1) {
+			fprintf(stderr, "hi-q: %s:%u: stage %s: %s: %s\n",
+			    c->file, c->stages[i].line, c->stages[i].name,
+			    c->stages[i].argv[0], strerror(errno));
+			bad = 1;
+		}
+	return bad ? -1 : 0;
+}
+
+/*
+ * main - options, configuration, then one message
+ */
+int
+main(int argc, char **argv)
+{
+	char *config = NULL;
+	int check = 0, version = 0, rc, code;
+	const char *file;
+	struct conf *conf;
+	struct conf_error err;
+	char **env;
+	poptContext pc;
+	struct poptOption options[] = {
+		{ "config", 'c', POPT_ARG_STRING, &config, 0,
+		  "read the pipeline from FILE", "FILE" },
+		{ "check", '\0', POPT_ARG_NONE, &check, 0,
+		  "check the configuration, print the pipeline, and exit",
+		  NULL },
+		{ "version", 'V', POPT_ARG_NONE, &version, 0,
+		  "print the version and exit", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+
+	log_set_prog("hi-q");
+	/* Closed standard descriptors would be reused by our pipes. */
+	if (fcntl(2, F_GETFD) == -1 && open("/dev/null", O_WRONLY) != 2)
+		_exit(QQ_INTERNAL);
+
+	pc = poptGetContext("hi-q", argc, (const char **)(void *)argv, options,
+	    0);
+	poptSetOtherOptionHelp(pc, "[-c FILE] [--check]");
+	if ((rc = poptGetNextOpt(pc)) < -1) {
+		fprintf(stderr, "hi-q: %s: %s\n",
+		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+		    poptStrerror(rc));
+		poptPrintUsage(pc, stderr, 0);
+		poptFreeContext(pc);
+		return QQ_BAD_CONFIG;
+	}
+	if (poptPeekArg(pc) != NULL) {
+		fprintf(stderr, "hi-q: unexpected argument: %s\n",
+		    poptPeekArg(pc));
+		poptPrintUsage(pc, stderr, 0);
+		poptFreeContext(pc);
+		return QQ_BAD_CONFIG;
+	}
+	if (version) {
+		printf("hi-q %s\n", HIQ_VERSION);
+		poptFreeContext(pc);
+		return 0;
+	}
+
+	if (config != NULL)
+		file = config;
+	else if ((file = getenv("HIQ_CONFIG")) == NULL || *file == '\0')
+		file = DEFAULT_CONFIG;
+	conf = conf_parse_file(file, &err);
+	if (conf == NULL) {
+		if (err.line > 0)
+			fprintf(stderr, "hi-q: %s:%u: %s\n", err.file,
+			    err.line, err.text);
+		else
+			fprintf(stderr, "hi-q: %s: %s\n", err.file, err.text);
+		conf_error_free(&err);
+		poptFreeContext(pc);
+		if (!check)
+			drain_inputs(CONF_TIMEOUT_DEFAULT);
+		return QQ_BAD_CONFIG;
+	}
+	if (check) {
+		code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;
+		if (code == 0) {
+			printf("# %s: ok\n", conf->file);
+			conf_write(stdout, conf);
+		}
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			fprintf(stderr, "hi-q: write error: %s\n",
+			    strerror(errno));
+			code = QQ_BAD_CONFIG;
+		}
+		conf_free(conf);
+		poptFreeContext(pc);
+		return code;
+	}
+	poptFreeContext(pc);
+
+	if (fcntl(0, F_GETFL) == -1 || fcntl(1, F_GETFL) == -1)
+		die(QQ_READ_ERROR, "fd 0 and fd 1 must be open");
+	/* Nothing hi-q was given may leak into a stage or qmail-queue. */
+	if (io_cloexec_all(3) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
+		    "close-on-exec");
+	env = spawn_environ(environ);
+	code = loop_run(conf, env);
+	free(env);
+	conf_free(conf);
+	return code;
+}

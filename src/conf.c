@@ -1,0 +1,644 @@
+/*
+ * conf.c - filters.conf to struct conf
+ *
+ * DESCRIPTION
+ *	The grammar is in docs/filters.conf.5.  In short: one directive per
+ *	line; "#" at the start of a word, outside quotes, starts a comment;
+ *	words are split as a shell splits them (quotes and backslashes) by
+ *	popt's poptParseArgvString(), and nothing is expanded.  Lines that
+ *	start with white space belong to the stage opened last; the others
+ *	are top-level directives.
+ *
+ * ERRORS
+ *	See conf.h.  Out of memory: die(QQ_OOM).
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <popt.h>
+
+#include "conf.h"
+#include "xalloc.h"
+
+#ifndef HIQ_QMAILHOME
+#define HIQ_QMAILHOME "/var/qmail"
+#endif
+
+struct parser {
+	struct conf		*conf;
+	struct conf_error	*err;
+	unsigned		 line;
+	int			 have_queue;
+	int			 have_timeout;
+	int			 have_reply;
+};
+
+static int	 fail(struct parser *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static int	 parse_uint(const char *, unsigned long, unsigned long,
+		    unsigned *);
+static char	**dup_argv(int, const char **);
+static int	 check_program(struct parser *, const char *, const char *);
+static int	 do_top(struct parser *, int, const char **);
+static int	 do_stage(struct parser *, int, const char **);
+static int	 do_on(struct parser *, struct stage_conf *, int,
+		    const char **);
+static int	 parse_codes(struct parser *, const char *, struct rule *);
+static int	 check_text(struct parser *, const char *);
+
+static int
+fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p->err->text, fmt, ap) < 0)
+		p->err->text = NULL;
+	va_end(ap);
+	if (p->err->text == NULL)
+		p->err->text = xstrdup("out of memory");
+	p->err->line = p->line;
+	return -1;
+}
+
+/* parse_uint - a decimal number in [min, max], nothing else */
+static int
+parse_uint(const char *s, unsigned long min, unsigned long max, unsigned *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static char **
+dup_argv(int argc, const char **argv)
+{
+	char **v;
+	int i;
+
+	v = xcalloc((size_t)argc + 1, sizeof(*v));
+	for (i = 0; i < argc; i++)
+		v[i] = xstrdup(argv[i]);
+	return v;
+}
+
+/*
+ * conf_split_line - split one line into words
+ *
+ *	Strips a comment, checks the quotes (popt accepts an unterminated
+ *	quote silently, we do not) and lets poptParseArgvString() split the
+ *	rest.  *argc is 0 for a blank or comment-only line.  The caller frees
+ *	*argv with one free().  On error returns -1 and points *why at a
+ *	static description.
+ */
+int
+conf_split_line(const char *line, int *argc, const char ***argv,
+    const char **why)
+{
+	const char *s;
+	char *copy, quote = '\0';
+	int at_word = 1, rc;
+
+	*argc = 0;
+	*argv = NULL;
+	copy = xstrdup(line);
+	for (s = line; *s != '\0'; s++) {
+		if (quote != '\0') {
+			if (*s == quote)
+				quote = '\0';
+			else if (*s == '\\' && s[1] != '\0')
+				s++;
+			continue;
+		}
+		if (isspace((unsigned char)*s)) {
+			at_word = 1;
+			continue;
+		}
+		if (*s == '#' && at_word) {
+			copy[s - line] = '\0';
+			break;
+		}
+		at_word = 0;
+		if (*s == '"' || *s == '\'')
+			quote = *s;
+		else if (*s == '\\') {
+			if (s[1] == '\0') {
+				free(copy);
+				*why = "backslash at the end of the line";
+				return -1;
+			}
+			s++;
+		}
+	}
+	if (quote != '\0') {
+		free(copy);
+		*why = "unterminated quote";
+		return -1;
+	}
+	for (s = copy; isspace((unsigned char)*s); s++)
+		continue;
+	if (*s == '\0') {
+		free(copy);
+		return 0;
+	}
+	rc = poptParseArgvString(s, argc, argv);
+	free(copy);
+	if (rc == POPT_ERROR_MALLOC)
+		die_oom();
+	if (rc != 0) {
+		*why = poptStrerror(rc);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_program(struct parser *p, const char *what, const char *path)
+{
+	if (path[0] != '/')
+		return fail(p, "%s program \"%s\" is not an absolute path",
+		    what, path);
+	return 0;
+}
+
+static int
+check_text(struct parser *p, const char *text)
+{
+	const unsigned char *s;
+
+	if (strlen(text) > CONF_TEXT_MAX)
+		return fail(p, "reply text longer than %d bytes",
+		    CONF_TEXT_MAX);
+	for (s = (const unsigned char *)text; *s != '\0'; s++)
+		if (*s < 0x20 || *s == 0x7f)
+			return fail(p, "reply text has a control character");
+	return 0;
+}
+
+/* parse_codes - "0", "1,2", "64-78", "1,3-5", "*" or "signal" */
+static int
+parse_codes(struct parser *p, const char *spec, struct rule *r)
+{
+	char *copy, *item, *save = NULL, *dash;
+	unsigned lo, hi, c;
+	int rc = 0;
+
+	if (strcmp(spec, "*") == 0) {
+		r->kind = RULE_ANY;
+		return 0;
+	}
+	if (strcmp(spec, "signal") == 0) {
+		r->kind = RULE_SIGNAL;
+		return 0;
+	}
+	r->kind = RULE_EXIT;
+	copy = xstrdup(spec);
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		if ((dash = strchr(item, '-')) != NULL)
+			*dash++ = '\0';
+		if (parse_uint(item, 0, 255, &lo) == -1 ||
+		    (dash != NULL && parse_uint(dash, 0, 255, &hi) == -1)) {
+			rc = fail(p, "bad exit code list \"%s\" "
+			    "(want codes 0-255, ranges a-b, \"*\" or "
+			    "\"signal\")", spec);
+			break;
+		}
+		if (dash == NULL)
+			hi = lo;
+		if (hi < lo) {
+			rc = fail(p, "empty exit code range \"%s\"", spec);
+			break;
+		}
+		for (c = lo; c <= hi; c++)
+			rule_add_code(r, c);
+	}
+	if (rc == 0 && (spec[0] == ',' || spec[strlen(spec) - 1] == ',' ||
+	    strstr(spec, ",,") != NULL))
+		rc = fail(p, "bad exit code list \"%s\"", spec);
+	free(copy);
+	return rc;
+}
+
+static int
+do_on(struct parser *p, struct stage_conf *st, int argc, const char **argv)
+{
+	struct rule r;
+
+	if (argc < 3 || argc > 4)
+		return fail(p, "usage: on CODES OUTCOME [\"SMTP text\"]");
+	memset(&r, 0, sizeof(r));
+	r.line = p->line;
+	if (parse_codes(p, argv[1], &r) == -1)
+		return -1;
+	if (outcome_parse(argv[2], &r.outcome) == -1)
+		return fail(p, "unknown outcome \"%s\" (want green, yellow, "
+		    "red, tempfail or discard)", argv[2]);
+	if (argc == 4) {
+		if (r.outcome != OUTCOME_RED && r.outcome != OUTCOME_TEMPFAIL)
+			return fail(p, "reply text is only for red and "
+			    "tempfail");
+		if (check_text(p, argv[3]) == -1)
+			return -1;
+		r.text = xstrdup(argv[3]);
+	}
+	st->rules = xreallocarray(st->rules, st->nrules + 1,
+	    sizeof(*st->rules));
+	st->rules[st->nrules++] = r;
+	return 0;
+}
+
+static int
+do_stage(struct parser *p, int argc, const char **argv)
+{
+	struct stage_conf *st;
+	struct skip_env *sk;
+	const char *eq;
+	int i;
+
+	if (p->conf->nstages == 0)
+		return fail(p, "\"%s\" is indented but no stage is open",
+		    argv[0]);
+	st = &p->conf->stages[p->conf->nstages - 1];
+	if (strcmp(argv[0], "on") == 0)
+		return do_on(p, st, argc, argv);
+	if (strcmp(argv[0], "timeout") == 0) {
+		if (argc != 2 || parse_uint(argv[1], 1, CONF_TIMEOUT_MAX,
+		    &st->timeout) == -1)
+			return fail(p, "usage: timeout SECONDS (1 to %d)",
+			    CONF_TIMEOUT_MAX);
+		return 0;
+	}
+	if (strcmp(argv[0], "skip-if-env") == 0) {
+		if (argc < 2)
+			return fail(p, "usage: skip-if-env NAME[=VALUE] ...");
+		for (i = 1; i < argc; i++) {
+			eq = strchr(argv[i], '=');
+			if (eq == argv[i])
+				return fail(p, "skip-if-env: empty variable "
+				    "name in \"%s\"", argv[i]);
+			st->skips = xreallocarray(st->skips, st->nskips + 1,
+			    sizeof(*st->skips));
+			sk = &st->skips[st->nskips++];
+			if (eq == NULL) {
+				sk->name = xstrdup(argv[i]);
+				sk->value = NULL;
+			} else {
+				sk->name = xstrdup(argv[i]);
+				sk->name[eq - argv[i]] = '\0';
+				sk->value = xstrdup(eq + 1);
+			}
+		}
+		return 0;
+	}
+	if (strcmp(argv[0], "stage") == 0 || strcmp(argv[0], "queue") == 0)
+		return fail(p, "\"%s\" must not be indented", argv[0]);
+	return fail(p, "unknown stage directive \"%s\"", argv[0]);
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return 0;
+	return n > 0 && n <= CONF_NAME_MAX;
+}
+
+static int
+do_top(struct parser *p, int argc, const char **argv)
+{
+	struct conf *c = p->conf;
+	struct stage_conf *st;
+	unsigned fd, code;
+	size_t i;
+
+	if (strcmp(argv[0], "stage") == 0) {
+		if (argc < 3)
+			return fail(p, "usage: stage NAME PROGRAM [ARGS...]");
+		if (!valid_name(argv[1]))
+			return fail(p, "bad stage name \"%s\" (letters, "
+			    "digits, \"-\", \"_\" and \".\", at most %d)",
+			    argv[1], CONF_NAME_MAX);
+		for (i = 0; i < c->nstages; i++)
+			if (strcmp(c->stages[i].name, argv[1]) == 0)
+				return fail(p, "stage \"%s\" already defined "
+				    "at line %u", argv[1], c->stages[i].line);
+		if (check_program(p, "stage", argv[2]) == -1)
+			return -1;
+		c->stages = xreallocarray(c->stages, c->nstages + 1,
+		    sizeof(*c->stages));
+		st = &c->stages[c->nstages++];
+		memset(st, 0, sizeof(*st));
+		st->name = xstrdup(argv[1]);
+		st->argv = dup_argv(argc - 2, argv + 2);
+		st->line = p->line;
+		return 0;
+	}
+	if (strcmp(argv[0], "queue") == 0) {
+		if (p->have_queue)
+			return fail(p, "duplicate \"queue\"");
+		if (argc < 2)
+			return fail(p, "usage: queue PROGRAM [ARGS...]");
+		if (check_program(p, "queue", argv[1]) == -1)
+			return -1;
+		p->have_queue = 1;
+		free(c->queue_argv[0]);
+		free(c->queue_argv);
+		c->queue_argv = dup_argv(argc - 1, argv + 1);
+		return 0;
+	}
+	if (strcmp(argv[0], "timeout") == 0) {
+		if (p->have_timeout)
+			return fail(p, "duplicate \"timeout\"");
+		if (argc != 2 || parse_uint(argv[1], 1, CONF_TIMEOUT_MAX,
+		    &c->timeout) == -1)
+			return fail(p, "usage: timeout SECONDS (1 to %d)",
+			    CONF_TIMEOUT_MAX);
+		p->have_timeout = 1;
+		return 0;
+	}
+	if (strcmp(argv[0], "reply-channel") == 0) {
+		if (p->have_reply)
+			return fail(p, "duplicate \"reply-channel\"");
+		p->have_reply = 1;
+		if (argc == 2 && strcmp(argv[1], "none") == 0) {
+			c->reply_fd = -1;
+			return 0;
+		}
+		if (argc != 3 || parse_uint(argv[1], 2, 1023, &fd) == -1 ||
+		    parse_uint(argv[2], 1, 255, &code) == -1)
+			return fail(p, "usage: reply-channel FD EXITCODE | "
+			    "reply-channel none");
+		c->reply_fd = (int)fd;
+		c->reply_code = (int)code;
+		return 0;
+	}
+	if (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "skip-if-env") == 0)
+		return fail(p, "\"%s\" must be indented under a stage",
+		    argv[0]);
+	return fail(p, "unknown directive \"%s\"", argv[0]);
+}
+
+struct conf *
+conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
+{
+	struct parser p;
+	struct conf *c;
+	char *line = NULL;
+	const char **argv;
+	const char *why;
+	size_t cap = 0;
+	ssize_t n;
+	int argc, rc = 0;
+
+	memset(err, 0, sizeof(*err));
+	err->file = xstrdup(name);
+	c = xcalloc(1, sizeof(*c));
+	c->file = xstrdup(name);
+	c->queue_argv = xcalloc(2, sizeof(char *));
+	c->queue_argv[0] = xstrdup(HIQ_QMAILHOME "/bin/qmail-queue");
+	c->timeout = CONF_TIMEOUT_DEFAULT;
+	c->reply_fd = CONF_REPLY_FD_DEFAULT;
+	c->reply_code = CONF_REPLY_CODE_DEFAULT;
+	memset(&p, 0, sizeof(p));
+	p.conf = c;
+	p.err = err;
+
+	while (rc == 0 && (errno = 0, n = getline(&line, &cap, fp)) != -1) {
+		p.line++;
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			rc = fail(&p, "NUL byte in line");
+			break;
+		}
+		if (conf_split_line(line, &argc, &argv, &why) == -1) {
+			rc = fail(&p, "%s", why);
+			break;
+		}
+		if (argc == 0)
+			continue;
+		if (isspace((unsigned char)line[0]))
+			rc = do_stage(&p, argc, argv);
+		else
+			rc = do_top(&p, argc, argv);
+		free((void *)argv);
+	}
+	if (rc == 0 && ferror(fp)) {
+		p.line = 0;
+		rc = fail(&p, "read error: %s", strerror(errno ? errno : EIO));
+	}
+	free(line);
+	if (rc == -1) {
+		conf_free(c);
+		return NULL;
+	}
+	free(err->file);
+	err->file = NULL;
+	return c;
+}
+
+struct conf *
+conf_parse_file(const char *path, struct conf_error *err)
+{
+	struct conf *c;
+	FILE *fp;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		memset(err, 0, sizeof(err[0]));
+		err->file = xstrdup(path);
+		err->text = xasprintf("unable to open: %s", strerror(errno));
+		return NULL;
+	}
+	c = conf_parse_stream(fp, path, err);
+	if (fclose(fp) == EOF && c != NULL) {
+		conf_free(c);
+		err->file = xstrdup(path);
+		err->line = 0;
+		err->text = xasprintf("read error: %s", strerror(errno));
+		return NULL;
+	}
+	return c;
+}
+
+static void
+free_argv(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+conf_free(struct conf *c)
+{
+	struct stage_conf *st;
+	size_t i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nstages; i++) {
+		st = &c->stages[i];
+		free(st->name);
+		free_argv(st->argv);
+		for (j = 0; j < st->nrules; j++)
+			free(st->rules[j].text);
+		free(st->rules);
+		for (j = 0; j < st->nskips; j++) {
+			free(st->skips[j].name);
+			free(st->skips[j].value);
+		}
+		free(st->skips);
+	}
+	free(c->stages);
+	free_argv(c->queue_argv);
+	free(c->file);
+	free(c);
+}
+
+void
+conf_error_free(struct conf_error *err)
+{
+	free(err->file);
+	free(err->text);
+	memset(err, 0, sizeof(*err));
+}
+
+static void
+write_word(FILE *fp, const char *w)
+{
+	const char *s;
+
+	for (s = w; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("/._-=,:+@%", *s) == NULL)
+			break;
+	if (*s == '\0' && *w != '\0') {
+		fputs(w, fp);
+		return;
+	}
+	fputc('\'', fp);
+	for (s = w; *s != '\0'; s++) {
+		if (*s == '\'' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+	fputc('\'', fp);
+}
+
+static void
+write_argv(FILE *fp, char *const *v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++) {
+		if (i > 0)
+			fputc(' ', fp);
+		write_word(fp, v[i]);
+	}
+}
+
+static void
+write_codes(FILE *fp, const struct rule *r)
+{
+	unsigned c, end;
+	int first = 1;
+
+	if (r->kind == RULE_ANY) {
+		fputs("*", fp);
+		return;
+	}
+	if (r->kind == RULE_SIGNAL) {
+		fputs("signal", fp);
+		return;
+	}
+	for (c = 0; c < 256; c++) {
+		if (!((r->codes[c / 8] >> (c % 8)) & 1))
+			continue;
+		for (end = c; end + 1 < 256 &&
+		    ((r->codes[(end + 1) / 8] >> ((end + 1) % 8)) & 1); end++)
+			continue;
+		fprintf(fp, first ? "%u" : ",%u", c);
+		if (end > c)
+			fprintf(fp, "-%u", end);
+		first = 0;
+		c = end;
+	}
+}
+
+/*
+ * conf_write - the pipeline as filters.conf text, defaults spelled out
+ *
+ *	What "hi-q --check" prints.  The output parses back to the same conf.
+ */
+void
+conf_write(FILE *fp, const struct conf *c)
+{
+	const struct stage_conf *st;
+	const struct rule *r;
+	size_t i, j;
+	char *kv;
+
+	fputs("queue ", fp);
+	write_argv(fp, c->queue_argv);
+	fprintf(fp, "\ntimeout %u\n", c->timeout);
+	if (c->reply_fd < 0)
+		fputs("reply-channel none\n", fp);
+	else
+		fprintf(fp, "reply-channel %d %d\n", c->reply_fd,
+		    c->reply_code);
+	for (i = 0; i < c->nstages; i++) {
+		st = &c->stages[i];
+		fprintf(fp, "\n# stage %zu of %zu, line %u\nstage %s ", i + 1,
+		    c->nstages, st->line, st->name);
+		write_argv(fp, st->argv);
+		fputc('\n', fp);
+		for (j = 0; j < st->nrules; j++) {
+			r = &st->rules[j];
+			fputs("    on ", fp);
+			write_codes(fp, r);
+			fprintf(fp, " %s", outcome_name(r->outcome));
+			if (r->text != NULL) {
+				fputc(' ', fp);
+				write_word(fp, r->text);
+			}
+			fputc('\n', fp);
+		}
+		fputs("    # then: exit 0 green, any other exit or signal "
+		    "tempfail\n", fp);
+		if (st->timeout > 0)
+			fprintf(fp, "    timeout %u\n", st->timeout);
+		for (j = 0; j < st->nskips; j++) {
+			fputs("    skip-if-env ", fp);
+			if (st->skips[j].value == NULL)
+				write_word(fp, st->skips[j].name);
+			else {
+				kv = xasprintf("%s=%s",
+				    st->skips[j].name, st->skips[j].value);
+				write_word(fp, kv);
+				free(kv);
+			}
+			fputc('\n', fp);
+		}
+	}
+}

@@ -1,0 +1,72 @@
+/*
+ * conf.h - filters.conf to struct conf
+ *
+ * DESCRIPTION
+ *	conf_parse_file() reads a filters.conf (docs/filters.conf.5) and
+ *	returns the pipeline it describes; conf_parse_stream() does the same
+ *	for an open stream, naming it for error messages.  Parsing is pure:
+ *	it opens nothing but the file, runs nothing and checks no program.
+ *	conf_free() releases a conf.
+ *
+ * ERRORS
+ *	Both parsers return NULL and fill *err: the file, the line (0 when the
+ *	file itself could not be read) and what is wrong.  conf_error_free()
+ *	releases the text.  hi-q turns every such error into QQ_BAD_CONFIG.
+ */
+#ifndef HIQ_CONF_H
+#define HIQ_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "verdict.h"
+
+#define CONF_TIMEOUT_DEFAULT	300	/* seconds, whole message */
+#define CONF_TIMEOUT_MAX	86400
+#define CONF_NAME_MAX		64	/* stage name length */
+#define CONF_TEXT_MAX		254	/* SMTP text, without its D or Z */
+#define CONF_REPLY_FD_DEFAULT	6	/* notqmail's custom error channel */
+#define CONF_REPLY_CODE_DEFAULT	82
+
+/* "skip-if-env NAME" (value NULL) or "skip-if-env NAME=VALUE". */
+struct skip_env {
+	char	*name;
+	char	*value;
+};
+
+struct stage_conf {
+	char		*name;
+	char		**argv;		/* NULL-terminated; argv[0] the path */
+	struct rule	*rules;
+	size_t		 nrules;
+	struct skip_env	*skips;
+	size_t		 nskips;
+	unsigned	 timeout;	/* seconds; 0: only the message's */
+	unsigned	 line;
+};
+
+struct conf {
+	char		 *file;
+	char		**queue_argv;	/* NULL-terminated */
+	unsigned	  timeout;	/* seconds, whole message */
+	int		  reply_fd;	/* -1: never write reply text */
+	int		  reply_code;
+	struct stage_conf *stages;
+	size_t		  nstages;
+};
+
+struct conf_error {
+	char		*file;
+	unsigned	 line;
+	char		*text;
+};
+
+struct conf	*conf_parse_file(const char *, struct conf_error *);
+struct conf	*conf_parse_stream(FILE *, const char *, struct conf_error *);
+void		 conf_free(struct conf *);
+void		 conf_error_free(struct conf_error *);
+int		 conf_split_line(const char *, int *, const char ***,
+		    const char **);
+void		 conf_write(FILE *, const struct conf *);
+
+#endif /* HIQ_CONF_H */

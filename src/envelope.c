@@ -1,0 +1,66 @@
+/*
+ * envelope.c - check a qmail-queue envelope
+ *
+ * DESCRIPTION
+ *	See envelope.h.  The order of the checks follows qmail-queue.c, so
+ *	hi-q answers a broken envelope with the code qmail-queue would have
+ *	given (../shared/REFERENCE.md).
+ *
+ * ERRORS
+ *	See envelope.h.
+ */
+#include <string.h>
+
+#include "envelope.h"
+#include "qq.h"
+
+/*
+ * address - one address from pos; set *end past its \0
+ *
+ *	qmail-queue reads at most QQ_ADDR_MAX + 1 bytes looking for the \0,
+ *	so a long address is "too long" even when the data ends inside it.
+ */
+static int
+address(const char *data, size_t len, size_t pos, size_t *end)
+{
+	const char *nul;
+	size_t avail, scan;
+
+	avail = len - pos;
+	scan = avail < QQ_ADDR_MAX + 1 ? avail : QQ_ADDR_MAX + 1;
+	if ((nul = memchr(data + pos, '\0', scan)) == NULL)
+		return scan == QQ_ADDR_MAX + 1 ? QQ_ADDR_TOO_LONG :
+		    QQ_READ_ERROR;
+	*end = (size_t)(nul - data) + 1;
+	return QQ_OK;
+}
+
+int
+envelope_check(const char *data, size_t len, struct envelope *env)
+{
+	size_t pos, end;
+	int rc;
+
+	memset(env, 0, sizeof(*env));
+	if (len == 0)
+		return QQ_READ_ERROR;
+	if (data[0] != 'F')
+		return QQ_ENVELOPE_FORMAT;
+	if ((rc = address(data, len, 1, &end)) != QQ_OK)
+		return rc;
+	env->sender = data + 1;
+	env->sender_len = end - 2;
+	for (pos = end;; pos = end) {
+		if (pos >= len)
+			return QQ_READ_ERROR;
+		if (data[pos] == '\0')
+			break;
+		if (data[pos] != 'T')
+			return QQ_ENVELOPE_FORMAT;
+		if ((rc = address(data, len, pos + 1, &end)) != QQ_OK)
+			return rc;
+		env->rcpts++;
+	}
+	env->used = pos + 1;
+	return QQ_OK;
+}

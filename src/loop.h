@@ -1,0 +1,31 @@
+/*
+ * loop.h - run one message through the pipeline
+ *
+ * DESCRIPTION
+ *	loop_run(conf, env) is hi-q's whole job for one message, with the
+ *	message on fd 0 and the envelope on fd 1.  It starts qmail-queue and
+ *	every stage that is not skipped, moves the message through them,
+ *	reads and checks the envelope, judges each stage by its rules, and
+ *	writes the envelope to qmail-queue only when the verdict is accept.
+ *	Before it returns, every child is reaped, the stages' process group
+ *	is gone, fd 0 and fd 1 were read to their end, and the log line was
+ *	written.  It returns the exit code for hi-q.
+ *
+ *	env is the environment for the children (spawn_environ()).
+ *
+ * ERRORS
+ *	None of its own: every failure becomes the exit code the DESIGN.md
+ *	table names (QQ_TEMP_REJECT for faults of the pipeline, the envelope
+ *	codes of envelope.h, qmail-queue's own code when it failed).
+ */
+#ifndef HIQ_LOOP_H
+#define HIQ_LOOP_H
+
+#include "conf.h"
+
+#define LOOP_ENVELOPE_MAX	(16U << 20)	/* bytes */
+#define LOOP_KILL_GRACE		2		/* seconds, TERM to KILL */
+
+int	loop_run(const struct conf *, char *const []);
+
+#endif /* HIQ_LOOP_H */

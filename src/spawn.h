@@ -1,0 +1,32 @@
+/*
+ * spawn.h - start one program with an fd plan, in a process group
+ *
+ * DESCRIPTION
+ *	spawn_program(argv, envp, fd_in, fd_out, pgid, &pid) runs argv[0]
+ *	(an absolute path; no shell, no PATH search) with fd_in as its stdin,
+ *	fd_out as its stdout and hi-q's stderr, and nothing else: every other
+ *	descriptor is closed in the child.  Its signal mask is empty and every
+ *	signal is at its default action, whatever hi-q or its caller set
+ *	(ignored signals survive exec).  pgid < 0 leaves it in hi-q's process
+ *	group, 0 makes it the leader of a new group, > 0 puts it in that group.
+ *
+ *	spawn_environ() returns a copy of an environment without QMAILQUEUE,
+ *	which names hi-q itself: a stage that injects mail must reach the real
+ *	queue, not hi-q again.
+ *
+ * ERRORS
+ *	spawn_program returns 0, or an errno value when the program could not
+ *	be started (ENOENT for a missing program, EACCES, ENOMEM, EAGAIN for
+ *	fork).  The failure of exec itself is reported here, not through an
+ *	exit code, so a missing stage can never pass for an exit status.
+ */
+#ifndef HIQ_SPAWN_H
+#define HIQ_SPAWN_H
+
+#include <sys/types.h>
+
+int	 spawn_program(char *const [], char *const [], int, int, pid_t,
+	    pid_t *);
+char	**spawn_environ(char *const []);
+
+#endif /* HIQ_SPAWN_H */

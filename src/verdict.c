@@ -1,0 +1,121 @@
+/*
+ * verdict.c - exit status to outcome to qmail-queue exit code
+ *
+ * DESCRIPTION
+ *	verdict_map(rules, n, wstatus, &rule) walks a stage's rules in the
+ *	order they were written and returns the outcome of the first that
+ *	matches the wait status; rule is set to it (or NULL) so the caller can
+ *	find its SMTP text and line.  A status no rule matches gets the
+ *	default of DESIGN.md: exit 0 is green, anything else tempfail.
+ *
+ *	verdict_combine(a, b) returns the stronger of two outcomes: red over
+ *	tempfail over discard over yellow over green.  verdict_code() turns a
+ *	verdict into hi-q's exit code: QQ_PERM_REJECT for red, QQ_TEMP_REJECT
+ *	for tempfail and QQ_OK otherwise (the caller then queues, or for
+ *	discard drops, the message and reports what that gave).
+ *
+ * ERRORS
+ *	outcome_parse returns -1 for a word that is not an outcome.  Nothing
+ *	else here fails.
+ */
+#include <sys/wait.h>
+
+#include <string.h>
+
+#include "qq.h"
+#include "verdict.h"
+
+static const char *const names[] = {
+	[OUTCOME_GREEN] = "green",
+	[OUTCOME_YELLOW] = "yellow",
+	[OUTCOME_DISCARD] = "discard",
+	[OUTCOME_TEMPFAIL] = "tempfail",
+	[OUTCOME_RED] = "red",
+};
+
+const char *
+outcome_name(enum outcome o)
+{
+	if ((size_t)o < sizeof(names) / sizeof(names[0]))
+		return names[o];
+	return "?";
+}
+
+int
+outcome_parse(const char *s, enum outcome *o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*o = (enum outcome)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+rule_add_code(struct rule *r, unsigned code)
+{
+	r->codes[(code & 0xff) / 8] |= (unsigned char)(1U << (code % 8));
+}
+
+static int
+rule_matches(const struct rule *r, int wstatus)
+{
+	unsigned code;
+
+	switch (r->kind) {
+	case RULE_SIGNAL:
+		return WIFSIGNALED(wstatus);
+	case RULE_ANY:
+		return WIFEXITED(wstatus);
+	case RULE_EXIT:
+		if (!WIFEXITED(wstatus))
+			return 0;
+		code = (unsigned)WEXITSTATUS(wstatus);
+		return (r->codes[code / 8] >> (code % 8)) & 1;
+	}
+	return 0;
+}
+
+enum outcome
+verdict_map(const struct rule *rules, size_t n, int wstatus,
+    const struct rule **which)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rule_matches(&rules[i], wstatus)) {
+			if (which != NULL)
+				*which = &rules[i];
+			return rules[i].outcome;
+		}
+	if (which != NULL)
+		*which = NULL;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+		return OUTCOME_GREEN;
+	return OUTCOME_TEMPFAIL;
+}
+
+enum outcome
+verdict_combine(enum outcome a, enum outcome b)
+{
+	return a > b ? a : b;
+}
+
+int
+verdict_code(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_RED:
+		return QQ_PERM_REJECT;
+	case OUTCOME_TEMPFAIL:
+		return QQ_TEMP_REJECT;
+	case OUTCOME_GREEN:
+	case OUTCOME_YELLOW:
+	case OUTCOME_DISCARD:
+		return QQ_OK;
+	}
+	return QQ_INTERNAL;
+}

@@ -1,0 +1,22 @@
+/*
+ * xalloc.h - allocation that never returns NULL
+ *
+ * DESCRIPTION
+ *	Every allocation in hi-q goes through these.  When memory runs out
+ *	they call die(QQ_OOM), as qmail-queue does: the caller answers 451
+ *	"qq out of memory" and the client tries again later.  This is the one
+ *	place where a module may end the process (STYLE.md, section 3).
+ */
+#ifndef HIQ_XALLOC_H
+#define HIQ_XALLOC_H
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 die_oom(void) __attribute__((noreturn));
+
+#endif /* HIQ_XALLOC_H */

@@ -1,0 +1,70 @@
+# tests/e2e/lib.sh - helpers for the end-to-end tests; sourced, not run.
+#
+# Sets HIQ, SINK, FILTERS and a private temporary directory TMP, removed on
+# exit together with any server started with start_bg (stopped by PID).
+set -u
+HIQ="$TOP/hi-q"
+SINK="$TOP/contrib/qq-sink"
+FILTERS="$TOP/tests/filters"
+TMP=$(mktemp -d /tmp/hiq-e2e.XXXXXX) || exit 1
+Q="$TMP/queue"
+PIDS=
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# envelope SENDER RCPT... - write a qmail-queue envelope on stdout
+envelope() {
+	printf 'F%s\0' "$1"
+	shift
+	for r in "$@"; do
+		printf 'T%s\0' "$r"
+	done
+	printf '\0'
+}
+
+# conf [FILE] - filters.conf from stdin, with the sink as its queue
+conf() {
+	{
+		echo "queue $SINK -d $Q"
+		cat
+	} >"${1:-$TMP/filters.conf}"
+}
+
+# mask - hide what changes from run to run: times, pids, queue ids
+mask() {
+	sed -e 's/time=[0-9][0-9.]*/time=T/' \
+	    -e 's/\(stage=[^: ]*:[^: ]*:[^: ]*:\)[0-9][0-9.]*/\1S/g' \
+	    -e 's/pid [0-9][0-9]*/pid P/g' \
+	    -e "s|$TMP|TMP|g"
+}
+
+# run_hiq MSGFILE ENVFILE [ARGS] - run hi-q; print its masked stderr and
+# its exit status
+run_hiq() {
+	_m=$1
+	_e=$2
+	shift 2
+	"$HIQ" -c "$TMP/filters.conf" "$@" <"$_m" 1<"$_e" 2>"$TMP/stderr"
+	_rc=$?
+	mask <"$TMP/stderr"
+	echo "exit $_rc"
+}
+
+# queued - how many messages the sink committed, and none half-made
+queued() {
+	_n=$(find "$Q/new" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l)
+	_t=$(find "$Q/tmp" -mindepth 1 2>/dev/null | wc -l)
+	echo "queued $_n, left in tmp $_t"
+}
+
+# start_bg CMD... - start a background process and remember its PID
+start_bg() {
+	"$@" &
+	PIDS="$PIDS $!"
+}
