@@ -12,6 +12,8 @@ BINDIR		?= $(PREFIX)/bin
 SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 QMAILHOME	?= /var/qmail
+SYSCONFDIR	?= /etc
+INITDIR		?= $(SYSCONFDIR)/init.d
 INSTALL		?= install
 
 WARN		= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -26,15 +28,19 @@ ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  -DHIQ_VERSION='"$(VERSION)"' $(POPT_CFLAGS)
 
 LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
-		  src/loop.o src/pump.o src/spawn.o src/verdict.o \
-		  src/xalloc.o
-PROGS		= hi-q contrib/qq-sink
+		  src/loop.o src/pidfile.o src/pump.o src/spawn.o \
+		  src/verdict.o src/xalloc.o src/zone.o
+PROGS		= hi-q pido contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
-		  tests/check_log.o
+		  tests/check_log.o tests/check_pidfile.o
 TEST_PROG	= tests/check_hiq
-MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8
-SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/*.sh .ci/run
+TEST_TOOLS	= tests/qq-caller tests/stage-probe
+MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
+SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/*.sh .ci/run \
+		  init.d/qmail init.d/spamd tests/initd/*.sh \
+		  contrib/default/qmail contrib/default/spamd \
+		  contrib/service/*/run contrib/service/*/log/run
 
 all: $(PROGS)
 
@@ -53,6 +59,10 @@ hi-q: hi-q.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q.o src/libhiq.a $(POPT_LIBS)
 	mv -f $@.tmp $@
 
+pido: pido.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o src/libhiq.a $(POPT_LIBS)
+	mv -f $@.tmp $@
+
 contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o src/libhiq.a \
 	    $(POPT_LIBS)
@@ -63,16 +73,24 @@ $(TEST_PROG): $(TEST_OBJS) src/libhiq.a
 	    $(CHECK_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
+tests/qq-caller: tests/qq-caller.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/qq-caller.c
+	mv -f $@.tmp $@
+
+tests/stage-probe: tests/stage-probe.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/stage-probe.c
+	mv -f $@.tmp $@
+
 # check: the unit suites, then the end-to-end tests; stops at the first
 # failure.  CK_RUN_SUITE / CK_RUN_CASE pick a subset of the unit tests.
-check: all $(TEST_PROG)
+check: all $(TEST_PROG) $(TEST_TOOLS)
 	./$(TEST_PROG)
 	sh tests/e2e/run
 
 check-unit: $(TEST_PROG)
 	./$(TEST_PROG)
 
-check-e2e: all
+check-e2e: all $(TEST_TOOLS)
 	sh tests/e2e/run
 
 check-valgrind: $(TEST_PROG)
@@ -98,6 +116,9 @@ install: all
 	$(INSTALL) -m 644 docs/hi-q.8 $(DESTDIR)$(MANDIR)/man8/hi-q.8
 	$(INSTALL) -m 644 docs/filters.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR)
+	$(INSTALL) -m 755 pido $(DESTDIR)$(SBINDIR)/pido
+	$(INSTALL) -m 644 docs/pido.8 $(DESTDIR)$(MANDIR)/man8/pido.8
 	@if [ -e $(DESTDIR)$(QMAILHOME)/control/filters.conf ]; then \
 	    echo "keeping $(DESTDIR)$(QMAILHOME)/control/filters.conf;" \
 	        "the new default is filters.conf in this directory"; \
@@ -110,15 +131,40 @@ uninstall:
 	rm -f $(DESTDIR)$(QMAILHOME)/bin/hi-q \
 	    $(DESTDIR)$(MANDIR)/man8/hi-q.8 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
+	rm -f $(DESTDIR)$(SBINDIR)/pido $(DESTDIR)$(MANDIR)/man8/pido.8
 	@echo "left $(DESTDIR)$(QMAILHOME)/control/filters.conf in place"
 
+# install-init: the init scripts and their settings, for hosts that boot
+# with /etc/init.d (docs/INSTALL-init.md).  Settings files that exist are
+# kept, and so is a spamd script that Debian's spamd package installed.
+install-init:
+	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 755 init.d/qmail $(DESTDIR)$(INITDIR)/qmail
+	@for f in $(INITDIR)/spamd $(SYSCONFDIR)/default/qmail \
+	    $(SYSCONFDIR)/default/spamd; do \
+	    case $$f in */default/*) m=644 s=contrib/default ;; \
+	    *) m=755 s=init.d ;; esac; \
+	    if [ -e $(DESTDIR)$$f ]; then \
+	        echo "keeping $(DESTDIR)$$f; hi-q's is $$s/$${f##*/}"; \
+	    else \
+	        echo "$(INSTALL) -m $$m $$s/$${f##*/} $(DESTDIR)$$f"; \
+	        $(INSTALL) -m $$m $$s/$${f##*/} $(DESTDIR)$$f || exit 1; \
+	    fi; \
+	done
+
+uninstall-init:
+	rm -f $(DESTDIR)$(INITDIR)/qmail
+	@echo "left $(DESTDIR)$(INITDIR)/spamd and" \
+	    "$(DESTDIR)$(SYSCONFDIR)/default/qmail, spamd in place"
+
 clean:
-	rm -f $(PROGS) $(TEST_PROG) src/libhiq.a *.o src/*.o tests/*.o \
-	    contrib/*.o hi-q.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
+	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a *.o src/*.o tests/*.o \
+	    contrib/*.o hi-q.d pido.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
 	    tests/*.tmp contrib/*.tmp
 
+.PHONY: install-init uninstall-init
 .PHONY: all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean
 
--include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d \
+-include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
     contrib/qq-sink.d)

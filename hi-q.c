@@ -181,6 +181,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "hi-q: %s: %s\n", err.file, err.text);
 		conf_error_free(&err);
 		poptFreeContext(pc);
+		free(config);
 		if (!check)
 			drain_inputs(CONF_TIMEOUT_DEFAULT);
 		return QQ_BAD_CONFIG;
@@ -198,9 +199,11 @@ main(int argc, char **argv)
 		}
 		conf_free(conf);
 		poptFreeContext(pc);
+		free(config);
 		return code;
 	}
 	poptFreeContext(pc);
+	free(config);
 
 	if (fcntl(0, F_GETFL) == -1 || fcntl(1, F_GETFL) == -1)
 		die(QQ_READ_ERROR, "fd 0 and fd 1 must be open");

@@ -122,8 +122,11 @@ read_envelope(struct buf *b, struct envelope *env)
 			die(rc, "bad envelope (exit %d)", rc);
 		if ((n = io_read(1, chunk, sizeof(chunk))) == -1)
 			die_sys(QQ_READ_ERROR, "read envelope");
-		if (n == 0)
-			die(QQ_READ_ERROR, "envelope truncated");
+		if (n == 0) {
+			/* As qmail-queue: the caller gave up; say nothing. */
+			cleanup();
+			_exit(QQ_READ_ERROR);
+		}
 		if (buf_append(b, chunk, (size_t)n) == -1)
 			die(QQ_OOM, "envelope too large");
 	}

@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,9 @@ static int	 do_on(struct parser *, struct stage_conf *, int,
 		    const char **);
 static int	 parse_codes(struct parser *, const char *, struct rule *);
 static int	 check_text(struct parser *, const char *);
+static int	 do_zone(struct parser *, struct stage_conf *, int,
+		    const char **);
+static int	 parse_double(const char *, double *);
 
 static int
 fail(struct parser *p, const char *fmt, ...)
@@ -263,6 +267,66 @@ do_on(struct parser *p, struct stage_conf *st, int argc, const char **argv)
 	return 0;
 }
 
+/* parse_double - a finite decimal such as 2, 2.5 or -1.0, nothing else */
+static int
+parse_double(const char *s, double *out)
+{
+	char *end;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(*out) ||
+	    strpbrk(s, "xXpPiInN") != NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * do_zone - "zone HEADER margin Y [missing OUTCOME]" or
+ * "zone HEADER red SCORE [missing OUTCOME]"
+ */
+static int
+do_zone(struct parser *p, struct stage_conf *st, int argc, const char **argv)
+{
+	struct zone_conf *z = &st->zone;
+	const char *s;
+	double v;
+
+	if (st->kind == STAGE_CHECK)
+		return fail(p, "a check's output is thrown away; \"zone\" "
+		    "needs a stage");
+	if (z->header != NULL)
+		return fail(p, "duplicate \"zone\" for stage %s", st->name);
+	if ((argc != 4 && argc != 6) ||
+	    (strcmp(argv[2], "margin") != 0 && strcmp(argv[2], "red") != 0) ||
+	    (argc == 6 && strcmp(argv[4], "missing") != 0))
+		return fail(p, "usage: zone HEADER margin Y | zone HEADER "
+		    "red SCORE, then optionally: missing OUTCOME");
+	for (s = argv[1]; *s != '\0'; s++)
+		if (*s <= ' ' || *s >= 0x7f || *s == ':')
+			break;
+	if (*s != '\0' || s == argv[1])
+		return fail(p, "bad header name \"%s\"", argv[1]);
+	if (parse_double(argv[3], &v) == -1)
+		return fail(p, "bad number \"%s\"", argv[3]);
+	if (strcmp(argv[2], "margin") == 0) {
+		if (v < 0)
+			return fail(p, "a zone margin cannot be negative");
+		z->margin = v;
+	} else {
+		z->absolute = 1;
+		z->red_at = v;
+	}
+	z->missing = OUTCOME_TEMPFAIL;
+	if (argc == 6 && outcome_parse(argv[5], &z->missing) == -1)
+		return fail(p, "unknown outcome \"%s\" (want green, yellow, "
+		    "red, tempfail or discard)", argv[5]);
+	z->header = xstrdup(argv[1]);
+	return 0;
+}
+
 static int
 do_stage(struct parser *p, int argc, const char **argv)
 {
@@ -278,12 +342,17 @@ do_stage(struct parser *p, int argc, const char **argv)
 	if (strcmp(argv[0], "on") == 0)
 		return do_on(p, st, argc, argv);
 	if (strcmp(argv[0], "timeout") == 0) {
+		if (st->timeout != 0)
+			return fail(p, "duplicate \"timeout\" for stage %s",
+			    st->name);
 		if (argc != 2 || parse_uint(argv[1], 1, CONF_TIMEOUT_MAX,
 		    &st->timeout) == -1)
 			return fail(p, "usage: timeout SECONDS (1 to %d)",
 			    CONF_TIMEOUT_MAX);
 		return 0;
 	}
+	if (strcmp(argv[0], "zone") == 0)
+		return do_zone(p, st, argc, argv);
 	if (strcmp(argv[0], "skip-if-env") == 0) {
 		if (argc < 2)
 			return fail(p, "usage: skip-if-env NAME[=VALUE] ...");
@@ -306,7 +375,8 @@ do_stage(struct parser *p, int argc, const char **argv)
 		}
 		return 0;
 	}
-	if (strcmp(argv[0], "stage") == 0 || strcmp(argv[0], "queue") == 0)
+	if (strcmp(argv[0], "stage") == 0 || strcmp(argv[0], "check") == 0 ||
+	    strcmp(argv[0], "queue") == 0)
 		return fail(p, "\"%s\" must not be indented", argv[0]);
 	return fail(p, "unknown stage directive \"%s\"", argv[0]);
 }
@@ -331,9 +401,10 @@ do_top(struct parser *p, int argc, const char **argv)
 	unsigned fd, code;
 	size_t i;
 
-	if (strcmp(argv[0], "stage") == 0) {
+	if (strcmp(argv[0], "stage") == 0 || strcmp(argv[0], "check") == 0) {
 		if (argc < 3)
-			return fail(p, "usage: stage NAME PROGRAM [ARGS...]");
+			return fail(p, "usage: %s NAME PROGRAM [ARGS...]",
+			    argv[0]);
 		if (!valid_name(argv[1]))
 			return fail(p, "bad stage name \"%s\" (letters, "
 			    "digits, \"-\", \"_\" and \".\", at most %d)",
@@ -348,6 +419,7 @@ do_top(struct parser *p, int argc, const char **argv)
 		    sizeof(*c->stages));
 		st = &c->stages[c->nstages++];
 		memset(st, 0, sizeof(*st));
+		st->kind = argv[0][0] == 'c' ? STAGE_CHECK : STAGE_FILTER;
 		st->name = xstrdup(argv[1]);
 		st->argv = dup_argv(argc - 2, argv + 2);
 		st->line = p->line;
@@ -392,7 +464,8 @@ do_top(struct parser *p, int argc, const char **argv)
 		c->reply_code = (int)code;
 		return 0;
 	}
-	if (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "skip-if-env") == 0)
+	if (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "skip-if-env") == 0 ||
+	    strcmp(argv[0], "zone") == 0)
 		return fail(p, "\"%s\" must be indented under a stage",
 		    argv[0]);
 	return fail(p, "unknown directive \"%s\"", argv[0]);
@@ -429,6 +502,9 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 			rc = fail(&p, "NUL byte in line");
 			break;
 		}
+		/* Drop the newline, so a backslash before it is at the end. */
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
 		if (conf_split_line(line, &argc, &argv, &why) == -1) {
 			rc = fail(&p, "%s", why);
 			break;
@@ -510,6 +586,7 @@ conf_free(struct conf *c)
 			free(st->skips[j].value);
 		}
 		free(st->skips);
+		free(st->zone.header);
 	}
 	free(c->stages);
 	free_argv(c->queue_argv);
@@ -531,15 +608,24 @@ write_word(FILE *fp, const char *w)
 	const char *s;
 
 	for (s = w; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && strchr("/._-=,:+@%", *s) == NULL)
+		if (!isalnum((unsigned char)*s) &&
+		    strchr("/._-=,:+@%", *s) == NULL)
 			break;
 	if (*s == '\0' && *w != '\0') {
 		fputs(w, fp);
 		return;
 	}
+	/*
+	 * Inside quotes popt keeps a backslash (it drops one only before the
+	 * quote), so a backslash is written outside them, escaped.
+	 */
 	fputc('\'', fp);
 	for (s = w; *s != '\0'; s++) {
-		if (*s == '\'' || *s == '\\')
+		if (*s == '\\') {
+			fputs("'\\\\'", fp);
+			continue;
+		}
+		if (*s == '\'')
 			fputc('\\', fp);
 		fputc(*s, fp);
 	}
@@ -609,8 +695,9 @@ conf_write(FILE *fp, const struct conf *c)
 		    c->reply_code);
 	for (i = 0; i < c->nstages; i++) {
 		st = &c->stages[i];
-		fprintf(fp, "\n# stage %zu of %zu, line %u\nstage %s ", i + 1,
-		    c->nstages, st->line, st->name);
+		fprintf(fp, "\n# stage %zu of %zu, line %u\n%s %s ", i + 1,
+		    c->nstages, st->line,
+		    st->kind == STAGE_CHECK ? "check" : "stage", st->name);
 		write_argv(fp, st->argv);
 		fputc('\n', fp);
 		for (j = 0; j < st->nrules; j++) {
@@ -626,6 +713,16 @@ conf_write(FILE *fp, const struct conf *c)
 		}
 		fputs("    # then: exit 0 green, any other exit or signal "
 		    "tempfail\n", fp);
+		if (st->zone.header != NULL) {
+			fputs("    zone ", fp);
+			write_word(fp, st->zone.header);
+			if (st->zone.absolute)
+				fprintf(fp, " red %g", st->zone.red_at);
+			else
+				fprintf(fp, " margin %g", st->zone.margin);
+			fprintf(fp, " missing %s\n",
+			    outcome_name(st->zone.missing));
+		}
 		if (st->timeout > 0)
 			fprintf(fp, "    timeout %u\n", st->timeout);
 		for (j = 0; j < st->nskips; j++) {

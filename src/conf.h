@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "verdict.h"
+#include "zone.h"
 
 #define CONF_TIMEOUT_DEFAULT	300	/* seconds, whole message */
 #define CONF_TIMEOUT_MAX	86400
@@ -34,7 +35,18 @@ struct skip_env {
 	char	*value;
 };
 
+/*
+ * A filter ("stage") passes the message on, possibly changed; a check
+ * ("check") gets a copy, and only its exit status counts: its output is
+ * thrown away and the message goes on unchanged.
+ */
+enum stage_kind {
+	STAGE_FILTER,
+	STAGE_CHECK
+};
+
 struct stage_conf {
+	enum stage_kind	 kind;
 	char		*name;
 	char		**argv;		/* NULL-terminated; argv[0] the path */
 	struct rule	*rules;
@@ -42,6 +54,7 @@ struct stage_conf {
 	struct skip_env	*skips;
 	size_t		 nskips;
 	unsigned	 timeout;	/* seconds; 0: only the message's */
+	struct zone_conf zone;		/* zone.header NULL: none */
 	unsigned	 line;
 };
 

@@ -134,7 +134,8 @@ put(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		die_oom();
-	(void)buf_append(b, s, (size_t)n);
+	if (buf_append(b, s, (size_t)n) == -1)
+		b->limit = b->len;	/* cut here: nothing more fits */
 	free(s);
 }
 
@@ -156,8 +157,8 @@ put_escaped(struct buf *b, const char *s, size_t n, int quoted)
 		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"' ||
 		    (!quoted && (c == ' ' || c == '<' || c == '>')))
 			put(b, "\\x%02x", c);
-		else
-			(void)buf_append(b, &s[i], 1);
+		else if (buf_append(b, &s[i], 1) == -1)
+			b->limit = b->len;
 	}
 }
 
@@ -213,6 +214,8 @@ log_format_report(const struct report *r)
 		put(&b, " stage=%s:", s->name);
 		put_status(&b, s);
 		put(&b, ":%s:%.3f", outcome_name(s->outcome), s->seconds);
+		if (s->have_score)
+			put(&b, ":score=%.1f/%.1f", s->score, s->required);
 	}
 	if (r->reason != NULL) {
 		put(&b, " reason=\"");

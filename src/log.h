@@ -35,6 +35,9 @@ struct stage_report {
 	int			 value;
 	enum outcome		 outcome;
 	double			 seconds;
+	int			 have_score;	/* a zone read a score */
+	double			 score;
+	double			 required;
 };
 
 struct report {

@@ -5,14 +5,21 @@
  *	See loop.h for the contract and DESIGN.md for the data flow.  The
  *	shape of one message:
  *
- *	    fd 0 -> [in pump] -> stage 1 | ... | stage N -> [out pump] -> qq
- *	    fd 1 -> envelope buffer ............ (commit point) ......... qq
+ *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> qq
+ *	    fd 1 -> envelope buffer ........ (commit point) ..... qq
  *
- *	With no stage the in pump feeds qmail-queue directly.  Stages are
- *	joined by plain pipes.  hi-q keeps the read end of every stage's stdin
- *	(the "watch" descriptor, never read): when the stage exits, FIONREAD on
- *	it says whether the stage left input unread, which would otherwise
- *	vanish silently with the pipe.
+ *	The message travels over hops.  A hop runs from a source (fd 0, or a
+ *	filter stage's stdout) to a main destination (the next filter's stdin,
+ *	or qmail-queue's) and to the stdin of every check placed between the
+ *	two.  The first and the last hop, a hop out of a stage with a zone,
+ *	and a hop that feeds a check are pumped by hi-q (pump.c); the others
+ *	are plain pipes from one stage to the next.  With no stage the one hop
+ *	runs from fd 0 to qmail-queue.
+ *
+ *	hi-q keeps the read end of every stage's stdin (the "watch"
+ *	descriptor, never read): when the stage exits, FIONREAD on it says
+ *	whether the stage left input unread, which would otherwise vanish
+ *	silently with the pipe.
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is computed from
@@ -58,6 +65,7 @@
 #include "qq.h"
 #include "spawn.h"
 #include "xalloc.h"
+#include "zone.h"
 
 struct stage_run {
 	const struct stage_conf	*conf;
@@ -65,11 +73,26 @@ struct stage_run {
 	pid_t			 pid;		/* 0: not running */
 	int			 done;		/* status known */
 	int			 wstatus;
-	int			 watch;		/* read end of its stdin */
+	int			 fd_in;		/* its stdin; our watch */
+	int			 fd_out;	/* its stdout, until spawned */
+	size_t			 hop_in;	/* the hop that feeds it */
+	int			 dst_index;	/* its place in that pump; -1 */
+	int			 hop_out;	/* the hop it feeds; -1 */
 	double			 t_in;		/* its input ended; -1 */
 	double			 t_exit;
 	const struct rule	*rule;		/* the rule that matched */
 	enum stage_status	 kill_as;	/* if hi-q kills it */
+	struct zone_tap		 tap;
+	int			 zone_pending;	/* exited; score not read */
+};
+
+struct hop {
+	int			 pumped;
+	int			 src_stage;	/* act index; -1: the caller */
+	int			 main_stage;	/* act index; -1: qmail-queue */
+	int			 copies[PUMP_MAXDST];	/* act indices */
+	size_t			 ncopies;
+	struct pump		 pump;
 };
 
 struct run {
@@ -79,6 +102,12 @@ struct run {
 	size_t			 n;
 	size_t			*act;		/* indices of started stages */
 	size_t			 nact;
+	struct hop		*hops;
+	size_t			 nhops;
+	struct pollfd		*pfd;		/* for step(): */
+	int			*pidx;		/* pump_events' idx */
+	size_t			*pfirst;	/* each hop's first pfd */
+	size_t			*pcnt;		/* and how many */
 
 	pid_t			 leader;	/* the stages' group; 0 */
 	int			 leader_reaped;
@@ -89,10 +118,6 @@ struct run {
 	int			 qq_broken;	/* its stdin is gone */
 	int			 committed;	/* envelope handed over */
 	size_t			 env_off;	/* envelope bytes written */
-
-	struct pump		 in;		/* fd 0 to the first hop */
-	struct pump		 out;		/* last stage to qq */
-	int			 has_out;
 
 	struct buf		 envbuf;
 	int			 env_eof;
@@ -122,22 +147,27 @@ static double	 now(void);
 static void	 cleanup(void);
 static void	 decide(struct run *, enum outcome, int, char *);
 static void	 start(struct run *);
+static void	 plan_hops(struct run *);
+static void	 make_pipes(struct run *, int);
 static void	 reap(struct run *);
 static void	 judge_stage(struct run *, size_t);
+static void	 settle_zone(struct run *, size_t);
+static char	*unread_reason(const struct stage_run *);
 static void	 stop_stages(struct run *, enum stage_status);
 static void	 kill_group(struct run *, int);
 static void	 read_envelope(struct run *);
-static void	 handle_in(struct run *, enum pump_result);
-static void	 handle_out(struct run *, enum pump_result);
+static void	 handle_hop(struct run *, size_t, enum pump_result);
 static void	 write_envelope(struct run *, short);
 static void	 check_timers(struct run *, double);
 static double	 next_deadline(const struct run *);
 static void	 step(struct run *);
 static int	 all_stages_done(const struct run *);
 static int	 inputs_done(const struct run *);
+static int	 hops_done(const struct run *);
 static void	 judge_message(struct run *);
 static int	 finish(struct run *);
 static int	 reply_channel_usable(int);
+static const char *first_red_text(const struct stage_conf *);
 
 static double
 now(void)
@@ -166,9 +196,9 @@ cleanup(void)
 
 	if (r->qq_env != -1)
 		(void)close(r->qq_env);
-	(void)pump_close(&r->in);
-	if (r->has_out)
-		(void)pump_close(&r->out);
+	for (i = 0; i < r->nhops; i++)
+		if (r->hops[i].pumped)
+			(void)pump_close(&r->hops[i].pump);
 	if (r->leader > 0 && !r->leader_reaped)
 		(void)kill(-r->leader, SIGKILL);
 	for (j = 0; j < 100; j++) {
@@ -195,6 +225,8 @@ cleanup(void)
 static void
 decide(struct run *r, enum outcome verdict, int code, char *reason)
 {
+	size_t i;
+
 	if (r->decided) {
 		free(reason);
 		return;
@@ -210,10 +242,11 @@ decide(struct run *r, enum outcome verdict, int code, char *reason)
 		if (r->qq_env != -1 && close(r->qq_env) == -1)
 			log_warn_sys("close qmail-queue envelope pipe");
 		r->qq_env = -1;
-		if (r->has_out && r->out.dst != -1 && pump_drain(&r->out) == -1)
-			log_warn_sys("close qmail-queue message pipe");
-		if (!r->in.draining && pump_drain(&r->in) == -1)
-			log_warn_sys("close first stage's input");
+		/* Keep reading what comes, the caller's bytes above all. */
+		for (i = 0; i < r->nhops; i++)
+			if (r->hops[i].pumped && !r->hops[i].pump.draining &&
+			    pump_drain(&r->hops[i].pump) == -1)
+				log_warn_sys("close a pipe of the pipeline");
 	}
 }
 
@@ -294,26 +327,125 @@ xpipe(int p[2])
 }
 
 /*
+ * plan_hops - which hop feeds which stage, and which hops hi-q pumps
+ */
+static void
+plan_hops(struct run *r)
+{
+	struct stage_run *s;
+	struct hop *h;
+	size_t k;
+
+	r->hops = xcalloc(r->nact + 1, sizeof(*r->hops));
+	h = &r->hops[0];
+	h->src_stage = -1;
+	r->nhops = 1;
+	for (k = 0; k < r->nact; k++) {
+		s = &r->st[r->act[k]];
+		s->hop_in = r->nhops - 1;
+		s->hop_out = -1;
+		s->dst_index = -1;
+		if (s->conf->kind == STAGE_CHECK) {
+			if (h->ncopies + 1 == PUMP_MAXDST)
+				die(QQ_BAD_CONFIG, "more than %d checks in a "
+				    "row", PUMP_MAXDST - 1);
+			h->copies[h->ncopies++] = (int)k;
+			continue;
+		}
+		h->main_stage = (int)k;
+		s->hop_out = (int)r->nhops;
+		h = &r->hops[r->nhops++];
+		h->src_stage = (int)k;
+	}
+	h->main_stage = -1;
+	for (k = 0; k < r->nhops; k++) {
+		h = &r->hops[k];
+		h->pumped = h->src_stage < 0 || h->main_stage < 0 ||
+		    h->ncopies > 0 ||
+		    r->st[r->act[h->src_stage]].conf->zone.header != NULL;
+	}
+}
+
+/*
+ * make_pipes - a pipe for every hop end; qm is qmail-queue's stdin
+ *
+ *	Every descriptor is close-on-exec; spawn_program() dups the child's
+ *	two into place.  Ours are non-blocking; the children's are not.
+ */
+static void
+make_pipes(struct run *r, int qm)
+{
+	struct stage_run *a, *b;
+	struct hop *h;
+	size_t k, c;
+	int p[2], src, dst, devnull = -1;
+
+	for (k = 0; k < r->nhops; k++) {
+		h = &r->hops[k];
+		a = h->src_stage < 0 ? NULL : &r->st[r->act[h->src_stage]];
+		b = h->main_stage < 0 ? NULL : &r->st[r->act[h->main_stage]];
+		if (!h->pumped) {
+			if (xpipe(p) == -1)
+				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+			a->fd_out = p[1];
+			b->fd_in = p[0];
+			continue;
+		}
+		src = 0;
+		if (a != NULL) {
+			if (xpipe(p) == -1 || io_set_nonblock(p[0]) == -1)
+				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+			a->fd_out = p[1];
+			src = p[0];
+		}
+		dst = qm;
+		if (b != NULL) {
+			if (xpipe(p) == -1 || io_set_nonblock(p[1]) == -1)
+				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+			b->fd_in = p[0];
+			b->dst_index = 0;
+			dst = p[1];
+		}
+		pump_init(&h->pump, src, dst, a != NULL);
+		if (a != NULL && a->conf->zone.header != NULL) {
+			zone_tap_init(&a->tap, &a->conf->zone);
+			h->pump.tap = &a->tap;
+		}
+		for (c = 0; c < h->ncopies; c++) {
+			b = &r->st[r->act[h->copies[c]]];
+			if (xpipe(p) == -1 || io_set_nonblock(p[1]) == -1)
+				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+			b->fd_in = p[0];
+			b->dst_index = (int)pump_add_copy(&h->pump, p[1]);
+			if (devnull == -1 && (devnull = open("/dev/null",
+			    O_WRONLY | O_CLOEXEC)) == -1)
+				die_sys(QQ_TEMP_REJECT, "open /dev/null");
+			b->fd_out = devnull;
+		}
+	}
+}
+
+/*
  * start - make the pipes, start qmail-queue and the stages
  *
- *	Faults here (no pipe, no process, a program that cannot be run) are
- *	decided as tempfail at once; the loop then only drains and reaps.
+ *	Faults here (a program that cannot be run) are decided as tempfail
+ *	at once; the loop then only drains and reaps.
  */
 static void
 start(struct run *r)
 {
 	const struct conf *c = r->conf;
 	struct stage_run *s;
-	int qm[2], qe[2], (*in)[2], out[2];
+	int qm[2], qe[2], devnull = -1;
 	size_t i, k;
-	int rc, first_dst;
+	int rc;
 
 	for (i = 0; i < r->n; i++) {
 		s = &r->st[i];
 		s->conf = &c->stages[i];
 		s->rep.name = s->conf->name;
 		s->rep.outcome = OUTCOME_GREEN;
-		s->watch = -1;
+		s->fd_in = s->fd_out = -1;
 		s->t_in = -1;
 		if (skip_matches(s->conf)) {
 			s->rep.status = STATUS_SKIPPED;
@@ -331,9 +463,18 @@ start(struct run *r)
 	if (rc != 0) {
 		r->qq = 0;
 		r->qq_done = 1;
+		for (k = 0; k < r->nact; k++) {
+			s = &r->st[r->act[k]];
+			s->done = 1;
+			s->rep.status = STATUS_ABORTED;
+			s->rep.outcome = OUTCOME_TEMPFAIL;
+		}
+		r->hops = xcalloc(1, sizeof(*r->hops));
+		r->nhops = 1;
+		r->hops[0].pumped = 1;
+		pump_init(&r->hops[0].pump, 0, qm[1], 0);
 		errno = rc;
 		log_warn_sys("unable to run %s", c->queue_argv[0]);
-		pump_init(&r->in, 0, qm[1], 0);
 		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
 		    xasprintf("unable to run %s: %s", c->queue_argv[0],
 		    strerror(rc)));
@@ -341,28 +482,11 @@ start(struct run *r)
 	}
 	if (io_set_nonblock(qm[1]) == -1 || io_set_nonblock(qe[1]) == -1)
 		die_sys(QQ_TEMP_REJECT, "fcntl");
-	if (r->nact == 0) {
-		pump_init(&r->in, 0, qm[1], 0);
-		return;
-	}
-
-	/* in[k] feeds active stage k; out carries the last to qq. */
-	in = xcalloc(r->nact, sizeof(*in));
-	for (k = 0; k < r->nact; k++)
-		if (xpipe(in[k]) == -1)
-			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	if (xpipe(out) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	first_dst = in[0][1];
-	if (io_set_nonblock(first_dst) == -1 || io_set_nonblock(out[0]) == -1)
-		die_sys(QQ_TEMP_REJECT, "fcntl");
-	pump_init(&r->in, 0, first_dst, 0);
-	pump_init(&r->out, out[0], qm[1], 1);
-	r->has_out = 1;
+	plan_hops(r);
+	make_pipes(r, qm[1]);
 
 	for (k = 0; k < r->nact; k++) {
 		s = &r->st[r->act[k]];
-		s->watch = in[k][0];
 		if (r->decided) {
 			/* An earlier stage could not start: do not start. */
 			s->done = 1;
@@ -370,8 +494,7 @@ start(struct run *r)
 			s->rep.outcome = OUTCOME_TEMPFAIL;
 			continue;
 		}
-		rc = spawn_program(s->conf->argv, r->env, in[k][0],
-		    k + 1 < r->nact ? in[k + 1][1] : out[1],
+		rc = spawn_program(s->conf->argv, r->env, s->fd_in, s->fd_out,
 		    r->leader > 0 ? r->leader : 0, &s->pid);
 		if (rc != 0) {
 			s->pid = 0;
@@ -392,14 +515,16 @@ start(struct run *r)
 			r->leader = s->pid;
 	}
 	/* The children have their ends; ours would keep EOF away. */
-	for (k = 1; k < r->nact; k++)
-		if (close(in[k][1]) == -1)
+	for (k = 0; k < r->nact; k++) {
+		s = &r->st[r->act[k]];
+		if (s->conf->kind == STAGE_CHECK)
+			devnull = s->fd_out;
+		else if (s->fd_out != -1 && close(s->fd_out) == -1)
 			die_sys(QQ_TEMP_REJECT, "close");
-	if (close(out[1]) == -1)
+		s->fd_out = -1;
+	}
+	if (devnull != -1 && close(devnull) == -1)
 		die_sys(QQ_TEMP_REJECT, "close");
-	free(in);
-	if (r->decided && r->in.dst != -1 && pump_drain(&r->in) == -1)
-		log_warn_sys("close first stage's input");
 }
 
 /*
@@ -471,6 +596,33 @@ reap(struct run *r)
 }
 
 /*
+ * unread_reason - the one text for a stage that left input unread
+ *
+ *	hi-q finds out either from the bytes left in the pipe when the stage
+ *	exits or from the write that fails after it; which comes first is a
+ *	race, so both say the same.
+ */
+static char *
+unread_reason(const struct stage_run *s)
+{
+	return xasprintf("stage %s exited without reading all of its input",
+	    s->conf->name);
+}
+
+/* first_red_text - the SMTP text of a stage's first red rule, or NULL */
+static const char *
+first_red_text(const struct stage_conf *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nrules; i++)
+		if (sc->rules[i].outcome == OUTCOME_RED &&
+		    sc->rules[i].text != NULL)
+			return sc->rules[i].text;
+	return NULL;
+}
+
+/*
  * judge_stage - a stage has exited: its outcome, and what it says about
  * the next hop
  */
@@ -479,15 +631,18 @@ judge_stage(struct run *r, size_t k)
 {
 	struct stage_run *s = &r->st[r->act[k]];
 	int unread = 0;
+	char *why;
 
-	if (s->watch != -1) {
-		if (ioctl(s->watch, FIONREAD, &unread) == -1)
+	if (s->fd_in != -1) {
+		if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
 			unread = 0;
-		(void)close(s->watch);	/* a read end: nothing to lose */
-		s->watch = -1;
+		(void)close(s->fd_in);	/* a read end: nothing to lose */
+		s->fd_in = -1;
 	}
-	if (k + 1 < r->nact && r->st[r->act[k + 1]].t_in < 0)
-		r->st[r->act[k + 1]].t_in = s->t_exit;
+	if (s->hop_out >= 0 && !r->hops[s->hop_out].pumped &&
+	    r->st[r->act[r->hops[s->hop_out].main_stage]].t_in < 0)
+		r->st[r->act[r->hops[s->hop_out].main_stage]].t_in =
+		    s->t_exit;
 	if (s->t_in >= 0 && s->t_exit > s->t_in)
 		s->rep.seconds = s->t_exit - s->t_in;
 
@@ -512,22 +667,78 @@ judge_stage(struct run *r, size_t k)
 	if (s->rep.outcome == OUTCOME_RED || s->rep.outcome == OUTCOME_TEMPFAIL) {
 		if (!r->decided && s->rule != NULL && s->rule->text != NULL)
 			r->reply_text = s->rule->text;
-		decide(r, s->rep.outcome, -1, s->rule != NULL &&
-		    s->rule->text != NULL ? xstrdup(s->rule->text) :
-		    xasprintf("stage %s said %s", s->conf->name,
-		    outcome_name(s->rep.outcome)));
+		if (s->rule != NULL && s->rule->text != NULL)
+			why = xstrdup(s->rule->text);
+		else if (s->rep.status == STATUS_EXITED)
+			why = xasprintf("stage %s exited %d", s->conf->name,
+			    s->rep.value);
+		else
+			why = xasprintf("stage %s killed by signal %d",
+			    s->conf->name, s->rep.value);
+		decide(r, s->rep.outcome, -1, why);
 		return;
 	}
 	/*
 	 * It would pass the message on: did it take all of it?  (If it
 	 * left before the end of a stream still coming, the next write to
-	 * its pipe fails and handle_in() or the stage before it finds out.)
+	 * its pipe fails and handle_hop() or the stage before it finds out.)
 	 */
 	if (unread > 0) {
 		s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1,
-		    xasprintf("stage %s left %d bytes of its input unread",
-		    s->conf->name, unread));
+		decide(r, OUTCOME_TEMPFAIL, -1, unread_reason(s));
+		return;
+	}
+	if (s->conf->zone.header != NULL) {
+		s->zone_pending = 1;
+		settle_zone(r, k);
+	}
+}
+
+/*
+ * settle_zone - once a zone stage has exited and hi-q has read its header
+ * block (or all of its output), the score decides its outcome
+ */
+static void
+settle_zone(struct run *r, size_t k)
+{
+	struct stage_run *s = &r->st[r->act[k]];
+	const struct pump *p = &r->hops[s->hop_out].pump;
+	enum outcome o;
+	char *why;
+
+	if (!s->zone_pending || !s->done ||
+	    !(s->tap.done || s->tap.overflow || p->eof))
+		return;
+	s->zone_pending = 0;
+	o = zone_judge(&s->tap, &why);
+	if (s->tap.have_score) {
+		s->rep.have_score = 1;
+		s->rep.score = s->tap.score;
+		s->rep.required = s->tap.required;
+	}
+	s->rep.outcome = verdict_combine(s->rep.outcome, o);
+	switch (s->rep.outcome) {
+	case OUTCOME_RED:
+		free(why);
+		if (!r->decided)
+			r->reply_text = first_red_text(s->conf);
+		decide(r, OUTCOME_RED, -1, r->reply_text != NULL ?
+		    xstrdup(r->reply_text) :
+		    xasprintf("stage %s scored %.1f, red from %.1f",
+		    s->conf->name, s->tap.score, s->conf->zone.absolute ?
+		    s->conf->zone.red_at : s->tap.required +
+		    s->conf->zone.margin));
+		break;
+	case OUTCOME_TEMPFAIL:
+		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s: %s",
+		    s->conf->name, why != NULL ? why : "tempfail"));
+		free(why);
+		break;
+	case OUTCOME_GREEN:
+	case OUTCOME_YELLOW:
+	case OUTCOME_DISCARD:
+		free(why);
+		break;
 	}
 }
 
@@ -583,85 +794,95 @@ read_envelope(struct run *r)
 	}
 }
 
-/* handle_in - after the in pump moved, ended or failed */
-static void
-handle_in(struct run *r, enum pump_result pr)
+/*
+ * hop_dst_stage - the act index of the stage behind destination i of a
+ * hop, or -1 for qmail-queue
+ */
+static int
+hop_dst_stage(const struct hop *h, int i)
 {
+	if (i == 0)
+		return h->main_stage;
+	return h->copies[i - 1];
+}
+
+/* handle_hop - after a pump moved, ended or failed */
+static void
+handle_hop(struct run *r, size_t hi, enum pump_result pr)
+{
+	struct hop *h = &r->hops[hi];
+	struct pump *p = &h->pump;
 	struct stage_run *s;
+	size_t i;
 	double t;
+	int k;
 
 	switch (pr) {
 	case PUMP_IDLE:
 		return;
 	case PUMP_MOVED:
-		r->last_progress = now();
+		if (hi == 0)
+			r->last_progress = now();
+		if (h->src_stage >= 0)
+			settle_zone(r, (size_t)h->src_stage);
 		return;
 	case PUMP_EOF:
 		t = now();
-		r->last_progress = t;
-		r->t_in_end = t;
-		if (r->nact > 0 && r->st[r->act[0]].t_in < 0)
-			r->st[r->act[0]].t_in = t;
-		return;
-	case PUMP_ERROR:
-		break;
-	}
-	if (r->in.eof || r->in.draining) {
-		/* Reading fd 0 failed: the caller is in trouble. */
-		log_warn_sys("read message");
-		decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
-		    xstrdup("message read error"));
-		r->in.eof = 1;
-		r->t_in_end = now();
-		return;
-	}
-	if (errno == EPIPE) {
-		if (r->nact == 0) {
-			/* qmail-queue is gone: reap() reports its code. */
-			r->qq_broken = 1;
-			(void)pump_drain(&r->in);
-			return;
+		if (hi == 0) {
+			r->last_progress = t;
+			r->t_in_end = t;
 		}
-		s = &r->st[r->act[0]];
-		if (s->done && s->kill_as == STATUS_RUNNING &&
-		    s->rep.outcome != OUTCOME_RED)
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-		(void)pump_drain(&r->in);
-		decide(r, OUTCOME_TEMPFAIL, -1,
-		    xasprintf("stage %s did not read all of its input",
-		    s->conf->name));
-		return;
-	}
-	if (errno == EAGAIN || errno == EINTR)
-		return;
-	log_warn_sys("write to the first hop");
-	(void)pump_drain(&r->in);
-	decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("message write error"));
-}
-
-/* handle_out - after the out pump moved, ended or failed */
-static void
-handle_out(struct run *r, enum pump_result pr)
-{
-	switch (pr) {
-	case PUMP_IDLE:
-		return;
-	case PUMP_MOVED:
-	case PUMP_EOF:
+		for (i = 0; i < p->ndst; i++)
+			if ((k = hop_dst_stage(h, (int)i)) >= 0 &&
+			    r->st[r->act[k]].t_in < 0)
+				r->st[r->act[k]].t_in = t;
+		if (h->src_stage >= 0)
+			settle_zone(r, (size_t)h->src_stage);
 		return;
 	case PUMP_ERROR:
 		break;
 	}
-	if (!r->out.eof && !r->out.draining && r->out.dst != -1 &&
-	    errno == EPIPE) {
+	if (p->err_dst < 0) {
+		if (hi == 0) {
+			/* Reading fd 0 failed: the caller is in trouble. */
+			log_warn_sys("read message");
+			decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
+			    xstrdup("message read error"));
+			p->eof = 1;
+			r->t_in_end = now();
+		} else {
+			log_warn_sys("read the output of stage %s",
+			    r->st[r->act[h->src_stage]].conf->name);
+			p->eof = 1;
+			(void)pump_drain(p);
+			decide(r, OUTCOME_TEMPFAIL, -1,
+			    xstrdup("pipeline read error"));
+		}
+		return;
+	}
+	k = hop_dst_stage(h, p->err_dst);
+	if (errno != EPIPE) {
+		log_warn_sys("write to %s", k < 0 ? "qmail-queue" :
+		    r->st[r->act[k]].conf->name);
+		(void)pump_drain(p);
+		decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("pipeline write error"));
+		return;
+	}
+	if (k < 0) {
 		/* qmail-queue closed its stdin; its exit code will say why. */
 		r->qq_broken = 1;
-		(void)pump_drain(&r->out);
+		(void)pump_drain(p);
 		return;
 	}
-	log_warn_sys("moving the message to qmail-queue");
-	(void)pump_drain(&r->out);
-	decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("message write error"));
+	/* A stage left before the end of its input. */
+	(void)pump_drop(p, (size_t)p->err_dst);
+	s = &r->st[r->act[k]];
+	if (s->done && s->kill_as == STATUS_RUNNING &&
+	    s->rep.outcome != OUTCOME_RED) {
+		s->rep.outcome = OUTCOME_TEMPFAIL;
+		decide(r, OUTCOME_TEMPFAIL, -1, unread_reason(s));
+	} else if (!s->done)
+		decide(r, OUTCOME_TEMPFAIL, -1, unread_reason(s));
 }
 
 /*
@@ -711,6 +932,22 @@ min_deadline(double a, double b)
 	return a < b ? a : b;
 }
 
+/* hop0_stuck - the act index (or -1: qmail-queue) fd 0 is stuck on */
+static int
+hop0_stuck(const struct run *r, int *who)
+{
+	const struct pump *p = &r->hops[0].pump;
+	size_t i;
+
+	for (i = 0; i < p->ndst; i++)
+		if (p->dst[i].fd != -1 && (p->dst[i].full ||
+		    p->dst[i].off < p->len)) {
+			*who = hop_dst_stage(&r->hops[0], (int)i);
+			return 1;
+		}
+	return 0;
+}
+
 /* next_deadline - the earliest time something must happen, or -1 */
 static double
 next_deadline(const struct run *r)
@@ -734,8 +971,8 @@ next_deadline(const struct run *r)
 	}
 	if (r->t_term >= 0 && !r->killed && !all_stages_done(r))
 		d = r->t_term + LOOP_KILL_GRACE;
-	/* Waiting for qmail-queue, or for the caller to finish. */
-	d = min_deadline(d, r->last_progress + limit);
+	if (!inputs_done(r))
+		d = min_deadline(d, r->last_progress + limit);
 	if (r->qq > 0 && !r->qq_done)
 		d = min_deadline(d, r->t_decided + limit);
 	return d;
@@ -748,6 +985,7 @@ check_timers(struct run *r, double t)
 	struct stage_run *s;
 	double limit = r->conf->timeout;
 	size_t i;
+	int who;
 
 	if (!r->decided) {
 		for (i = 0; i < r->nact; i++) {
@@ -769,17 +1007,21 @@ check_timers(struct run *r, double t)
 		}
 		if (!r->decided && r->t_in_end < 0 &&
 		    t >= r->last_progress + limit) {
-			if (r->in.dst != -1 && r->nact > 0 &&
-			    (r->in.dst_full || r->in.len > r->in.off)) {
-				r->st[r->act[0]].kill_as = STATUS_TIMEOUT;
-				decide(r, OUTCOME_TEMPFAIL, -1,
-				    xasprintf("stage %s read nothing for %us",
-				    r->st[r->act[0]].conf->name,
-				    r->conf->timeout));
-			} else
+			if (!hop0_stuck(r, &who))
 				decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
 				    xasprintf("no input for %us",
 				    r->conf->timeout));
+			else if (who < 0)
+				decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+				    xasprintf("qmail-queue read nothing for "
+				    "%us", r->conf->timeout));
+			else {
+				r->st[r->act[who]].kill_as = STATUS_TIMEOUT;
+				decide(r, OUTCOME_TEMPFAIL, -1,
+				    xasprintf("stage %s read nothing for %us",
+				    r->st[r->act[who]].conf->name,
+				    r->conf->timeout));
+			}
 		}
 		return;
 	}
@@ -787,8 +1029,7 @@ check_timers(struct run *r, double t)
 		kill_group(r, SIGKILL);
 		r->killed = 1;
 	}
-	if (t >= r->last_progress + limit && (!r->in.eof || !r->env_eof) &&
-	    all_stages_done(r) && (r->qq <= 0 || r->qq_done)) {
+	if (!inputs_done(r) && t >= r->last_progress + limit) {
 		log_warn("caller sent nothing for %us; not waiting for the "
 		    "end of its input", r->conf->timeout);
 		r->gave_up = 1;
@@ -808,29 +1049,34 @@ check_timers(struct run *r, double t)
 static void
 step(struct run *r)
 {
-	struct pollfd pfd[5];
+	struct pollfd *pfd = r->pfd;
 	struct signalfd_siginfo ssi;
-	int n = 0, i_sig, i_env = -1, i_in = -1, i_out = -1, i_qe = -1;
+	size_t n = 0, i, *first = r->pfirst, *cnt = r->pcnt;
+	int i_env = -1, i_qe = -1;
 	int timeout_ms, rc;
 	double d, t;
 	ssize_t got;
 
 	pfd[n].fd = r->sigfd;
 	pfd[n].events = POLLIN;
-	i_sig = n++;
+	pfd[n++].revents = 0;
 	if (!r->env_eof) {
 		pfd[n].fd = 1;
 		pfd[n].events = POLLIN;
-		i_env = n++;
+		pfd[n].revents = 0;
+		i_env = (int)n++;
 	}
-	if (pump_events(&r->in, &pfd[n]))
-		i_in = n++;
-	if (r->has_out && pump_events(&r->out, &pfd[n]))
-		i_out = n++;
+	for (i = 0; i < r->nhops; i++) {
+		first[i] = n;
+		cnt[i] = r->hops[i].pumped ?
+		    pump_events(&r->hops[i].pump, &pfd[n], &r->pidx[n]) : 0;
+		n += cnt[i];
+	}
 	if (r->committed && r->qq_env != -1) {
 		pfd[n].fd = r->qq_env;
 		pfd[n].events = POLLOUT;
-		i_qe = n++;
+		pfd[n].revents = 0;
+		i_qe = (int)n++;
 	}
 
 	d = next_deadline(r);
@@ -847,7 +1093,7 @@ step(struct run *r)
 			return;
 		die_sys(QQ_INTERNAL, "poll");
 	}
-	if (pfd[i_sig].revents & POLLIN) {
+	if (pfd[0].revents & POLLIN) {
 		while ((got = read(r->sigfd, &ssi, sizeof(ssi))) ==
 		    (ssize_t)sizeof(ssi)) {
 			if (ssi.ssi_signo == SIGCHLD)
@@ -862,10 +1108,10 @@ step(struct run *r)
 	}
 	if (i_env >= 0 && pfd[i_env].revents)
 		read_envelope(r);
-	if (i_in >= 0)
-		handle_in(r, pump_step(&r->in, pfd[i_in].revents));
-	if (i_out >= 0)
-		handle_out(r, pump_step(&r->out, pfd[i_out].revents));
+	for (i = 0; i < r->nhops; i++)
+		if (cnt[i] > 0)
+			handle_hop(r, i, pump_step(&r->hops[i].pump,
+			    &pfd[first[i]], &r->pidx[first[i]], cnt[i]));
 	if (i_qe >= 0)
 		write_envelope(r, pfd[i_qe].revents);
 	check_timers(r, now());
@@ -874,7 +1120,30 @@ step(struct run *r)
 static int
 inputs_done(const struct run *r)
 {
-	return r->in.eof && r->env_eof;
+	return r->hops[0].pump.eof && r->env_eof;
+}
+
+/* hops_done - every pumped hop has moved all it will move */
+static int
+hops_done(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nhops; i++)
+		if (r->hops[i].pumped && !pump_done(&r->hops[i].pump))
+			return 0;
+	return 1;
+}
+
+static int
+zones_pending(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nact; i++)
+		if (r->st[r->act[i]].zone_pending)
+			return 1;
+	return 0;
 }
 
 /*
@@ -889,10 +1158,11 @@ judge_message(struct run *r)
 
 	for (i = 0; i < r->n; i++)
 		v = verdict_combine(v, r->st[i].rep.outcome);
-	queued = r->has_out ? r->out.out : r->in.out;
-	if (r->in.in > 0 && queued == 0 && v != OUTCOME_DISCARD) {
+	queued = r->hops[r->nhops - 1].pump.out;
+	if (r->hops[0].pump.in > 0 && queued == 0 && v != OUTCOME_DISCARD) {
 		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("the pipeline turned "
-		    "a %llu-byte message into an empty one", r->in.in));
+		    "a %llu-byte message into an empty one",
+		    r->hops[0].pump.in));
 		return;
 	}
 	decide(r, v, -1, NULL);
@@ -979,9 +1249,9 @@ finish(struct run *r)
 	rep.have_envelope = r->env_code == QQ_OK && r->env_eof;
 	rep.sender = r->envelope.sender;
 	rep.sender_len = r->envelope.sender_len;
-	rep.rcpts = r->envelope.rcpts;
-	rep.bytes_in = r->in.in;
-	rep.bytes_out = r->has_out ? r->out.out : r->in.out;
+	rep.rcpts = rep.have_envelope ? r->envelope.rcpts : 0;
+	rep.bytes_in = r->hops[0].pump.in;
+	rep.bytes_out = r->hops[r->nhops - 1].pump.out;
 	rep.seconds = now() - r->t0;
 	rep.stages = sr;
 	rep.nstages = r->n;
@@ -1010,8 +1280,6 @@ loop_run(const struct conf *conf, char *const env[])
 	r->t_term = -1;
 	r->t0 = r->last_progress = now();
 	buf_init(&r->envbuf, LOOP_ENVELOPE_MAX);
-	pump_init(&r->in, 0, -1, 0);
-	r->in.eof = 1;		/* until start() aims it */
 	die_set_cleanup(cleanup);
 
 	/* A write to a stage that is gone must fail with EPIPE, not kill. */
@@ -1032,13 +1300,14 @@ loop_run(const struct conf *conf, char *const env[])
 
 	r->reply_ok = reply_channel_usable(conf->reply_fd);
 	start(r);
-	r->in.eof = 0;
-	if (r->decided && r->in.dst == -1)
-		r->in.draining = 1;
+	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pfd));
+	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pidx));
+	r->pfirst = xcalloc(r->nhops, sizeof(*r->pfirst));
+	r->pcnt = xcalloc(r->nhops, sizeof(*r->pcnt));
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
-	    (!r->has_out || pump_done(&r->out)) && pump_done(&r->in) &&
+	    hops_done(r) && !zones_pending(r) &&
 	    (!r->qq_broken || r->qq_done)))
 		step(r);
 	if (!r->decided)
@@ -1046,8 +1315,7 @@ loop_run(const struct conf *conf, char *const env[])
 
 	/* Decided: commit or not, reap, drain the caller. */
 	while (!r->gave_up && !(all_stages_done(r) && inputs_done(r) &&
-	    (r->qq <= 0 || r->qq_done) &&
-	    (!r->has_out || r->out.eof || r->out.draining)))
+	    (r->qq <= 0 || r->qq_done)))
 		step(r);
 	return finish(r);
 }

@@ -57,7 +57,9 @@ outcome_parse(const char *s, enum outcome *o)
 void
 rule_add_code(struct rule *r, unsigned code)
 {
-	r->codes[(code & 0xff) / 8] |= (unsigned char)(1U << (code % 8));
+	if (code > 255)
+		return;		/* no exit status has it */
+	r->codes[code / 8] |= (unsigned char)(1U << (code % 8));
 }
 
 static int

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/e2e/lib.sh - helpers for the end-to-end tests; sourced, not run.
 #
 # Sets HIQ, SINK, FILTERS and a private temporary directory TMP, removed on
@@ -5,6 +6,7 @@
 set -u
 HIQ="$TOP/hi-q"
 SINK="$TOP/contrib/qq-sink"
+# shellcheck disable=SC2034 # used by the tests that source this
 FILTERS="$TOP/tests/filters"
 TMP=$(mktemp -d /tmp/hiq-e2e.XXXXXX) || exit 1
 Q="$TMP/queue"
@@ -28,17 +30,24 @@ envelope() {
 	printf '\0'
 }
 
-# conf [FILE] - filters.conf from stdin, with the sink as its queue
+# conf - $TMP/filters.conf from stdin, with the sink as its queue
 conf() {
+	conf_to "$TMP/filters.conf"
+}
+
+# conf_to FILE - the same, into FILE
+conf_to() {
 	{
 		echo "queue $SINK -d $Q"
 		cat
-	} >"${1:-$TMP/filters.conf}"
+	} >"$1"
 }
 
-# mask - hide what changes from run to run: times, pids, queue ids
+# mask - hide what changes from run to run: times, pids, queue ids, and
+# after a failure how far the message had got (out=)
 mask() {
 	sed -e 's/time=[0-9][0-9.]*/time=T/' \
+	    -e '/ code=0 /!s/ out=[0-9]*/ out=N/' \
 	    -e 's/\(stage=[^: ]*:[^: ]*:[^: ]*:\)[0-9][0-9.]*/\1S/g' \
 	    -e 's/pid [0-9][0-9]*/pid P/g' \
 	    -e "s|$TMP|TMP|g"

@@ -1,0 +1,298 @@
+/*
+ * pido - run a program with a locked pidfile, and ask about it later
+ *
+ * DESCRIPTION
+ *	"pido [-g | -s] PIDFILE PROGRAM [ARG ...]" records the PID that
+ *	PROGRAM will run as in PIDFILE (written to PIDFILE.tmp, then renamed),
+ *	locks PIDFILE, and execs PROGRAM in its own place: same PID, same
+ *	descriptors, so it works at any position of a shell pipeline, where
+ *	the shell's $! would name another element.  The lock lasts exactly as
+ *	long as PROGRAM runs.  pido refuses to start a second copy while the
+ *	pidfile's lock is held.  -g makes PROGRAM the leader of a new process
+ *	group, -s of a new session, so that its whole group can be signalled.
+ *
+ *	The other forms answer init scripts from the lock, never from a
+ *	guess at a PID: -c is it running, -p its PID, -k send it (or with -G
+ *	its group) a signal, -w wait until it is gone, -r remove a stale
+ *	pidfile.  See pido(8).
+ *
+ *	This file reads the options and turns results into exit codes;
+ *	src/pidfile.c does the work.
+ *
+ * ERRORS
+ *	The exit codes are in pidfile.h (PIDO_EXIT_*) and pido(8): 100 usage,
+ *	111 system failure, 126 and 127 when PROGRAM cannot be run, 1 to 3
+ *	for the state of a program that is not (or still) running.  Once
+ *	PROGRAM runs, the exit status is its own.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <popt.h>
+
+#include "log.h"
+#include "pidfile.h"
+
+#ifndef HIQ_VERSION
+#define HIQ_VERSION "unknown"
+#endif
+
+/* The longest --wait, in seconds (a year is plenty for any shutdown). */
+#define PIDO_WAIT_MAX	31536000UL
+
+static void	usage(void) __attribute__((noreturn));
+static int	state_code(int);
+static void	run(const char *, char *const [], int, int)
+		    __attribute__((noreturn));
+static int	do_check(const char *);
+static int	do_print(const char *);
+static int	do_remove(const char *);
+static int	do_signal(const char *, int, int);
+static int	do_wait(const char *, unsigned long);
+
+/* usage - print the SYNOPSIS of pido(8), exactly, and exit 100 */
+static void
+usage(void)
+{
+	fputs("usage: pido [-g | -s] pidfile program [arg ...]\n"
+	    "       pido -c pidfile\n"
+	    "       pido -p pidfile\n"
+	    "       pido [-G] -k signal [-w seconds] pidfile\n"
+	    "       pido -w seconds pidfile\n"
+	    "       pido -r pidfile\n"
+	    "       pido -V\n", stderr);
+	exit(PIDO_EXIT_USAGE);
+}
+
+/* state_code - a pidfile state as an exit code (LSB-compatible 0, 1, 3) */
+static int
+state_code(int state)
+{
+	switch ((enum pidfile_state)state) {
+	case PIDFILE_RUNNING:
+		return PIDO_EXIT_OK;
+	case PIDFILE_STALE:
+		return PIDO_EXIT_DEAD;
+	case PIDFILE_ABSENT:
+		return PIDO_EXIT_ABSENT;
+	}
+	return PIDO_EXIT_SYSTEM;
+}
+
+/*
+ * run - record our PID, lock the pidfile, become PROGRAM
+ *
+ *	The group or session comes first, so that a failure there leaves no
+ *	pidfile behind.  setsid(2) and setpgid(2) both refuse a session
+ *	leader, which already leads its own group and session: that is
+ *	accepted as it is.  If PROGRAM cannot be run, the pidfile stays, its
+ *	lock gone with us: a stale pidfile is how an init script learns that
+ *	the start failed.
+ */
+static void
+run(const char *pidfile, char *const argv[], int pgrp, int session)
+{
+	pid_t holder;
+
+	/* A session leader (under a supervisor) leads both already. */
+	if ((session || pgrp) && getsid(0) == getpid())
+		session = pgrp = 0;
+	if (session && setsid() == -1)
+		die_sys(PIDO_EXIT_SYSTEM, "unable to start a new session "
+		    "(is pido already a process group leader? try -g)");
+	if (pgrp && !session && setpgid(0, 0) == -1)
+		die_sys(PIDO_EXIT_SYSTEM, "unable to start a new process "
+		    "group");
+	if (pidfile_create(pidfile, getpid(), &holder) == -1) {
+		if (errno == EBUSY)
+			die(PIDO_EXIT_RUNNING, "%s: already running as pid %ld",
+			    pidfile, (long)holder);
+		die_sys(PIDO_EXIT_SYSTEM, "unable to write %s", pidfile);
+	}
+	/* The pidfile's descriptor is inherited on purpose: see pidfile.h. */
+	execvp(argv[0], argv);
+	die_sys(errno == ENOENT || errno == ENOTDIR ? PIDO_EXIT_NOTFOUND :
+	    PIDO_EXIT_NOEXEC, "unable to run %s", argv[0]);
+}
+
+static int
+do_check(const char *pidfile)
+{
+	pid_t pid;
+	int state;
+
+	if ((state = pidfile_check(pidfile, &pid)) == -1)
+		die_sys(PIDO_EXIT_SYSTEM, "unable to check %s", pidfile);
+	return state_code(state);
+}
+
+static int
+do_print(const char *pidfile)
+{
+	pid_t pid;
+	int state;
+
+	if ((state = pidfile_check(pidfile, &pid)) == -1)
+		die_sys(PIDO_EXIT_SYSTEM, "unable to check %s", pidfile);
+	if (state != PIDFILE_RUNNING)
+		return state_code(state);
+	if (pid == 0)
+		die(PIDO_EXIT_SYSTEM, "%s: the lock holder's pid is not "
+		    "visible here", pidfile);
+	if (printf("%ld\n", (long)pid) < 0 || fflush(stdout) == EOF)
+		die_sys(PIDO_EXIT_SYSTEM, "unable to write the pid");
+	return PIDO_EXIT_OK;
+}
+
+static int
+do_remove(const char *pidfile)
+{
+	if (pidfile_remove(pidfile) == 0)
+		return PIDO_EXIT_OK;
+	if (errno == EBUSY)
+		die(PIDO_EXIT_RUNNING, "%s: still running, not removed",
+		    pidfile);
+	die_sys(PIDO_EXIT_SYSTEM, "unable to remove %s", pidfile);
+}
+
+/* do_signal - 0 if something was signalled, else the state's code */
+static int
+do_signal(const char *pidfile, int sig, int group)
+{
+	pid_t pid;
+	int state;
+
+	if ((state = pidfile_signal(pidfile, sig, group, &pid)) == -1) {
+		if (errno == EINVAL)
+			die(PIDO_EXIT_SYSTEM, "%s: the program does not lead a "
+			    "process group (start it with pido -g or -s)",
+			    pidfile);
+		die_sys(PIDO_EXIT_SYSTEM, "unable to signal the program of %s",
+		    pidfile);
+	}
+	if (pid != 0)
+		return PIDO_EXIT_OK;
+	return state_code(state);
+}
+
+static int
+do_wait(const char *pidfile, unsigned long seconds)
+{
+	if (pidfile_wait(pidfile, seconds * 1000UL) == 0)
+		return PIDO_EXIT_OK;
+	if (errno == ETIMEDOUT)
+		return PIDO_EXIT_RUNNING;
+	die_sys(PIDO_EXIT_SYSTEM, "unable to wait for %s", pidfile);
+}
+
+/*
+ * main - options, then one of: run, check, print, signal and/or wait,
+ * remove
+ *
+ *	POPT_CONTEXT_POSIXMEHARDER stops option parsing at the first
+ *	argument, so everything after PIDFILE belongs to PROGRAM.
+ */
+int
+main(int argc, char **argv)
+{
+	int pgrp = 0, session = 0, check = 0, print = 0, drop = 0;
+	int group = 0, version = 0, rc, sig = 0, code, queries;
+	char *signame = NULL, *waittext = NULL, *end;
+	unsigned long seconds = 0;
+	const char **args;
+	int nargs;
+	poptContext pc;
+	struct poptOption options[] = {
+		{ "pgrp", 'g', POPT_ARG_NONE, &pgrp, 0,
+		  "run PROGRAM as the leader of a new process group", NULL },
+		{ "session", 's', POPT_ARG_NONE, &session, 0,
+		  "run PROGRAM as the leader of a new session", NULL },
+		{ "check", 'c', POPT_ARG_NONE, &check, 0,
+		  "exit 0 if running, 1 if dead with a pidfile, 3 if not "
+		  "running", NULL },
+		{ "print", 'p', POPT_ARG_NONE, &print, 0,
+		  "print the PID of the running program", NULL },
+		{ "signal", 'k', POPT_ARG_STRING, &signame, 0,
+		  "send SIGNAL (TERM, SIGTERM or 15) to the running program",
+		  "SIGNAL" },
+		{ "group", 'G', POPT_ARG_NONE, &group, 0,
+		  "with -k: send it to the program's process group", NULL },
+		{ "wait", 'w', POPT_ARG_STRING, &waittext, 0,
+		  "wait up to SECONDS for the program to exit", "SECONDS" },
+		{ "remove", 'r', POPT_ARG_NONE, &drop, 0,
+		  "remove the pidfile unless the program runs", NULL },
+		{ "version", 'V', POPT_ARG_NONE, &version, 0,
+		  "print the version and exit", NULL },
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+
+	log_set_prog("pido");
+	pc = poptGetContext("pido", argc, (const char **)(void *)argv, options,
+	    POPT_CONTEXT_POSIXMEHARDER);
+	poptSetOtherOptionHelp(pc, "[OPTION...] pidfile [program [arg ...]]");
+	if ((rc = poptGetNextOpt(pc)) < -1) {
+		fprintf(stderr, "pido: %s: %s\n",
+		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+		    poptStrerror(rc));
+		usage();
+	}
+	if (version) {
+		printf("pido %s\n", HIQ_VERSION);
+		poptFreeContext(pc);
+		return PIDO_EXIT_OK;
+	}
+	if (signame != NULL && pidfile_signal_parse(signame, &sig) == -1) {
+		fprintf(stderr, "pido: unknown signal: %s\n", signame);
+		usage();
+	}
+	if (waittext != NULL) {
+		errno = 0;
+		seconds = strtoul(waittext, &end, 10);
+		if (waittext[0] < '0' || waittext[0] > '9' || *end != '\0' ||
+		    errno != 0 || seconds > PIDO_WAIT_MAX) {
+			fprintf(stderr, "pido: bad number of seconds: %s\n",
+			    waittext);
+			usage();
+		}
+	}
+	args = poptGetArgs(pc);
+	for (nargs = 0; args != NULL && args[nargs] != NULL; nargs++)
+		continue;
+
+	queries = check + print + drop + (signame != NULL || waittext != NULL);
+	if (queries > 1 || (group && signame == NULL))
+		usage();
+	if (queries == 0) {
+		if (nargs < 2)
+			usage();
+		/* args stays valid: the context is never freed before exec. */
+		run(args[0], (char *const *)(void *)(args + 1), pgrp, session);
+	}
+	if (nargs != 1 || pgrp || session)
+		usage();
+
+	if (check)
+		code = do_check(args[0]);
+	else if (print)
+		code = do_print(args[0]);
+	else if (drop)
+		code = do_remove(args[0]);
+	else {
+		code = PIDO_EXIT_OK;
+		if (signame != NULL)
+			code = do_signal(args[0], sig, group);
+		if (code == PIDO_EXIT_OK && waittext != NULL)
+			code = do_wait(args[0], seconds);
+	}
+	poptFreeContext(pc);
+	free(signame);
+	free(waittext);
+	return code;
+}

@@ -1,0 +1,203 @@
+/*
+ * zone.c - green, yellow or red from a SpamAssassin-style score header
+ *
+ * DESCRIPTION
+ *	See zone.h.  SpamAssassin removes any X-Spam-Status a message arrives
+ *	with and writes its own (measured with spamd 4.0.1), so a message
+ *	that leaves spamc holds exactly one; two mean something else wrote
+ *	one, and hi-q will not guess which to trust.
+ *
+ * ERRORS
+ *	See zone.h.  Out of memory: die(QQ_OOM).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xalloc.h"
+#include "zone.h"
+
+void
+zone_tap_init(struct zone_tap *t, const struct zone_conf *zc)
+{
+	memset(t, 0, sizeof(*t));
+	t->conf = zc;
+	buf_init(&t->head, ZONE_HEAD_MAX);
+}
+
+void
+zone_tap_free(struct zone_tap *t)
+{
+	buf_free(&t->head);
+}
+
+/*
+ * block_end - length of the header block in p[0..n), or 0 if it has not
+ * ended yet: it ends before the first empty line (LF or CRLF).
+ */
+static size_t
+block_end(const char *p, size_t n, size_t from)
+{
+	size_t i;
+
+	/* Back up so a "\n\n" split across two reads is still found. */
+	i = from > 2 ? from - 2 : 0;
+	for (; i < n; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (i + 1 < n && p[i + 1] == '\n')
+			return i + 1;
+		if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 1;
+	}
+	return 0;
+}
+
+void
+zone_tap_feed(struct zone_tap *t, const char *p, size_t n)
+{
+	size_t before, room, end;
+
+	if (t->done || t->overflow || n == 0)
+		return;
+	if (t->head.len == 0 && (p[0] == '\n' ||
+	    (p[0] == '\r' && n > 1 && p[1] == '\n'))) {
+		t->done = 1;	/* an empty header block */
+		return;
+	}
+	before = t->head.len;
+	room = t->head.limit - t->head.len;
+	if (buf_append(&t->head, p, n < room ? n : room) == -1)
+		die_oom();
+	if ((end = block_end(t->head.data, t->head.len, before)) > 0) {
+		t->head.len = end;
+		t->done = 1;
+	} else if (n >= room)
+		t->overflow = 1;
+}
+
+/*
+ * number_after - the decimal after "key=" in s[0..n), as SpamAssassin
+ * writes it ("score=5.5", "required=5.0", "score=-0.3")
+ */
+static int
+number_after(const char *s, size_t n, const char *key, double *out)
+{
+	size_t klen = strlen(key), i;
+	char tmp[32], *end;
+	size_t j;
+
+	for (i = 0; i + klen < n; i++) {
+		if ((i > 0 && !isspace((unsigned char)s[i - 1]) &&
+		    s[i - 1] != ',') || strncasecmp(s + i, key, klen) != 0)
+			continue;
+		i += klen;
+		for (j = 0; j + 1 < sizeof(tmp) && i + j < n &&
+		    (isdigit((unsigned char)s[i + j]) || s[i + j] == '.' ||
+		    s[i + j] == '-' || s[i + j] == '+'); j++)
+			tmp[j] = s[i + j];
+		tmp[j] = '\0';
+		if (j == 0 || j + 1 == sizeof(tmp))
+			return -1;
+		*out = strtod(tmp, &end);
+		if (*end != '\0' || !isfinite(*out))
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+int
+zone_parse_status(const char *value, size_t n, double *score,
+    double *required)
+{
+	if (number_after(value, n, "score=", score) == -1 ||
+	    number_after(value, n, "required=", required) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * find_header - the unfolded value of the one field called name
+ *
+ *	Returns the number of such fields; *value (malloc'd) is set when
+ *	there is exactly one.
+ */
+static int
+find_header(const char *p, size_t n, const char *name, char **value)
+{
+	size_t nlen = strlen(name), i = 0, eol, vstart;
+	struct buf v;
+	int count = 0;
+	char nul = '\0';
+
+	*value = NULL;
+	buf_init(&v, ZONE_HEAD_MAX + 1);
+	while (i < n) {
+		for (eol = i; eol < n && p[eol] != '\n'; eol++)
+			continue;
+		if (eol - i > nlen && p[i + nlen] == ':' &&
+		    strncasecmp(p + i, name, nlen) == 0) {
+			count++;
+			vstart = i + nlen + 1;
+			(void)buf_append(&v, p + vstart, eol - vstart);
+			/* Continuation lines start with white space. */
+			while (eol + 1 < n && (p[eol + 1] == ' ' ||
+			    p[eol + 1] == '\t')) {
+				i = eol + 1;
+				for (eol = i; eol < n && p[eol] != '\n'; eol++)
+					continue;
+				(void)buf_append(&v, " ", 1);
+				(void)buf_append(&v, p + i, eol - i);
+			}
+		}
+		i = eol + 1;
+	}
+	if (count == 1) {
+		(void)buf_append(&v, &nul, 1);
+		*value = v.data;
+	} else
+		buf_free(&v);
+	return count;
+}
+
+enum outcome
+zone_judge(struct zone_tap *t, char **why)
+{
+	const struct zone_conf *zc = t->conf;
+	char *value;
+	int count;
+	double red;
+
+	*why = NULL;
+	if (t->overflow || (!t->done && t->head.len == 0)) {
+		*why = xasprintf("no message header block in the output");
+		return OUTCOME_TEMPFAIL;
+	}
+	count = find_header(t->head.data, t->head.len, zc->header, &value);
+	if (count == 0) {
+		*why = xasprintf("no %s header", zc->header);
+		return zc->missing;
+	}
+	if (count > 1) {
+		*why = xasprintf("%d %s headers", count, zc->header);
+		return OUTCOME_TEMPFAIL;
+	}
+	if (zone_parse_status(value, strlen(value), &t->score,
+	    &t->required) == -1) {
+		free(value);
+		*why = xasprintf("no score= and required= in %s",
+		    zc->header);
+		return OUTCOME_TEMPFAIL;
+	}
+	free(value);
+	t->have_score = 1;
+	red = zc->absolute ? zc->red_at : t->required + zc->margin;
+	if (t->score >= red)
+		return OUTCOME_RED;
+	if (t->score >= t->required)
+		return OUTCOME_YELLOW;
+	return OUTCOME_GREEN;
+}

@@ -1,0 +1,935 @@
+/*
+ * check_conf.c - unit tests for conf.c, filters.conf to struct conf
+ *
+ * DESCRIPTION
+ *	conf_split_line(): a table of lines to words (quotes, backslashes,
+ *	"#" starting a comment only at the start of a word outside quotes,
+ *	nothing expanded) and to errors (unterminated quote, backslash at the
+ *	end of the line).
+ *
+ *	conf_parse_stream(): the defaults (queue QMAILHOME/bin/qmail-queue,
+ *	which the Makefile makes /var/qmail, timeout 300, reply-channel 6 82),
+ *	a full configuration checked field by field, skip-if-env with several
+ *	NAME and NAME=VALUE words per line, reply-channel none and FD CODE,
+ *	the limits (timeout 1 and 86400, reply text of 254 bytes, stage names
+ *	of 64), and a table of broken files to the exact line and message of
+ *	the first error.  A NUL byte gets its own test.
+ *
+ *	conf_parse_file(): a real file, a missing one and a directory (the
+ *	last two fail at line 0).  conf_write(): its exact output for a small
+ *	conf, and that its output parses back to an equal conf, also for
+ *	words with quotes, backslashes, spaces, "#" and non-ASCII bytes.
+ *
+ *	Input goes through tmpfile(), so NUL bytes can be written too.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "check_suites.h"
+#include "conf.h"
+#include "verdict.h"
+
+/* Hand-written strings of a given length. */
+#define A10	"aaaaaaaaaa"
+#define A50	A10 A10 A10 A10 A10
+#define A250	A50 A50 A50 A50 A50
+#define TEXT254	A250 "aaaa"
+#define TEXT255	A250 "aaaaa"
+#define NAME64	A50 A10 "aaaa"
+#define NAME65	A50 A10 "aaaaa"
+
+#define CODES_HINT "(want codes 0-255, ranges a-b, \"*\" or \"signal\")"
+
+static struct conf	*parse_bytes(const char *, size_t,
+			    struct conf_error *);
+static struct conf	*parse_text(const char *, struct conf_error *);
+static struct conf	*parse_ok(const char *);
+static char		*write_conf(const struct conf *);
+static void		 assert_argv(char *const *, const char *const *,
+			    const char *);
+static void		 assert_rule(const struct rule *, enum rule_kind,
+			    const unsigned char *, enum outcome, const char *,
+			    unsigned);
+static void		 assert_skip(const struct skip_env *, const char *,
+			    const char *);
+static void		 assert_conf_same(const struct conf *,
+			    const struct conf *);
+
+/* parse_bytes - conf_parse_stream() over len bytes, named "test.conf" */
+static struct conf *
+parse_bytes(const char *text, size_t len, struct conf_error *err)
+{
+	struct conf *c;
+	FILE *fp;
+
+	fp = tmpfile();
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(text, 1, len, fp), len);
+	rewind(fp);
+	c = conf_parse_stream(fp, "test.conf", err);
+	ck_assert_int_eq(fclose(fp), 0);
+	return c;
+}
+
+static struct conf *
+parse_text(const char *text, struct conf_error *err)
+{
+	return parse_bytes(text, strlen(text), err);
+}
+
+/* parse_ok - parse text that must be valid */
+static struct conf *
+parse_ok(const char *text)
+{
+	struct conf_error err;
+	struct conf *c;
+
+	c = parse_text(text, &err);
+	ck_assert_msg(c != NULL, "got error \"%s:%u: %s\", want a conf",
+	    err.file, err.line, err.text);
+	ck_assert_ptr_null(err.file);
+	ck_assert_ptr_null(err.text);
+	ck_assert_str_eq(c->file, "test.conf");
+	return c;
+}
+
+/* write_conf - conf_write() output as a string */
+static char *
+write_conf(const struct conf *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	fp = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(fp);
+	conf_write(fp, c);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_ptr_nonnull(text);
+	return text;
+}
+
+static void
+assert_argv(char *const *got, const char *const *want, const char *what)
+{
+	size_t i;
+
+	ck_assert_msg(got != NULL, "%s: got no argv, want one", what);
+	for (i = 0; want[i] != NULL; i++) {
+		ck_assert_msg(got[i] != NULL,
+		    "%s: got %zu words, want more", what, i);
+		ck_assert_msg(strcmp(got[i], want[i]) == 0,
+		    "%s: word %zu: got \"%s\", want \"%s\"", what, i, got[i],
+		    want[i]);
+	}
+	ck_assert_msg(got[i] == NULL, "%s: got more than %zu words (\"%s\")",
+	    what, i, got[i]);
+}
+
+static void
+assert_rule(const struct rule *r, enum rule_kind kind,
+    const unsigned char *codes, enum outcome o, const char *text,
+    unsigned line)
+{
+	static const unsigned char none[32];
+
+	ck_assert_msg(r->kind == kind, "line %u: got kind %d, want %d",
+	    line, (int)r->kind, (int)kind);
+	ck_assert_msg(memcmp(r->codes, codes != NULL ? codes : none,
+	    sizeof(r->codes)) == 0, "line %u: exit code bitmap differs",
+	    line);
+	ck_assert_msg(r->outcome == o, "line %u: got %s, want %s", line,
+	    outcome_name(r->outcome), outcome_name(o));
+	if (text == NULL)
+		ck_assert_msg(r->text == NULL,
+		    "line %u: got text \"%s\", want none", line, r->text);
+	else {
+		ck_assert_msg(r->text != NULL,
+		    "line %u: got no text, want \"%s\"", line, text);
+		ck_assert_msg(strcmp(r->text, text) == 0,
+		    "line %u: got text \"%s\", want \"%s\"", line, r->text,
+		    text);
+	}
+	ck_assert_msg(r->line == line, "got line %u, want %u", r->line, line);
+}
+
+static void
+assert_skip(const struct skip_env *sk, const char *name, const char *value)
+{
+	ck_assert_msg(strcmp(sk->name, name) == 0,
+	    "got name \"%s\", want \"%s\"", sk->name, name);
+	if (value == NULL)
+		ck_assert_msg(sk->value == NULL,
+		    "%s: got value \"%s\", want none", name, sk->value);
+	else {
+		ck_assert_msg(sk->value != NULL,
+		    "%s: got no value, want \"%s\"", name, value);
+		ck_assert_msg(strcmp(sk->value, value) == 0,
+		    "%s: got value \"%s\", want \"%s\"", name, sk->value,
+		    value);
+	}
+}
+
+/* assert_conf_same - equal in everything but line numbers and file name */
+static void
+assert_conf_same(const struct conf *a, const struct conf *b)
+{
+	const struct stage_conf *sa, *sb;
+	const struct rule *ra, *rb;
+	size_t i, j;
+
+	assert_argv(b->queue_argv, (const char *const *)a->queue_argv,
+	    "queue");
+	ck_assert_uint_eq(b->timeout, a->timeout);
+	ck_assert_int_eq(b->reply_fd, a->reply_fd);
+	ck_assert_int_eq(b->reply_code, a->reply_code);
+	ck_assert_uint_eq(b->nstages, a->nstages);
+	for (i = 0; i < a->nstages; i++) {
+		sa = &a->stages[i];
+		sb = &b->stages[i];
+		ck_assert_str_eq(sb->name, sa->name);
+		assert_argv(sb->argv, (const char *const *)sa->argv,
+		    sa->name);
+		ck_assert_uint_eq(sb->timeout, sa->timeout);
+		ck_assert_uint_eq(sb->nrules, sa->nrules);
+		for (j = 0; j < sa->nrules; j++) {
+			ra = &sa->rules[j];
+			rb = &sb->rules[j];
+			assert_rule(rb, ra->kind, ra->codes, ra->outcome,
+			    ra->text, rb->line);
+		}
+		ck_assert_uint_eq(sb->nskips, sa->nskips);
+		for (j = 0; j < sa->nskips; j++)
+			assert_skip(&sb->skips[j], sa->skips[j].name,
+			    sa->skips[j].value);
+	}
+}
+
+/*
+ * conf_split_line
+ */
+struct split_case {
+	const char	*line;
+	int		 rc;
+	int		 argc;
+	const char	*words[6];
+	const char	*why;		/* when rc is -1 */
+};
+
+static const struct split_case split_cases[] = {
+	{ "", 0, 0, { NULL }, NULL },
+	{ "   \t \n", 0, 0, { NULL }, NULL },
+	{ "# a comment", 0, 0, { NULL }, NULL },
+	{ "\t# an indented comment", 0, 0, { NULL }, NULL },
+	/* The comment is cut before quotes are looked at. */
+	{ "    # \"unbalanced", 0, 0, { NULL }, NULL },
+	{ "a # \"unbalanced", 0, 1, { "a" }, NULL },
+	{ "stage a /bin/cat\n", 0, 3, { "stage", "a", "/bin/cat" }, NULL },
+	{ "  on  1\tred  ", 0, 3, { "on", "1", "red" }, NULL },
+	/* "#" inside quotes is text. */
+	{ "on 1 red \"spam (#5.7.1)\"", 0, 4,
+	    { "on", "1", "red", "spam (#5.7.1)" }, NULL },
+	{ "on 1 red 'spam (#5.7.1)' # why", 0, 4,
+	    { "on", "1", "red", "spam (#5.7.1)" }, NULL },
+	/* "#" inside a word is text; at the start of one, a comment. */
+	{ "a#b c", 0, 2, { "a#b", "c" }, NULL },
+	{ "a #b c", 0, 1, { "a" }, NULL },
+	{ "a\t#b", 0, 1, { "a" }, NULL },
+	{ "\\#a b", 0, 2, { "#a", "b" }, NULL },
+	{ "\"#a\" b", 0, 2, { "#a", "b" }, NULL },
+	{ "\"a b\"#c", 0, 1, { "a b#c" }, NULL },
+	{ "a\\ #b", 0, 1, { "a #b" }, NULL },
+	/* Quotes and backslashes, as popt reads them. */
+	{ "a\\ b", 0, 1, { "a b" }, NULL },
+	{ "'a b'c d", 0, 2, { "a bc", "d" }, NULL },
+	{ "\"a\\\"b\"", 0, 1, { "a\"b" }, NULL },
+	{ "'it\\'s'", 0, 1, { "it's" }, NULL },
+	{ "\"it's\"", 0, 1, { "it's" }, NULL },
+	{ "'say \"hi\"'", 0, 1, { "say \"hi\"" }, NULL },
+	{ "a\\\\b", 0, 1, { "a\\b" }, NULL },
+	/* Inside quotes a backslash before another character stays. */
+	{ "'x\\.y'", 0, 1, { "x\\.y" }, NULL },
+	/* Nothing is expanded. */
+	{ "x*y ${HOME} $(id) ~ `id`", 0, 5,
+	    { "x*y", "${HOME}", "$(id)", "~", "`id`" }, NULL },
+	/* Errors. */
+	{ "\"abc", -1, 0, { NULL }, "unterminated quote" },
+	{ "on 1 red 'abc", -1, 0, { NULL }, "unterminated quote" },
+	{ "a \"b\\\"", -1, 0, { NULL }, "unterminated quote" },
+	{ "a 'b\\'", -1, 0, { NULL }, "unterminated quote" },
+	{ "a \\# \"x", -1, 0, { NULL }, "unterminated quote" },
+	{ "abc \\", -1, 0, { NULL }, "backslash at the end of the line" },
+	{ "\\", -1, 0, { NULL }, "backslash at the end of the line" },
+};
+
+START_TEST(test_split_table)
+{
+	const struct split_case *t = &split_cases[_i];
+	const char **argv = NULL;
+	const char *why = NULL;
+	int argc = -1, rc, k;
+
+	rc = conf_split_line(t->line, &argc, &argv, &why);
+	ck_assert_msg(rc == t->rc, "case %d \"%s\": got rc %d, want %d", _i,
+	    t->line, rc, t->rc);
+	if (rc == -1) {
+		ck_assert_msg(why != NULL && strcmp(why, t->why) == 0,
+		    "case %d \"%s\": got \"%s\", want \"%s\"", _i, t->line,
+		    why, t->why);
+		ck_assert_ptr_null(argv);
+		return;
+	}
+	ck_assert_msg(argc == t->argc, "case %d \"%s\": got %d words, "
+	    "want %d", _i, t->line, argc, t->argc);
+	if (argc == 0)
+		ck_assert_ptr_null(argv);
+	for (k = 0; k < argc; k++)
+		ck_assert_msg(strcmp(argv[k], t->words[k]) == 0,
+		    "case %d \"%s\": word %d: got \"%s\", want \"%s\"", _i,
+		    t->line, k, argv[k], t->words[k]);
+	if (argc > 0)
+		ck_assert_ptr_null(argv[argc]);
+	free((void *)argv);
+}
+END_TEST
+
+/*
+ * Defaults
+ */
+START_TEST(test_defaults_empty)
+{
+	static const char *const queue[] = {
+		"/var/qmail/bin/qmail-queue", NULL
+	};
+	struct conf *c;
+
+	c = parse_ok("");
+	assert_argv(c->queue_argv, queue, "queue");
+	ck_assert_msg(c->timeout == 300, "got timeout %u, want 300",
+	    c->timeout);
+	ck_assert_msg(c->reply_fd == 6, "got reply fd %d, want 6",
+	    c->reply_fd);
+	ck_assert_msg(c->reply_code == 82, "got reply code %d, want 82",
+	    c->reply_code);
+	ck_assert_msg(c->nstages == 0, "got %zu stages, want 0", c->nstages);
+	ck_assert_ptr_null(c->stages);
+	conf_free(c);
+}
+END_TEST
+
+/* Comments and blank lines, indented or not, even before any stage. */
+START_TEST(test_defaults_comments)
+{
+	static const char *const queue[] = {
+		"/var/qmail/bin/qmail-queue", NULL
+	};
+	struct conf *c;
+
+	c = parse_ok("# filters.conf\n\n   \n\t# indented\n    \n# end");
+	assert_argv(c->queue_argv, queue, "queue");
+	ck_assert_msg(c->timeout == 300, "got timeout %u, want 300",
+	    c->timeout);
+	ck_assert_msg(c->reply_fd == 6, "got reply fd %d, want 6",
+	    c->reply_fd);
+	ck_assert_msg(c->reply_code == 82, "got reply code %d, want 82",
+	    c->reply_code);
+	ck_assert_msg(c->nstages == 0, "got %zu stages, want 0", c->nstages);
+	conf_free(c);
+}
+END_TEST
+
+/*
+ * A full configuration, checked field by field.  Line numbers:
+ * 6 stage spamc, 7-11 its rules, 12 timeout, 13-14 skip-if-env,
+ * 16 stage clam.av_2, 17 its rule.
+ */
+static const char full_conf[] =
+    "# hi-q filters.conf for the tests\n"			/* 1 */
+    "queue /var/qmail/bin/qmail-queue.orig -x\n"		/* 2 */
+    "timeout 120\n"						/* 3 */
+    "reply-channel 4 88\n"					/* 4 */
+    "\n"							/* 5 */
+    "stage spamc /usr/bin/spamc -E -x -d 'spam host' \"a\\\"b\"\n" /* 6 */
+    "    on 1 red \"message looks like spam (#5.7.1)\"\t# why\n" /* 7 */
+    "    on 64-78,100 tempfail\n"				/* 8 */
+    "    on 0 green\n"						/* 9 */
+    "    on signal tempfail 'crashed (#4.3.0)'\n"		/* 10 */
+    "    on * yellow\n"					/* 11 */
+    "    timeout 30\n"						/* 12 */
+    "    skip-if-env RELAYCLIENT SMTPAUTHUSER=admin EMPTY=\n"	/* 13 */
+    "\tskip-if-env TCPREMOTEIP=127.0.0.1 X=a=b\n"		/* 14 */
+    "\n"							/* 15 */
+    "stage clam.av_2 /usr/bin/clamdscan --no-summary -\n"	/* 16 */
+    "    on 1,2 discard\n";					/* 17 */
+
+START_TEST(test_parse_full)
+{
+	static const char *const queue[] = {
+		"/var/qmail/bin/qmail-queue.orig", "-x", NULL
+	};
+	static const char *const spamc[] = {
+		"/usr/bin/spamc", "-E", "-x", "-d", "spam host", "a\"b", NULL
+	};
+	static const char *const clam[] = {
+		"/usr/bin/clamdscan", "--no-summary", "-", NULL
+	};
+	static const unsigned char code1[32] = { [0] = 0x02 };
+	/* 64-71 all of byte 8, 72-78 the low 7 bits of 9; 100 is bit 4 of 12 */
+	static const unsigned char code64_78_100[32] = {
+		[8] = 0xff, [9] = 0x7f, [12] = 0x10
+	};
+	static const unsigned char code0[32] = { [0] = 0x01 };
+	static const unsigned char code1_2[32] = { [0] = 0x06 };
+	const struct stage_conf *st;
+	struct conf *c;
+
+	c = parse_ok(full_conf);
+	assert_argv(c->queue_argv, queue, "queue");
+	ck_assert_msg(c->timeout == 120, "got timeout %u, want 120",
+	    c->timeout);
+	ck_assert_msg(c->reply_fd == 4, "got reply fd %d, want 4",
+	    c->reply_fd);
+	ck_assert_msg(c->reply_code == 88, "got reply code %d, want 88",
+	    c->reply_code);
+	ck_assert_msg(c->nstages == 2, "got %zu stages, want 2", c->nstages);
+
+	st = &c->stages[0];
+	ck_assert_str_eq(st->name, "spamc");
+	assert_argv(st->argv, spamc, "spamc");
+	ck_assert_msg(st->line == 6, "got line %u, want 6", st->line);
+	ck_assert_msg(st->timeout == 30, "got timeout %u, want 30",
+	    st->timeout);
+	ck_assert_msg(st->nrules == 5, "got %zu rules, want 5", st->nrules);
+	assert_rule(&st->rules[0], RULE_EXIT, code1, OUTCOME_RED,
+	    "message looks like spam (#5.7.1)", 7);
+	assert_rule(&st->rules[1], RULE_EXIT, code64_78_100, OUTCOME_TEMPFAIL,
+	    NULL, 8);
+	assert_rule(&st->rules[2], RULE_EXIT, code0, OUTCOME_GREEN, NULL, 9);
+	assert_rule(&st->rules[3], RULE_SIGNAL, NULL, OUTCOME_TEMPFAIL,
+	    "crashed (#4.3.0)", 10);
+	assert_rule(&st->rules[4], RULE_ANY, NULL, OUTCOME_YELLOW, NULL, 11);
+	ck_assert_msg(st->nskips == 5, "got %zu skips, want 5", st->nskips);
+	assert_skip(&st->skips[0], "RELAYCLIENT", NULL);
+	assert_skip(&st->skips[1], "SMTPAUTHUSER", "admin");
+	assert_skip(&st->skips[2], "EMPTY", "");
+	assert_skip(&st->skips[3], "TCPREMOTEIP", "127.0.0.1");
+	assert_skip(&st->skips[4], "X", "a=b");
+
+	st = &c->stages[1];
+	ck_assert_str_eq(st->name, "clam.av_2");
+	assert_argv(st->argv, clam, "clam.av_2");
+	ck_assert_msg(st->line == 16, "got line %u, want 16", st->line);
+	ck_assert_msg(st->timeout == 0, "got timeout %u, want 0",
+	    st->timeout);
+	ck_assert_msg(st->nrules == 1, "got %zu rules, want 1", st->nrules);
+	assert_rule(&st->rules[0], RULE_EXIT, code1_2, OUTCOME_DISCARD, NULL,
+	    17);
+	ck_assert_msg(st->nskips == 0, "got %zu skips, want 0", st->nskips);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_parse_reply_none)
+{
+	struct conf *c;
+
+	c = parse_ok("reply-channel none\n");
+	ck_assert_msg(c->reply_fd == -1, "got reply fd %d, want -1",
+	    c->reply_fd);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_parse_reply_fd)
+{
+	struct conf *c;
+
+	c = parse_ok("reply-channel 2 1\n");
+	ck_assert_msg(c->reply_fd == 2, "got reply fd %d, want 2",
+	    c->reply_fd);
+	ck_assert_msg(c->reply_code == 1, "got reply code %d, want 1",
+	    c->reply_code);
+	conf_free(c);
+	c = parse_ok("reply-channel 1023 255\n");
+	ck_assert_msg(c->reply_fd == 1023, "got reply fd %d, want 1023",
+	    c->reply_fd);
+	ck_assert_msg(c->reply_code == 255, "got reply code %d, want 255",
+	    c->reply_code);
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_parse_limits)
+{
+	static const char *const argv[] = { "/bin/cat", NULL };
+	struct conf *c;
+
+	c = parse_ok("timeout 1\nstage " NAME64 " /bin/cat\n"
+	    "  timeout 86400\n  on 1 tempfail \"" TEXT254 "\"\n");
+	ck_assert_msg(c->timeout == 1, "got timeout %u, want 1", c->timeout);
+	ck_assert_msg(c->nstages == 1, "got %zu stages, want 1", c->nstages);
+	ck_assert_str_eq(c->stages[0].name, NAME64);
+	assert_argv(c->stages[0].argv, argv, NAME64);
+	ck_assert_msg(c->stages[0].timeout == 86400,
+	    "got timeout %u, want 86400", c->stages[0].timeout);
+	ck_assert_msg(c->stages[0].nrules == 1, "got %zu rules, want 1",
+	    c->stages[0].nrules);
+	ck_assert_str_eq(c->stages[0].rules[0].text, TEXT254);
+	conf_free(c);
+	c = parse_ok("timeout 86400\n");
+	ck_assert_msg(c->timeout == 86400, "got timeout %u, want 86400",
+	    c->timeout);
+	conf_free(c);
+}
+END_TEST
+
+/* Several skip-if-env lines add up, in order. */
+START_TEST(test_parse_skips)
+{
+	struct conf *c;
+	const struct stage_conf *st;
+
+	c = parse_ok("stage s /bin/true\n"
+	    "  skip-if-env RELAYCLIENT\n"
+	    "  skip-if-env AUTHUSER=x SMTP_AUTH_USER TCPREMOTEINFO=a b=\n"
+	    "  skip-if-env 'V=with space'\n");
+	st = &c->stages[0];
+	ck_assert_msg(st->nskips == 6, "got %zu skips, want 6", st->nskips);
+	assert_skip(&st->skips[0], "RELAYCLIENT", NULL);
+	assert_skip(&st->skips[1], "AUTHUSER", "x");
+	assert_skip(&st->skips[2], "SMTP_AUTH_USER", NULL);
+	assert_skip(&st->skips[3], "TCPREMOTEINFO", "a");
+	assert_skip(&st->skips[4], "b", "");
+	assert_skip(&st->skips[5], "V", "with space");
+	ck_assert_msg(st->nrules == 0, "got %zu rules, want 0", st->nrules);
+	conf_free(c);
+}
+END_TEST
+
+/* The last line needs no newline; CR LF line ends are white space. */
+START_TEST(test_parse_line_ends)
+{
+	static const char *const argv[] = { "/bin/cat", NULL };
+	struct conf *c;
+
+	c = parse_ok("stage a /bin/cat\r\n  on 1 red\r\n  on 2 yellow");
+	ck_assert_msg(c->nstages == 1, "got %zu stages, want 1", c->nstages);
+	assert_argv(c->stages[0].argv, argv, "a");
+	ck_assert_msg(c->stages[0].nrules == 2, "got %zu rules, want 2",
+	    c->stages[0].nrules);
+	ck_assert_msg(c->stages[0].rules[1].outcome == OUTCOME_YELLOW,
+	    "got %s, want yellow",
+	    outcome_name(c->stages[0].rules[1].outcome));
+	conf_free(c);
+}
+END_TEST
+
+/*
+ * Errors: text to the line and message of the first error.
+ */
+struct err_case {
+	const char	*text;
+	unsigned	 line;
+	const char	*message;
+};
+
+static const struct err_case err_cases[] = {
+	/* Unknown directives. */
+	{ "frobnicate 1\n", 1, "unknown directive \"frobnicate\"" },
+	{ "# c\n\nStage a /bin/cat\n", 3, "unknown directive \"Stage\"" },
+	{ "stage a /bin/cat\n  frob 1\n", 2,
+	    "unknown stage directive \"frob\"" },
+	/* Unknown outcomes. */
+	{ "stage a /bin/cat\n\n# x\n    on 1 gren\n", 4,
+	    "unknown outcome \"gren\" (want green, yellow, red, tempfail or "
+	    "discard)" },
+	{ "stage a /bin/cat\n  on 1 RED\n", 2,
+	    "unknown outcome \"RED\" (want green, yellow, red, tempfail or "
+	    "discard)" },
+	/* Bad exit code lists. */
+	{ "stage a /bin/cat\n  on 256 red\n", 2,
+	    "bad exit code list \"256\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on 1- red\n", 2,
+	    "bad exit code list \"1-\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on -1 red\n", 2,
+	    "bad exit code list \"-1\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on 1-2-3 red\n", 2,
+	    "bad exit code list \"1-2-3\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on 0-256 red\n", 2,
+	    "bad exit code list \"0-256\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on x red\n", 2,
+	    "bad exit code list \"x\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on +1 red\n", 2,
+	    "bad exit code list \"+1\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on 1,*,2 red\n", 2,
+	    "bad exit code list \"1,*,2\" " CODES_HINT },
+	{ "stage a /bin/cat\n  on 5-2 red\n", 2,
+	    "empty exit code range \"5-2\"" },
+	{ "stage a /bin/cat\n  on ,1 red\n", 2,
+	    "bad exit code list \",1\"" },
+	{ "stage a /bin/cat\n  on 1, red\n", 2,
+	    "bad exit code list \"1,\"" },
+	{ "stage a /bin/cat\n  on 1,,2 red\n", 2,
+	    "bad exit code list \"1,,2\"" },
+	{ "stage a /bin/cat\n  on , red\n", 2,
+	    "bad exit code list \",\"" },
+	/* Reply texts. */
+	{ "stage a /bin/cat\n  on 1 red \"" TEXT255 "\"\n", 2,
+	    "reply text longer than 254 bytes" },
+	{ "stage a /bin/cat\n  on 1 red \"a\tb\"\n", 2,
+	    "reply text has a control character" },
+	{ "stage a /bin/cat\n  on 1 red \"a\x1b" "b\"\n", 2,
+	    "reply text has a control character" },
+	{ "stage a /bin/cat\n  on 1 tempfail 'del \x7f'\n", 2,
+	    "reply text has a control character" },
+	{ "stage a /bin/cat\n  on 0 green \"ok\"\n", 2,
+	    "reply text is only for red and tempfail" },
+	{ "stage a /bin/cat\n  on 1 yellow \"tagged\"\n", 2,
+	    "reply text is only for red and tempfail" },
+	{ "stage a /bin/cat\n  on 1 discard \"gone\"\n", 2,
+	    "reply text is only for red and tempfail" },
+	{ "stage a /bin/cat\n  on 1\n", 2,
+	    "usage: on CODES OUTCOME [\"SMTP text\"]" },
+	{ "stage a /bin/cat\n  on 1 red text more\n", 2,
+	    "usage: on CODES OUTCOME [\"SMTP text\"]" },
+	/* Indentation. */
+	{ "    on 1 red\n", 1, "\"on\" is indented but no stage is open" },
+	{ "# c\n\n\ttimeout 5\n", 3,
+	    "\"timeout\" is indented but no stage is open" },
+	{ "stage a /bin/cat\non 1 red\n", 2,
+	    "\"on\" must be indented under a stage" },
+	{ "skip-if-env X\n", 1,
+	    "\"skip-if-env\" must be indented under a stage" },
+	{ "stage a /bin/cat\n  stage b /bin/cat\n", 2,
+	    "\"stage\" must not be indented" },
+	{ "stage a /bin/cat\n  queue /bin/qq\n", 2,
+	    "\"queue\" must not be indented" },
+	/* Stages. */
+	{ "stage a /bin/cat\nstage b /bin/cat\n\nstage a /bin/true\n", 4,
+	    "stage \"a\" already defined at line 1" },
+	{ "stage a cat\n", 1,
+	    "stage program \"cat\" is not an absolute path" },
+	{ "stage a ./bin/cat\n", 1,
+	    "stage program \"./bin/cat\" is not an absolute path" },
+	{ "stage a\n", 1, "usage: stage NAME PROGRAM [ARGS...]" },
+	{ "stage\n", 1, "usage: stage NAME PROGRAM [ARGS...]" },
+	{ "stage a:b /bin/cat\n", 1,
+	    "bad stage name \"a:b\" (letters, digits, \"-\", \"_\" and "
+	    "\".\", at most 64)" },
+	{ "stage " NAME65 " /bin/cat\n", 1,
+	    "bad stage name \"" NAME65 "\" (letters, digits, \"-\", \"_\" "
+	    "and \".\", at most 64)" },
+	/* The queue. */
+	{ "queue /bin/qq\nqueue /bin/qq\n", 2, "duplicate \"queue\"" },
+	{ "queue qmail-queue\n", 1,
+	    "queue program \"qmail-queue\" is not an absolute path" },
+	{ "queue\n", 1, "usage: queue PROGRAM [ARGS...]" },
+	/* Timeouts, whole message and per stage. */
+	{ "timeout 10\ntimeout 10\n", 2, "duplicate \"timeout\"" },
+	{ "timeout 0\n", 1, "usage: timeout SECONDS (1 to 86400)" },
+	{ "timeout 86401\n", 1, "usage: timeout SECONDS (1 to 86400)" },
+	{ "timeout 12x\n", 1, "usage: timeout SECONDS (1 to 86400)" },
+	{ "timeout -5\n", 1, "usage: timeout SECONDS (1 to 86400)" },
+	{ "timeout\n", 1, "usage: timeout SECONDS (1 to 86400)" },
+	{ "timeout 1 2\n", 1, "usage: timeout SECONDS (1 to 86400)" },
+	{ "timeout 99999999999999999999\n", 1,
+	    "usage: timeout SECONDS (1 to 86400)" },
+	{ "stage a /bin/cat\n  timeout 0\n", 2,
+	    "usage: timeout SECONDS (1 to 86400)" },
+	{ "stage a /bin/cat\n  timeout 86401\n", 2,
+	    "usage: timeout SECONDS (1 to 86400)" },
+	{ "stage a /bin/cat\n  timeout 12x\n", 2,
+	    "usage: timeout SECONDS (1 to 86400)" },
+	/* The reply channel. */
+	{ "reply-channel none\nreply-channel 6 82\n", 2,
+	    "duplicate \"reply-channel\"" },
+	{ "reply-channel 6\n", 1,
+	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	{ "reply-channel 1 82\n", 1,
+	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	{ "reply-channel 1024 82\n", 1,
+	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	{ "reply-channel 6 0\n", 1,
+	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	{ "reply-channel 6 256\n", 1,
+	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	{ "reply-channel none 6\n", 1,
+	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	/* skip-if-env. */
+	{ "stage a /bin/cat\n  skip-if-env\n", 2,
+	    "usage: skip-if-env NAME[=VALUE] ..." },
+	{ "stage a /bin/cat\n  skip-if-env A =x\n", 2,
+	    "skip-if-env: empty variable name in \"=x\"" },
+	/* Word splitting. */
+	{ "stage a /bin/echo \"abc\n", 1, "unterminated quote" },
+	{ "stage a /bin/cat\n  on 1 red 'abc\n", 2, "unterminated quote" },
+	{ "stage a /bin/cat \\\n  on 1 red\n", 1,
+	    "backslash at the end of the line" },
+	{ "stage a /bin/cat\n  on 1 red \\", 2,
+	    "backslash at the end of the line" },
+	/* The first error decides. */
+	{ "stage a /bin/cat\n  on 1 gren\n  on 2 gren\nfrob\n", 2,
+	    "unknown outcome \"gren\" (want green, yellow, red, tempfail or "
+	    "discard)" },
+};
+
+START_TEST(test_error_table)
+{
+	const struct err_case *t = &err_cases[_i];
+	struct conf_error err;
+	struct conf *c;
+	int parsed;
+
+	c = parse_text(t->text, &err);
+	parsed = c != NULL;
+	conf_free(c);
+	ck_assert_msg(!parsed, "case %d: got a conf, want error \"%s\"", _i,
+	    t->message);
+	ck_assert_msg(err.text != NULL && strcmp(err.text, t->message) == 0,
+	    "case %d: got \"%s\", want \"%s\"", _i, err.text, t->message);
+	ck_assert_msg(err.line == t->line, "case %d: got line %u, want %u",
+	    _i, err.line, t->line);
+	ck_assert_msg(err.file != NULL && strcmp(err.file, "test.conf") == 0,
+	    "case %d: got file \"%s\", want \"test.conf\"", _i, err.file);
+	conf_error_free(&err);
+	ck_assert_ptr_null(err.file);
+	ck_assert_ptr_null(err.text);
+}
+END_TEST
+
+START_TEST(test_error_nul)
+{
+	static const char text[] = "stage a /bin/cat\n  on 1 red\0x\n";
+	struct conf_error err;
+	struct conf *c;
+	int parsed;
+
+	c = parse_bytes(text, sizeof(text) - 1, &err);
+	parsed = c != NULL;
+	conf_free(c);
+	ck_assert_msg(!parsed, "got a conf, want error \"NUL byte in line\"");
+	ck_assert_msg(strcmp(err.text, "NUL byte in line") == 0,
+	    "got \"%s\", want \"NUL byte in line\"", err.text);
+	ck_assert_msg(err.line == 2, "got line %u, want 2", err.line);
+	conf_error_free(&err);
+}
+END_TEST
+
+/*
+ * conf_parse_file
+ */
+START_TEST(test_file_ok)
+{
+	static const char *const argv[] = { "/bin/cat", "-u", NULL };
+	char path[] = "/tmp/check_conf.XXXXXX";
+	struct conf_error err;
+	struct conf *c;
+	FILE *fp;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("stage cat /bin/cat -u\n  on 3 red\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	c = conf_parse_file(path, &err);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_msg(c != NULL, "got error \"%s:%u: %s\", want a conf",
+	    err.file, err.line, err.text);
+	ck_assert_str_eq(c->file, path);
+	ck_assert_msg(c->nstages == 1, "got %zu stages, want 1", c->nstages);
+	assert_argv(c->stages[0].argv, argv, "cat");
+	conf_free(c);
+}
+END_TEST
+
+START_TEST(test_file_missing)
+{
+	struct conf_error err;
+	struct conf *c;
+
+	c = conf_parse_file("/nonexistent/hi-q/filters.conf", &err);
+	ck_assert_ptr_null(c);
+	ck_assert_msg(err.line == 0, "got line %u, want 0", err.line);
+	ck_assert_str_eq(err.file, "/nonexistent/hi-q/filters.conf");
+	ck_assert_str_eq(err.text,
+	    "unable to open: No such file or directory");
+	conf_error_free(&err);
+}
+END_TEST
+
+/* A directory opens, but cannot be read. */
+START_TEST(test_file_directory)
+{
+	char dir[] = "/tmp/check_conf.XXXXXX";
+	struct conf_error err;
+	struct conf *c;
+	int parsed;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	c = conf_parse_file(dir, &err);
+	ck_assert_int_eq(rmdir(dir), 0);
+	parsed = c != NULL;
+	conf_free(c);
+	ck_assert_msg(!parsed, "got a conf, want a read error");
+	ck_assert_msg(err.line == 0, "got line %u, want 0", err.line);
+	ck_assert_str_eq(err.file, dir);
+	ck_assert_str_eq(err.text, "read error: Is a directory");
+	conf_error_free(&err);
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+	struct conf_error err;
+
+	conf_free(NULL);
+	memset(&err, 0, sizeof(err));
+	conf_error_free(&err);
+	ck_assert_ptr_null(err.text);
+}
+END_TEST
+
+/*
+ * conf_write
+ */
+START_TEST(test_write_defaults)
+{
+	struct conf *c;
+	char *got;
+	int same;
+
+	c = parse_ok("");
+	got = write_conf(c);
+	conf_free(c);
+	same = strcmp(got, "queue /var/qmail/bin/qmail-queue\n"
+	    "timeout 300\n"
+	    "reply-channel 6 82\n") == 0;
+	ck_assert_msg(same, "got \"%s\", want the defaults", got);
+	free(got);
+}
+END_TEST
+
+START_TEST(test_write_exact)
+{
+	static const char want[] =
+	    "queue /var/qmail/bin/qmail-queue\n"
+	    "timeout 300\n"
+	    "reply-channel none\n"
+	    "\n"
+	    "# stage 1 of 1, line 2\n"
+	    "stage tag /usr/local/bin/tag -s 'x y'\n"
+	    "    on 1,3-5,255 red 'no (#5.7.1)'\n"
+	    "    on signal yellow\n"
+	    "    on * discard\n"
+	    "    # then: exit 0 green, any other exit or signal tempfail\n"
+	    "    timeout 9\n"
+	    "    skip-if-env A=1\n"
+	    "    skip-if-env B\n";
+	struct conf *c;
+	char *got;
+	int same;
+
+	c = parse_ok("reply-channel none\n"
+	    "stage tag /usr/local/bin/tag -s \"x y\"\n"
+	    "  on 1,3,4,5,255 red \"no (#5.7.1)\"\n"
+	    "  on signal yellow\n"
+	    "  on * discard\n"
+	    "  skip-if-env A=1 B\n"
+	    "  timeout 9\n");
+	got = write_conf(c);
+	conf_free(c);
+	same = strcmp(got, want) == 0;
+	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
+	free(got);
+}
+END_TEST
+
+/* Configurations that must survive conf_write() and a second parse. */
+static const char *const round_trip_cases[] = {
+	"",
+	full_conf,
+	"reply-channel none\ntimeout 7\n",
+	/* Words that need quoting. */
+	"queue \"/opt/q q/qmail-queue\" \"it's\" 'say \"hi\"' a\\\\b\n"
+	"stage s1 /bin/grep -E '^(a|b)$' 'x\\.y' c:\\\\dir\\\\ '#x' "
+	    "'tab\there' caf\xc3\xa9 ''\"\"x\n"
+	"  on 0-255 red \"50\\% it\\'s \\\"spam\\\" \\\\o/\"\n"
+	"  skip-if-env 'A B=c d' 'Q=\\\\'\n"
+	"stage s2 /bin/true\n"
+	"  on signal tempfail '#4.3.0 \\\\'\n"
+	"  on 0,2,4,6,8-10 yellow\n",
+};
+
+START_TEST(test_write_round_trip)
+{
+	struct conf *c1, *c2;
+	struct conf_error err;
+	char *text;
+
+	c1 = parse_ok(round_trip_cases[_i]);
+	text = write_conf(c1);
+	c2 = parse_text(text, &err);
+	ck_assert_msg(c2 != NULL, "case %d: written text fails at line %u: "
+	    "%s\n%s", _i, err.line, err.text, text);
+	assert_conf_same(c1, c2);
+	free(text);
+	conf_free(c1);
+	conf_free(c2);
+}
+END_TEST
+
+Suite *
+suite_conf(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("conf");
+
+	tc = tcase_create("split");
+	tcase_add_loop_test(tc, test_split_table, 0,
+	    (int)(sizeof(split_cases) / sizeof(split_cases[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parse");
+	tcase_add_test(tc, test_defaults_empty);
+	tcase_add_test(tc, test_defaults_comments);
+	tcase_add_test(tc, test_parse_full);
+	tcase_add_test(tc, test_parse_reply_none);
+	tcase_add_test(tc, test_parse_reply_fd);
+	tcase_add_test(tc, test_parse_limits);
+	tcase_add_test(tc, test_parse_skips);
+	tcase_add_test(tc, test_parse_line_ends);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_error_table, 0,
+	    (int)(sizeof(err_cases) / sizeof(err_cases[0])));
+	tcase_add_test(tc, test_error_nul);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("file");
+	tcase_add_test(tc, test_file_ok);
+	tcase_add_test(tc, test_file_missing);
+	tcase_add_test(tc, test_file_directory);
+	tcase_add_test(tc, test_free_null);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("write");
+	tcase_add_test(tc, test_write_defaults);
+	tcase_add_test(tc, test_write_exact);
+	tcase_add_loop_test(tc, test_write_round_trip, 0,
+	    (int)(sizeof(round_trip_cases) / sizeof(round_trip_cases[0])));
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,250 @@
+/*
+ * check_envelope.c - unit tests for envelope.c, the qmail-queue envelope
+ *
+ * DESCRIPTION
+ *	Table-driven: envelope bytes to the code qmail-queue would exit with
+ *	(QQ_OK, QQ_READ_ERROR for empty or truncated input, QQ_ENVELOPE_FORMAT
+ *	for a bad tag, QQ_ADDR_TOO_LONG), and on success the sender, the
+ *	recipient count and the bytes used.  Separate tables cover addresses
+ *	at and past QQ_ADDR_MAX (1002 bytes), in the sender and in a
+ *	recipient; one test reads 5000 recipients.  The expected values are
+ *	those measured with notqmail's qmail-queue (../shared/REFERENCE.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "check_suites.h"
+#include "envelope.h"
+#include "qq.h"
+
+/* A string literal and its length, NUL bytes included. */
+#define BYTES(s)	s, sizeof(s) - 1
+
+struct env_case {
+	const char	*data;
+	size_t		 len;
+	int		 code;
+	const char	*sender;	/* on QQ_OK only */
+	size_t		 sender_len;
+	size_t		 rcpts;
+	size_t		 used;
+};
+
+static const struct env_case env_cases[] = {
+	/* Well formed. */
+	{ BYTES("Fa@example.org\0Tb@example.com\0Tc@example.com\0\0"),
+	    QQ_OK, "a@example.org", 13, 2, 46 },
+	{ BYTES("Fa@example.org\0Tb@example.com\0\0"),
+	    QQ_OK, "a@example.org", 13, 1, 31 },
+	{ BYTES("F\0Tpostmaster@example.com\0\0"),
+	    QQ_OK, "", 0, 1, 27 },
+	{ BYTES("F\0T\0\0"), QQ_OK, "", 0, 1, 5 },
+	/* No recipients: qmail-queue accepts it. */
+	{ BYTES("F\0\0"), QQ_OK, "", 0, 0, 3 },
+	{ BYTES("Fa@b\0\0"), QQ_OK, "a@b", 3, 0, 6 },
+	/* What follows the final NUL is not part of the envelope. */
+	{ BYTES("Fa@b\0Tc@d\0\0garbage"), QQ_OK, "a@b", 3, 1, 11 },
+	{ BYTES("F\0\0\0\0"), QQ_OK, "", 0, 0, 3 },
+	{ BYTES("Fa\0Tb\0\0Tc\0\0"), QQ_OK, "a", 1, 1, 7 },
+
+	/* Empty or truncated: qmail-queue's read error. */
+	{ "", 0, QQ_READ_ERROR, NULL, 0, 0, 0 },
+	{ BYTES("F"), QQ_READ_ERROR, NULL, 0, 0, 0 },
+	{ BYTES("Fa@example.org"), QQ_READ_ERROR, NULL, 0, 0, 0 },
+	{ BYTES("Fa@example.org\0"), QQ_READ_ERROR, NULL, 0, 0, 0 },
+	{ BYTES("Fa@example.org\0T"), QQ_READ_ERROR, NULL, 0, 0, 0 },
+	{ BYTES("Fa@example.org\0Tb@example.com"), QQ_READ_ERROR,
+	    NULL, 0, 0, 0 },
+	/* The final NUL is missing. */
+	{ BYTES("Fa@example.org\0Tb@example.com\0"), QQ_READ_ERROR,
+	    NULL, 0, 0, 0 },
+	{ BYTES("F\0"), QQ_READ_ERROR, NULL, 0, 0, 0 },
+
+	/* No leading F, or a tag other than T. */
+	{ BYTES("Ta@example.org\0\0"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	{ BYTES("\0"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	{ BYTES("f\0\0"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	{ BYTES("X"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	{ BYTES("Fa\0Xb\0\0"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	{ BYTES("Fa\0Tb\0Fc\0\0"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	{ BYTES("Fa\0tb\0\0"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	/* The bad tag is met before the data runs out. */
+	{ BYTES("Fa\0Xb"), QQ_ENVELOPE_FORMAT, NULL, 0, 0, 0 },
+	/* The first problem from the start decides. */
+	{ BYTES("Fa\0Tb"), QQ_READ_ERROR, NULL, 0, 0, 0 },
+};
+
+START_TEST(test_envelope_table)
+{
+	const struct env_case *t = &env_cases[_i];
+	struct envelope env;
+	int code;
+
+	code = envelope_check(t->data, t->len, &env);
+	ck_assert_msg(code == t->code, "case %d: got code %d, want %d",
+	    _i, code, t->code);
+	if (t->code != QQ_OK)
+		return;
+	ck_assert_msg(env.sender_len == t->sender_len,
+	    "case %d: got sender_len %zu, want %zu", _i, env.sender_len,
+	    t->sender_len);
+	ck_assert_msg(env.sender == t->data + 1,
+	    "case %d: got sender at offset %td, want 1", _i,
+	    env.sender - t->data);
+	ck_assert_msg(memcmp(env.sender, t->sender, t->sender_len) == 0,
+	    "case %d: got sender \"%.*s\", want \"%s\"", _i,
+	    (int)env.sender_len, env.sender, t->sender);
+	ck_assert_msg(env.rcpts == t->rcpts,
+	    "case %d: got rcpts %zu, want %zu", _i, env.rcpts, t->rcpts);
+	ck_assert_msg(env.used == t->used,
+	    "case %d: got used %zu, want %zu", _i, env.used, t->used);
+}
+END_TEST
+
+/*
+ * Long addresses, built at run time: in the sender ('F') or in the one
+ * recipient ('T'), addr_len bytes, followed by the rest of a correct
+ * envelope or, when not terminated, by nothing at all.
+ */
+struct long_case {
+	char	 where;
+	size_t	 addr_len;
+	int	 terminated;
+	int	 code;
+	size_t	 used;		/* on QQ_OK */
+};
+
+static const struct long_case long_cases[] = {
+	/* F + 1002 + \0, Tb\0, \0 */
+	{ 'F', 1002, 1, QQ_OK, 1008 },
+	{ 'F', 1003, 1, QQ_ADDR_TOO_LONG, 0 },
+	{ 'F', 5000, 1, QQ_ADDR_TOO_LONG, 0 },
+	/* qmail-queue gives up after 1003 bytes without a NUL... */
+	{ 'F', 1003, 0, QQ_ADDR_TOO_LONG, 0 },
+	/* ...but fewer than that is a read error. */
+	{ 'F', 1002, 0, QQ_READ_ERROR, 0 },
+	{ 'F', 500, 0, QQ_READ_ERROR, 0 },
+	/* Fs\0, T + 1002 + \0, \0 */
+	{ 'T', 1002, 1, QQ_OK, 1008 },
+	{ 'T', 1003, 1, QQ_ADDR_TOO_LONG, 0 },
+	{ 'T', 1003, 0, QQ_ADDR_TOO_LONG, 0 },
+	{ 'T', 1002, 0, QQ_READ_ERROR, 0 },
+};
+
+START_TEST(test_envelope_long)
+{
+	const struct long_case *t = &long_cases[_i];
+	struct envelope env;
+	char *data;
+	size_t len = 0;
+	int code;
+
+	data = malloc(t->addr_len + 16);
+	ck_assert_ptr_nonnull(data);
+	if (t->where == 'F') {
+		data[len++] = 'F';
+		memset(data + len, 'a', t->addr_len);
+		len += t->addr_len;
+		if (t->terminated) {
+			memcpy(data + len, "\0Tb\0\0", 5);
+			len += 5;
+		}
+	} else {
+		memcpy(data, "Fs\0T", 4);
+		len = 4;
+		memset(data + len, 'b', t->addr_len);
+		len += t->addr_len;
+		if (t->terminated) {
+			memcpy(data + len, "\0\0", 2);
+			len += 2;
+		}
+	}
+	code = envelope_check(data, len, &env);
+	if (code == QQ_OK) {
+		ck_assert_msg(env.used == t->used,
+		    "case %d: got used %zu, want %zu", _i, env.used, t->used);
+		ck_assert_msg(env.rcpts == 1, "case %d: got rcpts %zu, want 1",
+		    _i, env.rcpts);
+		if (t->where == 'F')
+			ck_assert_msg(env.sender_len == 1002,
+			    "case %d: got sender_len %zu, want 1002", _i,
+			    env.sender_len);
+	}
+	free(data);
+	ck_assert_msg(code == t->code, "case %d: got code %d, want %d",
+	    _i, code, t->code);
+}
+END_TEST
+
+/* 5000 recipients "Tr@x\0": 2 + 5000 * 5 + 1 bytes. */
+START_TEST(test_envelope_many_rcpts)
+{
+	struct envelope env;
+	char *data;
+	size_t i, len = 0;
+	int code;
+
+	data = malloc(25003 + 10);
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, "F\0", 2);
+	len = 2;
+	for (i = 0; i < 5000; i++) {
+		memcpy(data + len, "Tr@x\0", 5);
+		len += 5;
+	}
+	data[len++] = '\0';
+	memcpy(data + len, "extra", 5);
+	len += 5;
+	code = envelope_check(data, len, &env);
+	free(data);
+	ck_assert_msg(code == QQ_OK, "got code %d, want QQ_OK", code);
+	ck_assert_msg(env.rcpts == 5000, "got rcpts %zu, want 5000",
+	    env.rcpts);
+	ck_assert_msg(env.used == 25003, "got used %zu, want 25003",
+	    env.used);
+	ck_assert_msg(env.sender_len == 0, "got sender_len %zu, want 0",
+	    env.sender_len);
+}
+END_TEST
+
+/* A failed check leaves no stale count from an earlier call. */
+START_TEST(test_envelope_reset)
+{
+	struct envelope env;
+	int code;
+
+	code = envelope_check(BYTES("Fa\0Tb\0Tc\0\0"), &env);
+	ck_assert_msg(code == QQ_OK, "got code %d, want QQ_OK", code);
+	ck_assert_msg(env.rcpts == 2, "got rcpts %zu, want 2", env.rcpts);
+	code = envelope_check("", 0, &env);
+	ck_assert_msg(code == QQ_READ_ERROR, "got code %d, want %d", code,
+	    QQ_READ_ERROR);
+	ck_assert_msg(env.rcpts == 0, "got rcpts %zu, want 0", env.rcpts);
+	ck_assert_msg(env.used == 0, "got used %zu, want 0", env.used);
+}
+END_TEST
+
+Suite *
+suite_envelope(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("envelope");
+
+	tc = tcase_create("table");
+	tcase_add_loop_test(tc, test_envelope_table, 0,
+	    (int)(sizeof(env_cases) / sizeof(env_cases[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("long");
+	tcase_add_loop_test(tc, test_envelope_long, 0,
+	    (int)(sizeof(long_cases) / sizeof(long_cases[0])));
+	tcase_add_test(tc, test_envelope_many_rcpts);
+	tcase_add_test(tc, test_envelope_reset);
+	suite_add_tcase(s, tc);
+
+	return s;
+}

@@ -1,0 +1,37 @@
+/*
+ * check_main.c - every unit suite in one runner
+ *
+ * DESCRIPTION
+ *	Each tests/check_MODULE.c exports Suite *suite_MODULE(void); add it to
+ *	the table below.  CK_RUN_SUITE and CK_RUN_CASE select a subset, and
+ *	CK_FORK=no runs everything in one process (for valgrind).
+ */
+#include <stdlib.h>
+
+#include <check.h>
+
+#include "check_suites.h"
+
+int
+main(void)
+{
+	Suite *(*const suites[])(void) = {
+		suite_buf,
+		suite_conf,
+		suite_envelope,
+		suite_verdict,
+		suite_log,
+		suite_pidfile,
+	};
+	SRunner *sr;
+	size_t i;
+	int failed;
+
+	sr = srunner_create(NULL);
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

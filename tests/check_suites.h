@@ -1,0 +1,14 @@
+/* check_suites.h - the unit suites, one per module (see check_main.c) */
+#ifndef HIQ_CHECK_SUITES_H
+#define HIQ_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite	*suite_buf(void);
+Suite	*suite_conf(void);
+Suite	*suite_envelope(void);
+Suite	*suite_verdict(void);
+Suite	*suite_log(void);
+Suite	*suite_pidfile(void);
+
+#endif /* HIQ_CHECK_SUITES_H */

@@ -1,0 +1,402 @@
+/*
+ * check_verdict.c - unit tests for verdict.c, wait status to exit code
+ *
+ * DESCRIPTION
+ *	verdict_map() over hand-built rule lists and wait statuses written in
+ *	the encoding the W* macros read (exit code n is n << 8, death by
+ *	signal s is s, with 0x80 added for a core dump): rules apply in the
+ *	order written, ranges and lists match, "*" matches every exit code
+ *	but no signal, "signal" matches every signal but no exit code, and a
+ *	status no rule matches gets the default (exit 0 green, any other exit
+ *	or signal tempfail).  Also rule_add_code()'s bitmap, verdict_combine()
+ *	over all 25 pairs (red > tempfail > discard > yellow > green),
+ *	verdict_code(), and outcome_parse()/outcome_name().
+ */
+#include <string.h>
+
+#include <check.h>
+
+#include "check_suites.h"
+#include "qq.h"
+#include "verdict.h"
+
+/* Wait statuses, spelled out rather than taken from the W* macros. */
+#define EXITED(n)	((n) << 8)
+#define KILLED(s)	(s)
+#define CORE(s)		((s) | 0x80)
+
+#define NRULES_MAX	4
+
+/*
+ * One rule, written compactly: codes is "*", "signal" or a list of
+ * inclusive ranges lo-hi ending with -1.
+ */
+struct rule_spec {
+	const char	*kind;		/* "exit", "*" or "signal" */
+	int		 ranges[8];	/* lo, hi, lo, hi, ..., -1 */
+	enum outcome	 outcome;
+};
+
+struct map_case {
+	struct rule_spec rules[NRULES_MAX];
+	size_t		 nrules;
+	int		 wstatus;
+	enum outcome	 want;
+	int		 which;		/* the matching rule; -1: none */
+};
+
+static void	build_rules(const struct rule_spec *, size_t, struct rule *);
+
+static const struct map_case map_cases[] = {
+	/* No rules at all: the defaults. */
+	{ { { NULL, { -1 }, 0 } }, 0, EXITED(0), OUTCOME_GREEN, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, EXITED(1), OUTCOME_TEMPFAIL, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, EXITED(255), OUTCOME_TEMPFAIL, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, EXITED(126), OUTCOME_TEMPFAIL, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, EXITED(127), OUTCOME_TEMPFAIL, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, KILLED(9), OUTCOME_TEMPFAIL, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, KILLED(15), OUTCOME_TEMPFAIL, -1 },
+	{ { { NULL, { -1 }, 0 } }, 0, CORE(11), OUTCOME_TEMPFAIL, -1 },
+
+	/* One exit code. */
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED } }, 1,
+	    EXITED(1), OUTCOME_RED, 0 },
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED } }, 1,
+	    EXITED(0), OUTCOME_GREEN, -1 },
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED } }, 1,
+	    EXITED(2), OUTCOME_TEMPFAIL, -1 },
+	/* Signal 1 is not exit code 1. */
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED } }, 1,
+	    KILLED(1), OUTCOME_TEMPFAIL, -1 },
+	/* A rule can turn exit 0 into something else. */
+	{ { { "exit", { 0, 0, -1 }, OUTCOME_YELLOW } }, 1,
+	    EXITED(0), OUTCOME_YELLOW, 0 },
+
+	/* Ranges and lists: 1,3-5,64-78. */
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(1), OUTCOME_DISCARD, 0 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(2), OUTCOME_TEMPFAIL, -1 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(3), OUTCOME_DISCARD, 0 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(5), OUTCOME_DISCARD, 0 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(6), OUTCOME_TEMPFAIL, -1 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(63), OUTCOME_TEMPFAIL, -1 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(64), OUTCOME_DISCARD, 0 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(78), OUTCOME_DISCARD, 0 },
+	{ { { "exit", { 1, 1, 3, 5, 64, 78, -1 }, OUTCOME_DISCARD } }, 1,
+	    EXITED(79), OUTCOME_TEMPFAIL, -1 },
+	{ { { "exit", { 0, 255, -1 }, OUTCOME_YELLOW } }, 1,
+	    EXITED(255), OUTCOME_YELLOW, 0 },
+	{ { { "exit", { 0, 255, -1 }, OUTCOME_YELLOW } }, 1,
+	    KILLED(15), OUTCOME_TEMPFAIL, -1 },
+
+	/* "*" matches every exit code, and no signal. */
+	{ { { "*", { -1 }, OUTCOME_RED } }, 1,
+	    EXITED(0), OUTCOME_RED, 0 },
+	{ { { "*", { -1 }, OUTCOME_RED } }, 1,
+	    EXITED(200), OUTCOME_RED, 0 },
+	{ { { "*", { -1 }, OUTCOME_RED } }, 1,
+	    KILLED(9), OUTCOME_TEMPFAIL, -1 },
+	{ { { "*", { -1 }, OUTCOME_GREEN } }, 1,
+	    CORE(6), OUTCOME_TEMPFAIL, -1 },
+
+	/* "signal" matches every signal, and no exit code. */
+	{ { { "signal", { -1 }, OUTCOME_GREEN } }, 1,
+	    KILLED(9), OUTCOME_GREEN, 0 },
+	{ { { "signal", { -1 }, OUTCOME_GREEN } }, 1,
+	    KILLED(15), OUTCOME_GREEN, 0 },
+	{ { { "signal", { -1 }, OUTCOME_RED } }, 1,
+	    CORE(11), OUTCOME_RED, 0 },
+	{ { { "signal", { -1 }, OUTCOME_RED } }, 1,
+	    EXITED(1), OUTCOME_TEMPFAIL, -1 },
+	{ { { "signal", { -1 }, OUTCOME_RED } }, 1,
+	    EXITED(0), OUTCOME_GREEN, -1 },
+
+	/* The first matching rule wins, in the order written. */
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED },
+	    { "exit", { 0, 5, -1 }, OUTCOME_YELLOW },
+	    { "*", { -1 }, OUTCOME_DISCARD },
+	    { "signal", { -1 }, OUTCOME_GREEN } }, 4,
+	    EXITED(1), OUTCOME_RED, 0 },
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED },
+	    { "exit", { 0, 5, -1 }, OUTCOME_YELLOW },
+	    { "*", { -1 }, OUTCOME_DISCARD },
+	    { "signal", { -1 }, OUTCOME_GREEN } }, 4,
+	    EXITED(2), OUTCOME_YELLOW, 1 },
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED },
+	    { "exit", { 0, 5, -1 }, OUTCOME_YELLOW },
+	    { "*", { -1 }, OUTCOME_DISCARD },
+	    { "signal", { -1 }, OUTCOME_GREEN } }, 4,
+	    EXITED(0), OUTCOME_YELLOW, 1 },
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED },
+	    { "exit", { 0, 5, -1 }, OUTCOME_YELLOW },
+	    { "*", { -1 }, OUTCOME_DISCARD },
+	    { "signal", { -1 }, OUTCOME_GREEN } }, 4,
+	    EXITED(6), OUTCOME_DISCARD, 2 },
+	{ { { "exit", { 1, 1, -1 }, OUTCOME_RED },
+	    { "exit", { 0, 5, -1 }, OUTCOME_YELLOW },
+	    { "*", { -1 }, OUTCOME_DISCARD },
+	    { "signal", { -1 }, OUTCOME_GREEN } }, 4,
+	    KILLED(9), OUTCOME_GREEN, 3 },
+	/* An earlier "*" hides a later exact code. */
+	{ { { "*", { -1 }, OUTCOME_YELLOW },
+	    { "exit", { 1, 1, -1 }, OUTCOME_RED } }, 2,
+	    EXITED(1), OUTCOME_YELLOW, 0 },
+	/* Overlapping lists: the earlier one decides. */
+	{ { { "exit", { 10, 20, -1 }, OUTCOME_TEMPFAIL },
+	    { "exit", { 15, 25, -1 }, OUTCOME_RED } }, 2,
+	    EXITED(15), OUTCOME_TEMPFAIL, 0 },
+	{ { { "exit", { 10, 20, -1 }, OUTCOME_TEMPFAIL },
+	    { "exit", { 15, 25, -1 }, OUTCOME_RED } }, 2,
+	    EXITED(21), OUTCOME_RED, 1 },
+};
+
+/* build_rules - struct rule from the compact specs of a table row */
+static void
+build_rules(const struct rule_spec *spec, size_t n, struct rule *rules)
+{
+	size_t i, k;
+	int c;
+
+	memset(rules, 0, n * sizeof(*rules));
+	for (i = 0; i < n; i++) {
+		rules[i].outcome = spec[i].outcome;
+		rules[i].line = (unsigned)i + 1;
+		if (strcmp(spec[i].kind, "*") == 0) {
+			rules[i].kind = RULE_ANY;
+			continue;
+		}
+		if (strcmp(spec[i].kind, "signal") == 0) {
+			rules[i].kind = RULE_SIGNAL;
+			continue;
+		}
+		rules[i].kind = RULE_EXIT;
+		for (k = 0; spec[i].ranges[k] != -1; k += 2)
+			for (c = spec[i].ranges[k]; c <= spec[i].ranges[k + 1];
+			    c++)
+				rule_add_code(&rules[i], (unsigned)c);
+	}
+}
+
+START_TEST(test_map_table)
+{
+	const struct map_case *t = &map_cases[_i];
+	struct rule rules[NRULES_MAX];
+	const struct rule *which = &rules[0];
+	enum outcome got;
+	long idx;
+
+	build_rules(t->rules, t->nrules, rules);
+	got = verdict_map(rules, t->nrules, t->wstatus, &which);
+	ck_assert_msg(got == t->want,
+	    "case %d (status 0x%x): got %s, want %s", _i, t->wstatus,
+	    outcome_name(got), outcome_name(t->want));
+	idx = which == NULL ? -1 : (long)(which - rules);
+	ck_assert_msg(idx == t->which,
+	    "case %d (status 0x%x): got rule %ld, want %d", _i, t->wstatus,
+	    idx, t->which);
+	/* The same answer without asking which rule. */
+	got = verdict_map(rules, t->nrules, t->wstatus, NULL);
+	ck_assert_msg(got == t->want, "case %d, no which: got %s, want %s",
+	    _i, outcome_name(got), outcome_name(t->want));
+}
+END_TEST
+
+/* The bitmap: bit n of the 256-bit map is code n. */
+START_TEST(test_rule_add_code)
+{
+	static const unsigned char want[32] = {
+		[0] = 0x03,	/* 0, 1 */
+		[1] = 0x80,	/* 15 */
+		[8] = 0x01,	/* 64 */
+		[31] = 0x80,	/* 255 */
+	};
+	struct rule r;
+
+	memset(&r, 0, sizeof(r));
+	rule_add_code(&r, 0);
+	rule_add_code(&r, 1);
+	rule_add_code(&r, 15);
+	rule_add_code(&r, 64);
+	rule_add_code(&r, 255);
+	rule_add_code(&r, 64);		/* twice is once */
+	ck_assert_mem_eq(r.codes, want, sizeof(want));
+}
+END_TEST
+
+struct combine_case {
+	enum outcome	a, b, want;
+};
+
+static const struct combine_case combine_cases[] = {
+	{ OUTCOME_GREEN, OUTCOME_GREEN, OUTCOME_GREEN },
+	{ OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_YELLOW },
+	{ OUTCOME_GREEN, OUTCOME_DISCARD, OUTCOME_DISCARD },
+	{ OUTCOME_GREEN, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
+	{ OUTCOME_GREEN, OUTCOME_RED, OUTCOME_RED },
+	{ OUTCOME_YELLOW, OUTCOME_GREEN, OUTCOME_YELLOW },
+	{ OUTCOME_YELLOW, OUTCOME_YELLOW, OUTCOME_YELLOW },
+	{ OUTCOME_YELLOW, OUTCOME_DISCARD, OUTCOME_DISCARD },
+	{ OUTCOME_YELLOW, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
+	{ OUTCOME_YELLOW, OUTCOME_RED, OUTCOME_RED },
+	{ OUTCOME_DISCARD, OUTCOME_GREEN, OUTCOME_DISCARD },
+	{ OUTCOME_DISCARD, OUTCOME_YELLOW, OUTCOME_DISCARD },
+	{ OUTCOME_DISCARD, OUTCOME_DISCARD, OUTCOME_DISCARD },
+	{ OUTCOME_DISCARD, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
+	{ OUTCOME_DISCARD, OUTCOME_RED, OUTCOME_RED },
+	{ OUTCOME_TEMPFAIL, OUTCOME_GREEN, OUTCOME_TEMPFAIL },
+	{ OUTCOME_TEMPFAIL, OUTCOME_YELLOW, OUTCOME_TEMPFAIL },
+	{ OUTCOME_TEMPFAIL, OUTCOME_DISCARD, OUTCOME_TEMPFAIL },
+	{ OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
+	{ OUTCOME_TEMPFAIL, OUTCOME_RED, OUTCOME_RED },
+	{ OUTCOME_RED, OUTCOME_GREEN, OUTCOME_RED },
+	{ OUTCOME_RED, OUTCOME_YELLOW, OUTCOME_RED },
+	{ OUTCOME_RED, OUTCOME_DISCARD, OUTCOME_RED },
+	{ OUTCOME_RED, OUTCOME_TEMPFAIL, OUTCOME_RED },
+	{ OUTCOME_RED, OUTCOME_RED, OUTCOME_RED },
+};
+
+START_TEST(test_combine_table)
+{
+	const struct combine_case *t = &combine_cases[_i];
+	enum outcome got;
+
+	got = verdict_combine(t->a, t->b);
+	ck_assert_msg(got == t->want, "combine(%s, %s): got %s, want %s",
+	    outcome_name(t->a), outcome_name(t->b), outcome_name(got),
+	    outcome_name(t->want));
+}
+END_TEST
+
+/* Folding a pipeline's outcomes: one red anywhere decides. */
+START_TEST(test_combine_fold)
+{
+	static const enum outcome stages[] = {
+		OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_RED, OUTCOME_TEMPFAIL,
+		OUTCOME_DISCARD, OUTCOME_GREEN
+	};
+	enum outcome v = OUTCOME_GREEN;
+	size_t i;
+
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
+		v = verdict_combine(v, stages[i]);
+	ck_assert_msg(v == OUTCOME_RED, "got %s, want red", outcome_name(v));
+}
+END_TEST
+
+struct code_case {
+	enum outcome	o;
+	int		want;
+};
+
+static const struct code_case code_cases[] = {
+	{ OUTCOME_GREEN, QQ_OK },
+	{ OUTCOME_YELLOW, QQ_OK },
+	{ OUTCOME_DISCARD, QQ_OK },
+	{ OUTCOME_TEMPFAIL, QQ_TEMP_REJECT },
+	{ OUTCOME_RED, QQ_PERM_REJECT },
+};
+
+START_TEST(test_code_table)
+{
+	const struct code_case *t = &code_cases[_i];
+	int got;
+
+	got = verdict_code(t->o);
+	ck_assert_msg(got == t->want, "verdict_code(%s): got %d, want %d",
+	    outcome_name(t->o), got, t->want);
+}
+END_TEST
+
+struct name_case {
+	enum outcome	 o;
+	const char	*name;
+};
+
+static const struct name_case name_cases[] = {
+	{ OUTCOME_GREEN, "green" },
+	{ OUTCOME_YELLOW, "yellow" },
+	{ OUTCOME_DISCARD, "discard" },
+	{ OUTCOME_TEMPFAIL, "tempfail" },
+	{ OUTCOME_RED, "red" },
+};
+
+START_TEST(test_name_round_trip)
+{
+	const struct name_case *t = &name_cases[_i];
+	enum outcome o = OUTCOME_RED;
+
+	ck_assert_str_eq(outcome_name(t->o), t->name);
+	if (t->o == OUTCOME_RED)
+		o = OUTCOME_GREEN;
+	ck_assert_int_eq(outcome_parse(t->name, &o), 0);
+	ck_assert_msg(o == t->o, "parse(\"%s\"): got %d, want %d", t->name,
+	    (int)o, (int)t->o);
+}
+END_TEST
+
+static const char *const bad_names[] = {
+	"gren", "", "Green", "RED", "red ", " red", "redx", "temp", "?",
+};
+
+START_TEST(test_parse_rejects)
+{
+	enum outcome o = OUTCOME_YELLOW;
+	int rc;
+
+	rc = outcome_parse(bad_names[_i], &o);
+	ck_assert_msg(rc == -1, "parse(\"%s\"): got %d, want -1",
+	    bad_names[_i], rc);
+	ck_assert_msg(o == OUTCOME_YELLOW,
+	    "parse(\"%s\") changed the outcome to %d", bad_names[_i], (int)o);
+}
+END_TEST
+
+START_TEST(test_name_out_of_range)
+{
+	ck_assert_str_eq(outcome_name((enum outcome)5), "?");
+	ck_assert_str_eq(outcome_name((enum outcome)-1), "?");
+}
+END_TEST
+
+Suite *
+suite_verdict(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("verdict");
+
+	tc = tcase_create("map");
+	tcase_add_loop_test(tc, test_map_table, 0,
+	    (int)(sizeof(map_cases) / sizeof(map_cases[0])));
+	tcase_add_test(tc, test_rule_add_code);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("combine");
+	tcase_add_loop_test(tc, test_combine_table, 0,
+	    (int)(sizeof(combine_cases) / sizeof(combine_cases[0])));
+	tcase_add_test(tc, test_combine_fold);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("code");
+	tcase_add_loop_test(tc, test_code_table, 0,
+	    (int)(sizeof(code_cases) / sizeof(code_cases[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("names");
+	tcase_add_loop_test(tc, test_name_round_trip, 0,
+	    (int)(sizeof(name_cases) / sizeof(name_cases[0])));
+	tcase_add_loop_test(tc, test_parse_rejects, 0,
+	    (int)(sizeof(bad_names) / sizeof(bad_names[0])));
+	tcase_add_test(tc, test_name_out_of_range);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
