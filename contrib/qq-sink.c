@@ -239,5 +239,14 @@ main(int argc, char **argv)
 	if ((fd = open(newsub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(fd) == -1 || close(fd) == -1)
 		die_sys(QQ_WRITE_ERROR, "fsync %s", newsub);
+	buf_free(&envbuf);
+	free(newdir);
+	free(newsub);
+	free(sub);
+	free(msgfile);
+	free(envfile);
+	free(tmpdir);
+	free(when);
+	free(dir != getenv("QQ_SINK_DIR") ? dir : NULL);
 	return QQ_OK;
 }

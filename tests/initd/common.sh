@@ -1,0 +1,87 @@
+# shellcheck shell=sh
+# tests/initd/common.sh - helpers for the init script tests; sourced after
+# tests/e2e/lib.sh, not run.
+#
+# Every server these tests start is found again through its pidfile (by
+# the PID pido recorded and locked, never by name) and killed with its
+# whole process group when the test ends.
+PIDO="$TOP/pido"
+RUN="$TMP/run"
+mkdir -p "$RUN" "$TMP/log"
+
+initd_cleanup() {
+	for _f in "$RUN"/*.pid "$TMP"/*.pid; do
+		[ -e "$_f" ] || continue
+		"$PIDO" -G -k KILL "$_f" 2>/dev/null ||
+		    "$PIDO" -k KILL "$_f" 2>/dev/null
+	done
+	if [ -f "$TMP/kids" ]; then
+		while read -r _p; do
+			kill -9 "$_p" 2>/dev/null
+		done <"$TMP/kids"
+	fi
+	cleanup
+}
+trap initd_cleanup EXIT
+
+# nap - a tenth of a second, between two looks at a condition
+nap() {
+	sleep 0.1
+}
+
+# poll SECONDS CMD... - run CMD until it succeeds, for at most SECONDS
+poll() {
+	_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		nap
+	done
+}
+
+# free_port - a TCP port on 127.0.0.1 that nobody listens on: the kernel
+# picks it for a tcpserver that is stopped again at once
+free_port() {
+	: >"$TMP/port"
+	tcpserver -1 127.0.0.1 0 true >"$TMP/port" 2>/dev/null &
+	_p=$!
+	poll 10 test -s "$TMP/port"
+	kill "$_p"
+	wait "$_p" 2>/dev/null
+	cat "$TMP/port"
+}
+
+# alive PID - is PID a process that has not exited?  (A zombie has.)
+alive() {
+	_s=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$_s" ] && [ "${_s#Z}" = "$_s" ]
+}
+
+# group_left PGID - how many processes of group PGID have not exited
+group_left() {
+	ps -e -o pgid= -o stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/' |
+	    wc -l
+}
+
+# group_gone PGID - true once every process of group PGID has exited
+group_gone() {
+	[ "$(group_left "$1")" -eq 0 ]
+}
+
+# listening PORT - does anything listen on 127.0.0.1:PORT?
+listening() {
+	[ -n "$(ss -Hltn "sport = :$1")" ]
+}
+
+# initd SCRIPT DEFAULTS ARGS... - run an init script with a settings file;
+# print its masked output and its exit status
+initd() {
+	_s=$1
+	_d=$2
+	shift 2
+	env QMAIL_DEFAULTS="$_d" SPAMD_DEFAULTS="$_d" \
+	    sh "$TOP/init.d/$_s" "$@" >"$TMP/out" 2>&1
+	_rc=$?
+	mask <"$TMP/out" | sed -e "s|$TOP|TOP|g"
+	echo "exit $_rc"
+}
