@@ -45,21 +45,27 @@
 extern char **environ;
 
 static void	drain_inputs(unsigned);
+static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
 
 /*
  * drain_inputs - read fd 0 and fd 1 to their end before an early exit
  *
  *	A caller still writing must not block or see a write error instead
- *	of our exit code.  Gives up after idle seconds without a byte.
+ *	of our exit code.  Gives up after idle seconds without a byte, and
+ *	leaves a terminal alone.
  */
 static void
 drain_inputs(unsigned idle)
 {
 	struct pollfd pfd[2];
 	char chunk[65536];
-	int open0 = 1, open1 = 1, n, i;
+	int open0, open1, n, i;
 	ssize_t r;
+
+	/* A person at a terminal is not a caller to unblock. */
+	open0 = !isatty(0);
+	open1 = !isatty(1);
 
 	while (open0 || open1) {
 		n = 0;
@@ -90,6 +96,19 @@ drain_inputs(unsigned idle)
 			}
 		}
 	}
+}
+
+/*
+ * usage - the SYNOPSIS of hi-q(8), then 55: a caller that ran hi-q with
+ * bad arguments defers the mail
+ */
+static void
+usage(void)
+{
+	fputs("usage: hi-q [-c FILE] [--check]\n"
+	    "       hi-q --help | --version\n", stderr);
+	drain_inputs(CONF_TIMEOUT_DEFAULT);
+	exit(QQ_BAD_CONFIG);
 }
 
 /* check_programs - for --check: can every program be run? */
@@ -151,16 +170,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "hi-q: %s: %s\n",
 		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
 		    poptStrerror(rc));
-		poptPrintUsage(pc, stderr, 0);
-		poptFreeContext(pc);
-		return QQ_BAD_CONFIG;
+		usage();
 	}
 	if (poptPeekArg(pc) != NULL) {
 		fprintf(stderr, "hi-q: unexpected argument: %s\n",
 		    poptPeekArg(pc));
-		poptPrintUsage(pc, stderr, 0);
-		poptFreeContext(pc);
-		return QQ_BAD_CONFIG;
+		usage();
 	}
 	if (version) {
 		printf("hi-q %s\n", HIQ_VERSION);

@@ -189,8 +189,8 @@ check_text(struct parser *p, const char *text)
 		return fail(p, "reply text longer than %d bytes",
 		    CONF_TEXT_MAX);
 	for (s = (const unsigned char *)text; *s != '\0'; s++)
-		if (*s < 0x20 || *s == 0x7f)
-			return fail(p, "reply text has a control character");
+		if (*s < 0x20 || *s >= 0x7f)
+			return fail(p, "reply text must be printable ASCII");
 	return 0;
 }
 

@@ -115,6 +115,7 @@ struct run {
 	int			 qq_done;
 	int			 qq_status;
 	int			 qq_env;	/* its fd 1, our end; -1 */
+	int			 qq_env_watch;	/* its fd 1, its end */
 	int			 qq_broken;	/* its stdin is gone */
 	int			 committed;	/* envelope handed over */
 	size_t			 env_off;	/* envelope bytes written */
@@ -457,8 +458,14 @@ start(struct run *r)
 	if (xpipe(qm) == -1 || xpipe(qe) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 	rc = spawn_program(c->queue_argv, r->env, qm[0], qe[0], -1, &r->qq);
-	if (close(qm[0]) == -1 || close(qe[0]) == -1)
+	if (close(qm[0]) == -1)
 		die_sys(QQ_TEMP_REJECT, "close");
+	/*
+	 * Keep qmail-queue's end of the envelope pipe (never read): after it
+	 * exits, bytes still in the pipe mean it never read the envelope, so
+	 * its 0 cannot mean "queued".
+	 */
+	r->qq_env_watch = qe[0];
 	r->qq_env = qe[1];
 	if (rc != 0) {
 		r->qq = 0;
@@ -998,6 +1005,12 @@ check_timers(struct run *r, double t)
 				    s->conf->name, s->conf->timeout));
 			}
 		}
+		if (!r->decided && r->t_in_end >= 0 && !r->env_eof &&
+		    all_stages_done(r) && hops_done(r) &&
+		    t >= r->t_in_end + limit)
+			decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
+			    xasprintf("no envelope %us after the message",
+			    r->conf->timeout));
 		if (!r->decided && r->t_in_end >= 0 &&
 		    t >= r->t_in_end + limit) {
 			stop_stages(r, STATUS_TIMEOUT);
@@ -1038,9 +1051,11 @@ check_timers(struct run *r, double t)
 		log_warn("qmail-queue (pid %ld) has not exited after %us",
 		    (long)r->qq, r->conf->timeout);
 		r->gave_up = 1;
-		if (r->code == -1 || r->code == QQ_OK) {
-			r->verdict = OUTCOME_TEMPFAIL;
+		if (r->committed) {
+			/* Queued or not, nobody knows: let it be retried. */
 			r->code = QQ_TEMP_REJECT;
+			free(r->reason);
+			r->reason = xstrdup("qmail-queue did not exit");
 		}
 	}
 }
@@ -1187,7 +1202,7 @@ finish(struct run *r)
 	struct report rep;
 	struct stage_report *sr;
 	struct stage_run *s;
-	int code, st;
+	int code, st, unread = 0;
 	size_t i;
 	char *text;
 
@@ -1218,7 +1233,9 @@ finish(struct run *r)
 			r->reason = xasprintf("qmail-queue killed by signal %d",
 			    WTERMSIG(r->qq_status));
 		}
-		if (code == QQ_OK && r->env_off < r->envelope.used) {
+		if (code == QQ_OK && (r->env_off < r->envelope.used ||
+		    ioctl(r->qq_env_watch, FIONREAD, &unread) == -1 ||
+		    unread > 0)) {
 			code = QQ_TEMP_REJECT;
 			free(r->reason);
 			r->reason = xstrdup("qmail-queue exited 0 before "
@@ -1241,8 +1258,15 @@ finish(struct run *r)
 	}
 
 	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		sr[i] = r->st[i].rep;
+		if (!r->st[i].done) {
+			/* Still running when hi-q gave up: killed above. */
+			sr[i].status = r->st[i].kill_as != STATUS_RUNNING ?
+			    r->st[i].kill_as : STATUS_ABORTED;
+			sr[i].outcome = OUTCOME_TEMPFAIL;
+		}
+	}
 	memset(&rep, 0, sizeof(rep));
 	rep.verdict = r->verdict;
 	rep.code = code;
@@ -1275,6 +1299,7 @@ loop_run(const struct conf *conf, char *const env[])
 	r->st = xcalloc(r->n ? r->n : 1, sizeof(*r->st));
 	r->act = xcalloc(r->n ? r->n : 1, sizeof(*r->act));
 	r->qq_env = -1;
+	r->qq_env_watch = -1;
 	r->code = -1;
 	r->t_in_end = -1;
 	r->t_term = -1;
@@ -1283,6 +1308,7 @@ loop_run(const struct conf *conf, char *const env[])
 	die_set_cleanup(cleanup);
 
 	/* A write to a stage that is gone must fail with EPIPE, not kill. */
+	spawn_signals_reset();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);

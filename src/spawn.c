@@ -33,7 +33,7 @@ spawn_program(char *const argv[], char *const envp[], int fd_in, int fd_out,
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none, all;
+	sigset_t none, dfl;
 	short flags;
 	int rc;
 
@@ -44,9 +44,9 @@ spawn_program(char *const argv[], char *const envp[], int fd_in, int fd_out,
 		return rc;
 	}
 	sigemptyset(&none);
-	sigfillset(&all);
-	sigdelset(&all, SIGKILL);
-	sigdelset(&all, SIGSTOP);
+	/* spawn_signals_reset() left SIGPIPE the only one not at default. */
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
 	flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
 	if (pgid >= 0)
 		flags |= POSIX_SPAWN_SETPGROUP;
@@ -58,7 +58,7 @@ spawn_program(char *const argv[], char *const envp[], int fd_in, int fd_out,
 #endif
 	    (rc = posix_spawnattr_setflags(&attr, flags)) != 0 ||
 	    (rc = posix_spawnattr_setsigmask(&attr, &none)) != 0 ||
-	    (rc = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
+	    (rc = posix_spawnattr_setsigdefault(&attr, &dfl)) != 0 ||
 	    (pgid >= 0 &&
 	    (rc = posix_spawnattr_setpgroup(&attr, pgid)) != 0))
 		goto out;
@@ -67,6 +67,30 @@ out:
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	return rc;
+}
+
+/*
+ * spawn_signals_reset - every signal to its default action, once
+ *
+ *	Ignored signals survive exec, and a caller may have ignored any of
+ *	them (qmail-smtpd ignores SIGPIPE).  Resetting them here, once per
+ *	message, spares every spawn a sigaction call per signal: afterwards
+ *	only the signals hi-q itself ignores need resetting in the child.
+ *	Signals the C library keeps for itself refuse the change; that is
+ *	fine, it does not let them be ignored either.
+ */
+void
+spawn_signals_reset(void)
+{
+	struct sigaction sa;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
 }
 
 char **

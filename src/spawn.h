@@ -7,8 +7,10 @@
  *	fd_out as its stdout and hi-q's stderr, and nothing else: every other
  *	descriptor is closed in the child.  Its signal mask is empty and every
  *	signal is at its default action, whatever hi-q or its caller set
- *	(ignored signals survive exec).  pgid < 0 leaves it in hi-q's process
- *	group, 0 makes it the leader of a new group, > 0 puts it in that group.
+ *	(ignored signals survive exec) provided spawn_signals_reset() ran
+ *	once before and hi-q ignores no signal but SIGPIPE.  pgid < 0 leaves
+ *	it in hi-q's process group, 0 makes it the leader of a new group,
+ *	> 0 puts it in that group.
  *
  *	spawn_environ() returns a copy of an environment without QMAILQUEUE,
  *	which names hi-q itself: a stage that injects mail must reach the real
@@ -28,5 +30,6 @@
 int	 spawn_program(char *const [], char *const [], int, int, pid_t,
 	    pid_t *);
 char	**spawn_environ(char *const []);
+void	 spawn_signals_reset(void);
 
 #endif /* HIQ_SPAWN_H */

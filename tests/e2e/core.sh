@@ -356,3 +356,22 @@ EOF2
 qmail_smtpd -r 4 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 gone "$TMP/stuck.pid"
 queued
+
+echo "--- qmail-queue exits 0 without reading the envelope: not queued, 71"
+{
+	echo "queue $SINK -d $Q --fail 0 --fail-at message"
+	echo "stage one /bin/cat"
+} >"$TMP/filters.conf"
+run_hiq "$TMP/small" "$TMP/env"
+queued
+
+echo "--- the message arrives, the envelope never does: 52"
+conf <<EOF2
+timeout 1
+stage one /bin/cat
+EOF2
+mkfifo "$TMP/envfifo"
+sleep 4 >"$TMP/envfifo" &
+run_hiq "$TMP/small" "$TMP/envfifo"
+queued
+wait
