@@ -13,6 +13,7 @@
  *	This file only reads options and the configuration; loop.c does the
  *	work.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -47,6 +48,7 @@ extern char **environ;
 static void	drain_inputs(unsigned);
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
+static int	queue_is_self(const struct conf *);
 
 /*
  * drain_inputs - read fd 0 and fd 1 to their end before an early exit
@@ -109,6 +111,23 @@ usage(void)
 	    "       hi-q --help | --version\n", stderr);
 	drain_inputs(CONF_TIMEOUT_DEFAULT);
 	exit(QQ_BAD_CONFIG);
+}
+
+/*
+ * queue_is_self - does the queue directive name this very program?
+ *
+ *	It would start itself for ever.  (QMAILQUEUE, which names hi-q, is
+ *	never used to find the queue, and no child inherits it.)
+ */
+static int
+queue_is_self(const struct conf *c)
+{
+	struct stat self, q;
+
+	if (stat("/proc/self/exe", &self) == -1 ||
+	    stat(c->queue_argv[0], &q) == -1)
+		return 0;
+	return self.st_dev == q.st_dev && self.st_ino == q.st_ino;
 }
 
 /* check_programs - for --check: can every program be run? */
@@ -195,6 +214,16 @@ main(int argc, char **argv)
 		else
 			fprintf(stderr, "hi-q: %s: %s\n", err.file, err.text);
 		conf_error_free(&err);
+		poptFreeContext(pc);
+		free(config);
+		if (!check)
+			drain_inputs(CONF_TIMEOUT_DEFAULT);
+		return QQ_BAD_CONFIG;
+	}
+	if (queue_is_self(conf)) {
+		fprintf(stderr, "hi-q: %s: the queue program is hi-q itself; "
+		    "name the real qmail-queue\n", conf->file);
+		conf_free(conf);
 		poptFreeContext(pc);
 		free(config);
 		if (!check)

@@ -85,3 +85,8 @@ echo "--- the default file is under QMAILHOME"
 HIQ_CONFIG="" "$HIQ" --check >"$TMP/out" 2>&1
 echo "exit $?"
 sed 's|/[^ ]*/control/|QMAILHOME/control/|' "$TMP/out"
+
+echo "--- a queue directive naming hi-q itself: 55, not an endless chain"
+echo "queue $HIQ" >"$TMP/self.conf"
+"$CALLER" "$TMP/msg" "$TMP/env" "$HIQ" -c "$TMP/self.conf" 2>&1 |
+    sed "s|$TMP|TMP|g"
