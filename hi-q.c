@@ -26,6 +26,7 @@
 
 #include <popt.h>
 
+#include "paths.h"
 #include "conf.h"
 #include "io.h"
 #include "log.h"
@@ -34,12 +35,6 @@
 #include "spawn.h"
 #include "xalloc.h"
 
-#ifndef HIQ_QMAILHOME
-#define HIQ_QMAILHOME "/var/qmail"
-#endif
-#ifndef HIQ_VERSION
-#define HIQ_VERSION "unknown"
-#endif
 
 #define DEFAULT_CONFIG	HIQ_QMAILHOME "/control/filters.conf"
 

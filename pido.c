@@ -36,12 +36,10 @@
 
 #include <popt.h>
 
+#include "paths.h"
 #include "log.h"
 #include "pidfile.h"
 
-#ifndef HIQ_VERSION
-#define HIQ_VERSION "unknown"
-#endif
 
 /* The longest --wait, in seconds (a year is plenty for any shutdown). */
 #define PIDO_WAIT_MAX	31536000UL

@@ -25,12 +25,10 @@
 
 #include <popt.h>
 
+#include "paths.h"
 #include "conf.h"
 #include "xalloc.h"
 
-#ifndef HIQ_QMAILHOME
-#define HIQ_QMAILHOME "/var/qmail"
-#endif
 
 struct parser {
 	struct conf		*conf;

@@ -34,6 +34,7 @@
 
 #include "check_suites.h"
 #include "conf.h"
+#include "paths.h"
 #include "verdict.h"
 
 /* Hand-written strings of a given length. */
@@ -306,7 +307,7 @@ END_TEST
 START_TEST(test_defaults_empty)
 {
 	static const char *const queue[] = {
-		"/var/qmail/bin/qmail-queue", NULL
+		HIQ_QMAILHOME "/bin/qmail-queue", NULL
 	};
 	struct conf *c;
 
@@ -328,7 +329,7 @@ END_TEST
 START_TEST(test_defaults_comments)
 {
 	static const char *const queue[] = {
-		"/var/qmail/bin/qmail-queue", NULL
+		HIQ_QMAILHOME "/bin/qmail-queue", NULL
 	};
 	struct conf *c;
 
@@ -584,11 +585,13 @@ static const struct err_case err_cases[] = {
 	{ "stage a /bin/cat\n  on 1 red \"" TEXT255 "\"\n", 2,
 	    "reply text longer than 254 bytes" },
 	{ "stage a /bin/cat\n  on 1 red \"a\tb\"\n", 2,
-	    "reply text has a control character" },
+	    "reply text must be printable ASCII" },
 	{ "stage a /bin/cat\n  on 1 red \"a\x1b" "b\"\n", 2,
-	    "reply text has a control character" },
+	    "reply text must be printable ASCII" },
 	{ "stage a /bin/cat\n  on 1 tempfail 'del \x7f'\n", 2,
-	    "reply text has a control character" },
+	    "reply text must be printable ASCII" },
+	{ "stage a /bin/cat\n  on 1 red \"caf\xc3\xa9\"\n", 2,
+	    "reply text must be printable ASCII" },
 	{ "stage a /bin/cat\n  on 0 green \"ok\"\n", 2,
 	    "reply text is only for red and tempfail" },
 	{ "stage a /bin/cat\n  on 1 yellow \"tagged\"\n", 2,
