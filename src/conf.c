@@ -276,7 +276,7 @@ parse_double(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	if (errno != 0 || *end != '\0' || !isfinite(*out) ||
-	    strpbrk(s, "xXpPiInN") != NULL)
+	    strpbrk(s, "+eExXpPiInN") != NULL)
 		return -1;
 	return 0;
 }
@@ -411,7 +411,7 @@ do_top(struct parser *p, int argc, const char **argv)
 			if (strcmp(c->stages[i].name, argv[1]) == 0)
 				return fail(p, "stage \"%s\" already defined "
 				    "at line %u", argv[1], c->stages[i].line);
-		if (check_program(p, "stage", argv[2]) == -1)
+		if (check_program(p, argv[0], argv[2]) == -1)
 			return -1;
 		c->stages = xreallocarray(c->stages, c->nstages + 1,
 		    sizeof(*c->stages));
@@ -630,6 +630,26 @@ write_word(FILE *fp, const char *w)
 	fputc('\'', fp);
 }
 
+/* write_number - the shortest decimal that reads back as the same double */
+static void
+write_number(FILE *fp, double v)
+{
+	char s[64];
+	int prec;
+
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(s, sizeof(s), "%.*g", prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	if (prec == 17)
+		snprintf(s, sizeof(s), "%.17g", v);
+	/* %g may pick an exponent, which parse_double() refuses. */
+	if (strpbrk(s, "eE") != NULL)
+		snprintf(s, sizeof(s), "%.17f", v);
+	fputs(s, fp);
+}
+
 static void
 write_argv(FILE *fp, char *const *v)
 {
@@ -714,10 +734,9 @@ conf_write(FILE *fp, const struct conf *c)
 		if (st->zone.header != NULL) {
 			fputs("    zone ", fp);
 			write_word(fp, st->zone.header);
-			if (st->zone.absolute)
-				fprintf(fp, " red %g", st->zone.red_at);
-			else
-				fprintf(fp, " margin %g", st->zone.margin);
+			fputs(st->zone.absolute ? " red " : " margin ", fp);
+			write_number(fp, st->zone.absolute ? st->zone.red_at :
+			    st->zone.margin);
 			fprintf(fp, " missing %s\n",
 			    outcome_name(st->zone.missing));
 		}

@@ -203,7 +203,7 @@ read_some(struct pump *p)
 	if (r == 0)
 		return end_of_source(p);
 	p->in += (unsigned long long)r;
-	if (p->draining) {
+	if (p->draining || live_dsts(p) == 0) {
 		p->dropped += (unsigned long long)r;
 		return PUMP_MOVED;
 	}
@@ -261,7 +261,7 @@ pump_step(struct pump *p, const struct pollfd *pfd, const int *idx, size_t n)
 		return PUMP_IDLE;
 	if (!src_ready)		/* POLLOUT, or POLLERR: a reader gone */
 		return flush(p);
-	if (p->draining || !spliceable(p))
+	if (p->draining || live_dsts(p) == 0 || !spliceable(p))
 		return read_some(p);
 	return splice_some(p);
 }

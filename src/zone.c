@@ -19,6 +19,9 @@
 #include "xalloc.h"
 #include "zone.h"
 
+/* Far below the 0.1 steps SpamAssassin prints, far above rounding error. */
+#define ZONE_SUM_SLACK	1e-9
+
 void
 zone_tap_init(struct zone_tap *t, const struct zone_conf *zc)
 {
@@ -62,15 +65,17 @@ zone_tap_feed(struct zone_tap *t, const char *p, size_t n)
 
 	if (t->done || t->overflow || n == 0)
 		return;
-	if (t->head.len == 0 && (p[0] == '\n' ||
-	    (p[0] == '\r' && n > 1 && p[1] == '\n'))) {
-		t->done = 1;	/* an empty header block */
-		return;
-	}
 	before = t->head.len;
 	room = t->head.limit - t->head.len;
 	if (buf_append(&t->head, p, n < room ? n : room) == -1)
 		die_oom();
+	/* An empty header block; its CR and LF may come in two reads. */
+	if (before < 2 && (t->head.data[0] == '\n' || (t->head.len > 1 &&
+	    t->head.data[0] == '\r' && t->head.data[1] == '\n'))) {
+		t->head.len = 0;
+		t->done = 1;
+		return;
+	}
 	if ((end = block_end(t->head.data, t->head.len, before)) > 0) {
 		t->head.len = end;
 		t->done = 1;
@@ -194,7 +199,12 @@ zone_judge(struct zone_tap *t, char **why)
 	}
 	free(value);
 	t->have_score = 1;
-	red = zc->absolute ? zc->red_at : t->required + zc->margin;
+	/*
+	 * required + margin is a sum of two decimals and may land just above
+	 * the score SpamAssassin printed for it (3.1 + 0.2 > 3.3).
+	 */
+	red = zc->absolute ? zc->red_at :
+	    t->required + zc->margin - ZONE_SUM_SLACK;
 	if (t->score >= red)
 		return OUTCOME_RED;
 	if (t->score >= t->required)

@@ -13,12 +13,18 @@
  *	NAME and NAME=VALUE words per line, reply-channel none and FD CODE,
  *	the limits (timeout 1 and 86400, reply text of 254 bytes, stage names
  *	of 64), and a table of broken files to the exact line and message of
- *	the first error.  A NUL byte gets its own test.
+ *	the first error.  A NUL byte gets its own test.  "check" (a stage
+ *	that gets a copy) with the stage directives it shares, and "zone"
+ *	with margin, red, negative scores and every "missing" outcome; their
+ *	errors are in the table: zone on a check, twice, misused, misplaced,
+ *	with a bad header name, number or outcome, a negative margin, and a
+ *	second per-stage timeout.
  *
  *	conf_parse_file(): a real file, a missing one and a directory (the
  *	last two fail at line 0).  conf_write(): its exact output for a small
- *	conf, and that its output parses back to an equal conf, also for
- *	words with quotes, backslashes, spaces, "#" and non-ASCII bytes.
+ *	conf and for checks and zones, and that its output parses back to an
+ *	equal conf (kinds and zones included), also for words with quotes,
+ *	backslashes, spaces, "#" and non-ASCII bytes.
  *
  *	Input goes through tmpfile(), so NUL bytes can be written too.
  */
@@ -47,6 +53,10 @@
 #define NAME65	A50 A10 "aaaaa"
 
 #define CODES_HINT "(want codes 0-255, ranges a-b, \"*\" or \"signal\")"
+#define OUTCOME_HINT \
+    "(want green, yellow, red, tempfail or discard)"
+#define ZONE_USAGE "usage: zone HEADER margin Y | zone HEADER red SCORE, " \
+    "then optionally: missing OUTCOME"
 
 static struct conf	*parse_bytes(const char *, size_t,
 			    struct conf_error *);
@@ -60,6 +70,8 @@ static void		 assert_rule(const struct rule *, enum rule_kind,
 			    unsigned);
 static void		 assert_skip(const struct skip_env *, const char *,
 			    const char *);
+static void		 assert_zone(const struct zone_conf *, const char *,
+			    int, double, double, enum outcome, const char *);
 static void		 assert_conf_same(const struct conf *,
 			    const struct conf *);
 
@@ -178,6 +190,32 @@ assert_skip(const struct skip_env *sk, const char *name, const char *value)
 	}
 }
 
+/* assert_zone - a zone as parsed; header NULL: no zone at all */
+static void
+assert_zone(const struct zone_conf *z, const char *header, int absolute,
+    double margin, double red_at, enum outcome missing, const char *what)
+{
+	if (header == NULL) {
+		ck_assert_msg(z->header == NULL,
+		    "%s: got zone \"%s\", want none", what, z->header);
+		return;
+	}
+	ck_assert_msg(z->header != NULL && strcmp(z->header, header) == 0,
+	    "%s: got zone header \"%s\", want \"%s\"", what, z->header,
+	    header);
+	ck_assert_msg(z->absolute == absolute,
+	    "%s: got absolute %d, want %d", what, z->absolute, absolute);
+	if (absolute)
+		ck_assert_msg(z->red_at == red_at,
+		    "%s: got red %.17g, want %.17g", what, z->red_at, red_at);
+	else
+		ck_assert_msg(z->margin == margin,
+		    "%s: got margin %.17g, want %.17g", what, z->margin,
+		    margin);
+	ck_assert_msg(z->missing == missing, "%s: got missing %s, want %s",
+	    what, outcome_name(z->missing), outcome_name(missing));
+}
+
 /* assert_conf_same - equal in everything but line numbers and file name */
 static void
 assert_conf_same(const struct conf *a, const struct conf *b)
@@ -196,7 +234,12 @@ assert_conf_same(const struct conf *a, const struct conf *b)
 		sa = &a->stages[i];
 		sb = &b->stages[i];
 		ck_assert_str_eq(sb->name, sa->name);
+		ck_assert_msg(sb->kind == sa->kind, "%s: got kind %d, want %d",
+		    sa->name, (int)sb->kind, (int)sa->kind);
 		assert_argv(sb->argv, (const char *const *)sa->argv,
+		    sa->name);
+		assert_zone(&sb->zone, sa->zone.header, sa->zone.absolute,
+		    sa->zone.margin, sa->zone.red_at, sa->zone.missing,
 		    sa->name);
 		ck_assert_uint_eq(sb->timeout, sa->timeout);
 		ck_assert_uint_eq(sb->nrules, sa->nrules);
@@ -533,6 +576,98 @@ START_TEST(test_parse_line_ends)
 END_TEST
 
 /*
+ * "check" and "zone".  Line numbers: 1 stage spamc, 2 its zone, 5 check
+ * clamd, 9-12 three more stages with zones, 13 a check with no zone.
+ */
+static const char zone_conf[] =
+    "stage spamc /usr/bin/spamc -E\n"				/* 1 */
+    "    zone X-Spam-Status margin 2.5\n"			/* 2 */
+    "    on 1 yellow\n"						/* 3 */
+    "    timeout 30\n"						/* 4 */
+    "check clamd /usr/bin/clamdscan --no-summary -\n"		/* 5 */
+    "    on 1 red \"virus (#5.7.1)\"\n"				/* 6 */
+    "    timeout 60\n"						/* 7 */
+    "    skip-if-env RELAYCLIENT\n"				/* 8 */
+    "stage sa2 /usr/bin/spamc\n\tzone x-spam-level red 10 missing green\n"
+    "stage sa3 /bin/cat\n  zone X-Score red -2.5 missing discard\n"
+    "stage sa4 /bin/cat\n  zone X.S_1! margin 0 missing red\n"	/* 13-14 */
+    "check c2 /bin/true\n"					/* 15 */
+    "stage sa5 /bin/cat\n  zone X-S margin 0.5 missing yellow\n" /* 16-17 */
+    "stage sa6 /bin/cat\n  zone X-S margin 2 missing tempfail\n";
+
+START_TEST(test_parse_check_zone)
+{
+	static const char *const clamd[] = {
+		"/usr/bin/clamdscan", "--no-summary", "-", NULL
+	};
+	static const unsigned char code1[32] = { [0] = 0x02 };
+	const struct stage_conf *st;
+	struct conf *c;
+
+	c = parse_ok(zone_conf);
+	ck_assert_msg(c->nstages == 8, "got %zu stages, want 8", c->nstages);
+
+	st = &c->stages[0];
+	ck_assert_msg(st->kind == STAGE_FILTER, "spamc: got kind %d, want "
+	    "STAGE_FILTER", (int)st->kind);
+	assert_zone(&st->zone, "X-Spam-Status", 0, 2.5, 0, OUTCOME_TEMPFAIL,
+	    "spamc");
+	ck_assert_msg(st->nrules == 1, "got %zu rules, want 1", st->nrules);
+	ck_assert_msg(st->timeout == 30, "got timeout %u, want 30",
+	    st->timeout);
+
+	st = &c->stages[1];
+	ck_assert_str_eq(st->name, "clamd");
+	ck_assert_msg(st->kind == STAGE_CHECK, "clamd: got kind %d, want "
+	    "STAGE_CHECK", (int)st->kind);
+	ck_assert_msg(st->line == 5, "got line %u, want 5", st->line);
+	assert_argv(st->argv, clamd, "clamd");
+	ck_assert_msg(st->nrules == 1, "got %zu rules, want 1", st->nrules);
+	assert_rule(&st->rules[0], RULE_EXIT, code1, OUTCOME_RED,
+	    "virus (#5.7.1)", 6);
+	ck_assert_msg(st->timeout == 60, "got timeout %u, want 60",
+	    st->timeout);
+	ck_assert_msg(st->nskips == 1, "got %zu skips, want 1", st->nskips);
+	assert_skip(&st->skips[0], "RELAYCLIENT", NULL);
+	assert_zone(&st->zone, NULL, 0, 0, 0, OUTCOME_GREEN, "clamd");
+
+	assert_zone(&c->stages[2].zone, "x-spam-level", 1, 0, 10,
+	    OUTCOME_GREEN, "sa2");
+	assert_zone(&c->stages[3].zone, "X-Score", 1, 0, -2.5,
+	    OUTCOME_DISCARD, "sa3");
+	assert_zone(&c->stages[4].zone, "X.S_1!", 0, 0, 0, OUTCOME_RED,
+	    "sa4");
+	ck_assert_msg(c->stages[5].kind == STAGE_CHECK,
+	    "c2: got kind %d, want STAGE_CHECK", (int)c->stages[5].kind);
+	ck_assert_msg(c->stages[5].line == 15, "got line %u, want 15",
+	    c->stages[5].line);
+	assert_zone(&c->stages[5].zone, NULL, 0, 0, 0, OUTCOME_GREEN, "c2");
+	assert_zone(&c->stages[6].zone, "X-S", 0, 0.5, 0, OUTCOME_YELLOW,
+	    "sa5");
+	assert_zone(&c->stages[7].zone, "X-S", 0, 2, 0, OUTCOME_TEMPFAIL,
+	    "sa6");
+	conf_free(c);
+}
+END_TEST
+
+/* A timeout each for two stages is not a duplicate. */
+START_TEST(test_parse_timeouts_per_stage)
+{
+	struct conf *c;
+
+	c = parse_ok("timeout 100\nstage a /bin/cat\n  timeout 5\n"
+	    "check b /bin/cat\n  timeout 6\n");
+	ck_assert_msg(c->timeout == 100, "got timeout %u, want 100",
+	    c->timeout);
+	ck_assert_msg(c->stages[0].timeout == 5, "a: got timeout %u, want 5",
+	    c->stages[0].timeout);
+	ck_assert_msg(c->stages[1].timeout == 6, "b: got timeout %u, want 6",
+	    c->stages[1].timeout);
+	conf_free(c);
+}
+END_TEST
+
+/*
  * Errors: text to the line and message of the first error.
  */
 struct err_case {
@@ -677,6 +812,119 @@ static const struct err_case err_cases[] = {
 	    "backslash at the end of the line" },
 	{ "stage a /bin/cat\n  on 1 red \\", 2,
 	    "backslash at the end of the line" },
+	/* A second timeout for one stage. */
+	{ "stage a /bin/cat\n  timeout 5\n  on 1 red\n  timeout 5\n", 4,
+	    "duplicate \"timeout\" for stage a" },
+	{ "check c /bin/cat\n  timeout 5\n  timeout 6\n", 3,
+	    "duplicate \"timeout\" for stage c" },
+	/* check. */
+	{ "check c\n", 1, "usage: check NAME PROGRAM [ARGS...]" },
+	{ "check\n", 1, "usage: check NAME PROGRAM [ARGS...]" },
+	{ "check a/b /bin/cat\n", 1,
+	    "bad stage name \"a/b\" (letters, digits, \"-\", \"_\" and "
+	    "\".\", at most 64)" },
+	{ "check c clamdscan\n", 1,
+	    "check program \"clamdscan\" is not an absolute path" },
+	{ "stage a /bin/cat\n\ncheck a /bin/cat\n", 3,
+	    "stage \"a\" already defined at line 1" },
+	{ "check a /bin/cat\nstage a /bin/cat\n", 2,
+	    "stage \"a\" already defined at line 1" },
+	{ "stage a /bin/cat\n  check c /bin/cat\n", 2,
+	    "\"check\" must not be indented" },
+	{ "Check c /bin/cat\n", 1, "unknown directive \"Check\"" },
+	/* zone: where it may go. */
+	{ "zone X-Spam-Status margin 2\n", 1,
+	    "\"zone\" must be indented under a stage" },
+	{ "stage a /bin/cat\nzone X-Spam-Status margin 2\n", 2,
+	    "\"zone\" must be indented under a stage" },
+	{ "  zone X-Spam-Status margin 2\n", 1,
+	    "\"zone\" is indented but no stage is open" },
+	{ "check c /bin/cat\n  zone X-Spam-Status margin 2\n", 2,
+	    "a check's output is thrown away; \"zone\" needs a stage" },
+	{ "stage a /bin/cat\ncheck c /bin/cat\n  on 1 red\n"
+	    "  zone X-Spam-Status bogus\n", 4,
+	    "a check's output is thrown away; \"zone\" needs a stage" },
+	{ "stage s /bin/cat\n  zone A margin 1\n  on 1 red\n"
+	    "  zone B red 5\n", 4, "duplicate \"zone\" for stage s" },
+	{ "stage s /bin/cat\n  zone A margin 1\n  zone A margin 1\n", 3,
+	    "duplicate \"zone\" for stage s" },
+	/* zone: its words. */
+	{ "stage s /bin/cat\n  zone\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X margin\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X margin 2 missing\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X margin 2 missing red x\n", 2,
+	    ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X maximum 2\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X Margin 2\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X RED 2\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X margin 2 absent red\n", 2,
+	    ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X 2 margin\n", 2, ZONE_USAGE },
+	/* zone: the header name. */
+	/* popt drops an empty word, so '' leaves the line one word short. */
+	{ "stage s /bin/cat\n  zone '' margin 2\n", 2, ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone '' margin 2 missing red\n", 2,
+	    ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X-Spam:Status margin 2\n", 2,
+	    "bad header name \"X-Spam:Status\"" },
+	{ "stage s /bin/cat\n  zone X-Spam-Status: margin 2\n", 2,
+	    "bad header name \"X-Spam-Status:\"" },
+	{ "stage s /bin/cat\n  zone 'X Spam' margin 2\n", 2,
+	    "bad header name \"X Spam\"" },
+	{ "stage s /bin/cat\n  zone 'X\tS' margin 2\n", 2,
+	    "bad header name \"X\tS\"" },
+	{ "stage s /bin/cat\n  zone X\x7fS margin 2\n", 2,
+	    "bad header name \"X\x7fS\"" },
+	{ "stage s /bin/cat\n  zone caf\xc3\xa9 margin 2\n", 2,
+	    "bad header name \"caf\xc3\xa9\"" },
+	/* The header is looked at before the number. */
+	{ "stage s /bin/cat\n  zone X:Y margin x\n", 2,
+	    "bad header name \"X:Y\"" },
+	/* zone: the number. */
+	{ "stage s /bin/cat\n  zone X margin x\n", 2, "bad number \"x\"" },
+	{ "stage s /bin/cat\n  zone X margin 1e3\n", 2,
+	    "bad number \"1e3\"" },
+	{ "stage s /bin/cat\n  zone X red +0.5\n", 2,
+	    "bad number \"+0.5\"" },
+	{ "stage s /bin/cat\n  zone X margin 1e\n", 2,
+	    "bad number \"1e\"" },
+	{ "stage s /bin/cat\n  zone X margin inf\n", 2,
+	    "bad number \"inf\"" },
+	{ "stage s /bin/cat\n  zone X red -inf\n", 2,
+	    "bad number \"-inf\"" },
+	{ "stage s /bin/cat\n  zone X red INFINITY\n", 2,
+	    "bad number \"INFINITY\"" },
+	{ "stage s /bin/cat\n  zone X margin nan\n", 2,
+	    "bad number \"nan\"" },
+	{ "stage s /bin/cat\n  zone X red NaN\n", 2, "bad number \"NaN\"" },
+	{ "stage s /bin/cat\n  zone X margin 0x10\n", 2,
+	    "bad number \"0x10\"" },
+	{ "stage s /bin/cat\n  zone X red 0x1p3\n", 2,
+	    "bad number \"0x1p3\"" },
+	{ "stage s /bin/cat\n  zone X margin '' missing red\n", 2,
+	    ZONE_USAGE },
+	{ "stage s /bin/cat\n  zone X margin ' 2'\n", 2,
+	    "bad number \" 2\"" },
+	{ "stage s /bin/cat\n  zone X margin '2 '\n", 2,
+	    "bad number \"2 \"" },
+	{ "stage s /bin/cat\n  zone X margin 2.5.1\n", 2,
+	    "bad number \"2.5.1\"" },
+	{ "stage s /bin/cat\n  zone X margin 2,5\n", 2,
+	    "bad number \"2,5\"" },
+	{ "stage s /bin/cat\n  zone X red 1e999\n", 2,
+	    "bad number \"1e999\"" },
+	{ "stage s /bin/cat\n  zone X red -\n", 2, "bad number \"-\"" },
+	/* zone: a negative margin (a negative red score is fine). */
+	{ "stage s /bin/cat\n  zone X margin -1\n", 2,
+	    "a zone margin cannot be negative" },
+	{ "stage s /bin/cat\n  zone X margin -0.1 missing green\n", 2,
+	    "a zone margin cannot be negative" },
+	/* zone: the outcome when the header is missing. */
+	{ "stage s /bin/cat\n  zone X margin 2 missing maybe\n", 2,
+	    "unknown outcome \"maybe\" " OUTCOME_HINT },
+	{ "stage s /bin/cat\n  zone X red 9 missing GREEN\n", 2,
+	    "unknown outcome \"GREEN\" " OUTCOME_HINT },
 	/* The first error decides. */
 	{ "stage a /bin/cat\n  on 1 gren\n  on 2 gren\nfrob\n", 2,
 	    "unknown outcome \"gren\" (want green, yellow, red, tempfail or "
@@ -856,6 +1104,51 @@ START_TEST(test_write_exact)
 }
 END_TEST
 
+START_TEST(test_write_check_zone)
+{
+	static const char want[] =
+	    "queue /var/qmail/bin/qmail-queue\n"
+	    "timeout 300\n"
+	    "reply-channel 6 82\n"
+	    "\n"
+	    "# stage 1 of 3, line 1\n"
+	    "stage sa /usr/bin/spamc -x\n"
+	    "    on 1 yellow\n"
+	    "    # then: exit 0 green, any other exit or signal tempfail\n"
+	    "    zone X-Spam-Status red 10 missing tempfail\n"
+	    "    timeout 9\n"
+	    "\n"
+	    "# stage 2 of 3, line 5\n"
+	    "check clam /usr/bin/clamdscan -\n"
+	    "    on 1 red\n"
+	    "    # then: exit 0 green, any other exit or signal tempfail\n"
+	    "    skip-if-env RELAYCLIENT\n"
+	    "\n"
+	    "# stage 3 of 3, line 8\n"
+	    "stage tag /bin/tag\n"
+	    "    # then: exit 0 green, any other exit or signal tempfail\n"
+	    "    zone 'X#Score' margin 2.5 missing green\n";
+	struct conf *c;
+	char *got;
+	int same;
+
+	c = parse_ok("stage sa /usr/bin/spamc -x\n"
+	    "  timeout 9\n"
+	    "  zone X-Spam-Status red 10.0\n"
+	    "  on 1 yellow\n"
+	    "check clam /usr/bin/clamdscan -\n"
+	    "  skip-if-env RELAYCLIENT\n"
+	    "  on 1 red\n"
+	    "stage tag /bin/tag\n"
+	    "  zone X#Score margin 2.50 missing green\n");
+	got = write_conf(c);
+	conf_free(c);
+	same = strcmp(got, want) == 0;
+	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
+	free(got);
+}
+END_TEST
+
 /* Configurations that must survive conf_write() and a second parse. */
 static const char *const round_trip_cases[] = {
 	"",
@@ -870,6 +1163,18 @@ static const char *const round_trip_cases[] = {
 	"stage s2 /bin/true\n"
 	"  on signal tempfail '#4.3.0 \\\\'\n"
 	"  on 0,2,4,6,8-10 yellow\n",
+	/* Checks and zones. */
+	zone_conf,
+	"check only /bin/true\n",
+	"stage s /bin/cat\n  zone 'X#S' red -0.5 missing discard\n"
+	"check c /bin/cat\n  on 1,2 red 'no (#5.7.1)'\n  timeout 3\n"
+	"stage t /bin/cat\n  zone \"it's\" margin 0.25\n",
+	"stage s /bin/cat\n  zone X margin 1000.5\n"
+	"stage t /bin/cat\n  zone X red 99999.5\n",
+	/* Numbers that %g would round, and one it would write with e+. */
+	"stage s /bin/cat\n  zone X margin 0.123456789\n"
+	"stage t /bin/cat\n  zone Y red 1234567.5\n"
+	"stage u /bin/cat\n  zone Z red 100000000000000000000\n",
 };
 
 START_TEST(test_write_round_trip)
@@ -912,6 +1217,8 @@ suite_conf(void)
 	tcase_add_test(tc, test_parse_limits);
 	tcase_add_test(tc, test_parse_skips);
 	tcase_add_test(tc, test_parse_line_ends);
+	tcase_add_test(tc, test_parse_check_zone);
+	tcase_add_test(tc, test_parse_timeouts_per_stage);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
@@ -930,6 +1237,7 @@ suite_conf(void)
 	tc = tcase_create("write");
 	tcase_add_test(tc, test_write_defaults);
 	tcase_add_test(tc, test_write_exact);
+	tcase_add_test(tc, test_write_check_zone);
 	tcase_add_loop_test(tc, test_write_round_trip, 0,
 	    (int)(sizeof(round_trip_cases) / sizeof(round_trip_cases[0])));
 	suite_add_tcase(s, tc);

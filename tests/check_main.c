@@ -22,6 +22,8 @@ main(void)
 		suite_verdict,
 		suite_log,
 		suite_pidfile,
+		suite_zone,
+		suite_pump,
 	};
 	SRunner *sr;
 	size_t i;

@@ -10,5 +10,7 @@ Suite	*suite_envelope(void);
 Suite	*suite_verdict(void);
 Suite	*suite_log(void);
 Suite	*suite_pidfile(void);
+Suite	*suite_zone(void);
+Suite	*suite_pump(void);
 
 #endif /* HIQ_CHECK_SUITES_H */

@@ -1,0 +1,578 @@
+/*
+ * check_zone.c - unit tests for zone.c, the outcome from a score header
+ *
+ * DESCRIPTION
+ *	zone_tap_feed() and zone_judge(): a table of stage outputs to the
+ *	outcome, the reason and the score read.  Every case is fed whole, a
+ *	byte at a time, and split in two at every offset, and must give the
+ *	same answer each way, so an empty line ("\n\n", "\r\n\r\n", a leading
+ *	"\n" or "\r\n") is found wherever the reads cut it.  The table covers
+ *	the header block ending at the first empty line (a header after it
+ *	does not count), folded headers, names matched without regard to
+ *	case but never as a prefix, the zones for "margin 2" and "red 10"
+ *	around their edges, negative scores, sums such as 3.1 + 0.2 that are
+ *	not exact in binary, a missing header (the configured outcome), two
+ *	headers, no score= or required=, an empty header block, nothing fed
+ *	at all, and a message that is only headers.
+ *
+ *	The limit: a block that ends within ZONE_HEAD_MAX bytes is judged,
+ *	one that does not is TEMPFAIL, whole or in pieces, and so is a
+ *	headers-only output of exactly ZONE_HEAD_MAX bytes.  The tap keeps
+ *	the block only, and nothing fed after its end.
+ *
+ *	zone_parse_status(): a table of values to scores or failure, among
+ *	them "score=" inside another word, which must not count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "buf.h"
+#include "check_suites.h"
+#include "verdict.h"
+#include "zone.h"
+
+#define HDR	"X-Spam-Status"
+
+static char	hdr_name[] = HDR;	/* zone_conf.header is not const */
+
+/* A message around one status line. */
+#define MSG(status) \
+    "Return-Path: <a@example.org>\n" \
+    "X-Spam-Status: " status "\n" \
+    "Subject: test\n" \
+    "\n" \
+    "body\n"
+
+#define NO_REASON	NULL
+
+struct judge_case {
+	const char	*msg;
+	const char	*header;	/* zone_conf.header */
+	int		 absolute;
+	double		 margin;
+	double		 red_at;
+	enum outcome	 missing;
+	enum outcome	 want;
+	const char	*why;		/* NULL: no reason */
+	int		 have_score;
+	double		 score;
+	double		 required;
+};
+
+struct judged {
+	enum outcome	 outcome;
+	char		*why;
+	int		 have_score;
+	double		 score;
+	double		 required;
+};
+
+static void	judge_split(const struct judge_case *, size_t, size_t,
+		    struct judged *);
+static void	assert_judged(const struct judge_case *, int,
+		    const struct judged *, const char *, size_t);
+static char	*big_block(size_t, const char *);
+
+static const struct judge_case judge_cases[] = {
+	/* 0-5: margin 2 over required 5.0. */
+	{ MSG("No, score=-0.3 required=5.0 tests=ALL_TRUSTED"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, -0.3, 5.0 },
+	{ MSG("No, score=4.9 required=5.0 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, 4.9, 5.0 },
+	{ MSG("Yes, score=5.0 required=5.0 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 5.0, 5.0 },
+	{ MSG("Yes, score=6.9 required=5.0 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 6.9, 5.0 },
+	{ MSG("Yes, score=7.0 required=5.0 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 7.0, 5.0 },
+	{ MSG("Yes, score=1000 required=5.0 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 1000, 5.0 },
+	/* 6-8: red 10, whatever required says about the margin. */
+	{ MSG("Yes, score=9.9 required=5.0 tests=A"), HDR, 1, 0, 10,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 9.9, 5.0 },
+	{ MSG("Yes, score=10.0 required=5.0 tests=A"), HDR, 1, 0, 10,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 10.0, 5.0 },
+	{ MSG("No, score=4.9 required=5.0 tests=A"), HDR, 1, 0, 10,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, 4.9, 5.0 },
+	/* 9-12: negative scores and a negative required. */
+	{ MSG("No, score=-5.0 required=-2.0"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, -5.0, -2.0 },
+	{ MSG("Yes, score=-1.0 required=-2.0"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, -1.0, -2.0 },
+	{ MSG("Yes, score=0.0 required=-2.0"), HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 0.0, -2.0 },
+	{ MSG("Yes, score=-0.5 required=-3.0"), HDR, 1, 0, -1,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, -0.5, -3.0 },
+	/* 13-16: required + margin is not exact in binary; the edge holds. */
+	{ MSG("Yes, score=3.3 required=3.1"), HDR, 0, 0.2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 3.3, 3.1 },
+	{ MSG("Yes, score=3.2 required=3.1"), HDR, 0, 0.2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 3.2, 3.1 },
+	{ MSG("Yes, score=7.3 required=6.2"), HDR, 0, 1.1, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 7.3, 6.2 },
+	{ MSG("Yes, score=2.9 required=0.7"), HDR, 0, 2.2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 2.9, 0.7 },
+	/* 17: margin 0: nothing is yellow. */
+	{ MSG("Yes, score=5.0 required=5.0"), HDR, 0, 0, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 5.0, 5.0 },
+	/* 18-21: folded, with a tab or a space, LF or CRLF. */
+	{ "From: a\n"
+	  "X-Spam-Status: Yes, score=5.5 required=5.0 tests=A,B,\n"
+	  "\tC autolearn=no version=4.0.1\n"
+	  "\n"
+	  "body\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 5.5, 5.0 },
+	{ "X-Spam-Status: Yes, score=8.0\n"
+	  "\trequired=5.0 tests=A\n"
+	  "Subject: x\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 8.0, 5.0 },
+	{ "X-Spam-Status: No,\n"
+	  " score=1.0\n"
+	  "  required=5.0\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, 1.0, 5.0 },
+	{ "From: a\r\n"
+	  "X-Spam-Status: Yes, score=6.0\r\n"
+	  "\trequired=5.0 tests=A\r\n"
+	  "\r\n"
+	  "body\r\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 6.0, 5.0 },
+	/* 22-23: a folded line of another header is not a field. */
+	{ "Subject: one\n"
+	  "\tX-Spam-Status: Yes, score=9.0 required=5.0\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_YELLOW, OUTCOME_YELLOW, "no X-Spam-Status header",
+	    0, 0, 0 },
+	{ "Subject: one\n"
+	  " more\n"
+	  "X-Spam-Status: No, score=0.1 required=5.0\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, 0.1, 5.0 },
+	/* 24-26: the block ends at the first empty line, LF or CRLF. */
+	{ "From: a\n"
+	  "\n"
+	  "X-Spam-Status: Yes, score=9.0 required=5.0\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_GREEN, "no X-Spam-Status header",
+	    0, 0, 0 },
+	{ "From: a\r\n"
+	  "X-Spam-Status: No, score=1.0 required=5.0\r\n"
+	  "\r\n"
+	  "X-Spam-Status: Yes, score=99 required=5.0\r\n"
+	  "\r\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, 1.0, 5.0 },
+	{ MSG("No, score=1.0 required=5.0")
+	  "X-Spam-Status: Yes, score=99 required=5.0\n"
+	  "\n\n\r\n\x01\xff garbage\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_GREEN, NO_REASON, 1, 1.0, 5.0 },
+	/* 27-29: names match without regard to case. */
+	{ MSG("Yes, score=5.5 required=5.0"), "x-spam-status", 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 5.5, 5.0 },
+	{ "X-SPAM-STATUS: Yes, score=7.5 required=5.0\n\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 7.5, 5.0 },
+	{ "x-spam-status: Yes, SCORE=7.5 REQUIRED=5.0\n\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 7.5, 5.0 },
+	/* 30-31: ... but never as a prefix, either way. */
+	{ "X-Spam-Status-Old: Yes, score=9.0 required=5.0\n\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL, "no X-Spam-Status header",
+	    0, 0, 0 },
+	{ "X-Spam-Statu: Yes, score=9.0 required=5.0\n\n", HDR, 0, 2, 0,
+	    OUTCOME_RED, OUTCOME_RED, "no X-Spam-Status header", 0, 0, 0 },
+	/* 32-34: missing: whatever the configuration says, with a reason. */
+	{ "From: a\nSubject: b\n\nbody\n", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL, "no X-Spam-Status header",
+	    0, 0, 0 },
+	{ "From: a\nSubject: b\n\nbody\n", HDR, 1, 0, 10,
+	    OUTCOME_GREEN, OUTCOME_GREEN, "no X-Spam-Status header",
+	    0, 0, 0 },
+	{ "From: a\nSubject: b\n\nbody\n", "X-Other", 0, 2, 0,
+	    OUTCOME_DISCARD, OUTCOME_DISCARD, "no X-Other header", 0, 0, 0 },
+	/* 35-37: more than one header. */
+	{ "X-Spam-Status: No, score=1.0 required=5.0\n"
+	  "X-Spam-Status: No, score=1.0 required=5.0\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL, "2 X-Spam-Status headers",
+	    0, 0, 0 },
+	{ "X-Spam-Status: No, score=1.0 required=5.0\n"
+	  "Subject: x\n"
+	  "x-spam-status: Yes, score=9.0 required=5.0\n"
+	  "\n", HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL, "2 X-Spam-Status headers",
+	    0, 0, 0 },
+	{ "X-Spam-Status: a\nX-Spam-Status: b\nX-Spam-Status: c\n\n",
+	    HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL, "3 X-Spam-Status headers",
+	    0, 0, 0 },
+	/* 38-42: no usable score. */
+	{ MSG("Yes, required=5.0 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	{ MSG("Yes, score=5.5 tests=A"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	{ "X-Spam-Status:\n\n", HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	{ MSG("Yes, score=abc required=5.0"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	{ MSG("Yes, xscore=9.0 required=5.0"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	/* 43-44: only headers, no empty line: judged on what came. */
+	{ "Subject: x\nX-Spam-Status: Yes, score=9.0 required=5.0\n",
+	    HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_RED, NO_REASON, 1, 9.0, 5.0 },
+	{ "X-Spam-Status: Yes, score=6.0 required=5.0", HDR, 0, 2, 0,
+	    OUTCOME_TEMPFAIL, OUTCOME_YELLOW, NO_REASON, 1, 6.0, 5.0 },
+	/* 45-46: an empty header block: the header is missing. */
+	{ "\nX-Spam-Status: Yes, score=9.0 required=5.0\n\n", HDR, 0, 2, 0,
+	    OUTCOME_YELLOW, OUTCOME_YELLOW, "no X-Spam-Status header",
+	    0, 0, 0 },
+	{ "\r\nX-Spam-Status: Yes, score=9.0 required=5.0\r\n\r\n",
+	    HDR, 0, 2, 0,
+	    OUTCOME_YELLOW, OUTCOME_YELLOW, "no X-Spam-Status header",
+	    0, 0, 0 },
+	/* 47-48: nothing at all, or a lone CR: no header block. */
+	{ "", HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no message header block in the output", 0, 0, 0 },
+	{ "\r", HDR, 0, 2, 0,
+	    OUTCOME_YELLOW, OUTCOME_YELLOW, "no X-Spam-Status header",
+	    0, 0, 0 },
+};
+
+/*
+ * judge_split - feed t->msg as msg[0..cut) then the rest in pieces of at
+ * most piece bytes (0: in one), and judge
+ */
+static void
+judge_split(const struct judge_case *t, size_t cut, size_t piece,
+    struct judged *out)
+{
+	struct zone_conf zc;
+	struct zone_tap tap;
+	size_t len = strlen(t->msg), off, n;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.header = strdup(t->header);
+	ck_assert_ptr_nonnull(zc.header);
+	zc.absolute = t->absolute;
+	zc.margin = t->margin;
+	zc.red_at = t->red_at;
+	zc.missing = t->missing;
+	zone_tap_init(&tap, &zc);
+	zone_tap_feed(&tap, t->msg, cut);
+	for (off = cut; off < len; off += n) {
+		n = len - off;
+		if (piece > 0 && n > piece)
+			n = piece;
+		zone_tap_feed(&tap, t->msg + off, n);
+	}
+	out->outcome = zone_judge(&tap, &out->why);
+	out->have_score = tap.have_score;
+	out->score = tap.score;
+	out->required = tap.required;
+	zone_tap_free(&tap);
+	free(zc.header);
+}
+
+static void
+assert_judged(const struct judge_case *t, int i, const struct judged *j,
+    const char *how, size_t at)
+{
+	ck_assert_msg(j->outcome == t->want,
+	    "case %d, %s %zu: got %s, want %s", i, how, at,
+	    outcome_name(j->outcome), outcome_name(t->want));
+	if (t->why == NULL)
+		ck_assert_msg(j->why == NULL,
+		    "case %d, %s %zu: got reason \"%s\", want none", i, how,
+		    at, j->why);
+	else
+		ck_assert_msg(j->why != NULL && strcmp(j->why, t->why) == 0,
+		    "case %d, %s %zu: got reason \"%s\", want \"%s\"", i, how,
+		    at, j->why, t->why);
+	ck_assert_msg(j->have_score == t->have_score,
+	    "case %d, %s %zu: got have_score %d, want %d", i, how, at,
+	    j->have_score, t->have_score);
+	if (t->have_score) {
+		ck_assert_msg(j->score == t->score,
+		    "case %d, %s %zu: got score %g, want %g", i, how, at,
+		    j->score, t->score);
+		ck_assert_msg(j->required == t->required,
+		    "case %d, %s %zu: got required %g, want %g", i, how, at,
+		    j->required, t->required);
+	}
+}
+
+START_TEST(test_judge_whole)
+{
+	const struct judge_case *t = &judge_cases[_i];
+	struct judged j;
+
+	judge_split(t, strlen(t->msg), 0, &j);
+	assert_judged(t, _i, &j, "whole", strlen(t->msg));
+	free(j.why);
+}
+END_TEST
+
+START_TEST(test_judge_bytewise)
+{
+	const struct judge_case *t = &judge_cases[_i];
+	struct judged j;
+
+	judge_split(t, 0, 1, &j);
+	assert_judged(t, _i, &j, "piece size", (size_t)1);
+	free(j.why);
+}
+END_TEST
+
+/* Two reads, cut at every offset: an empty line may be cut anywhere. */
+START_TEST(test_judge_two_reads)
+{
+	const struct judge_case *t = &judge_cases[_i];
+	struct judged j;
+	size_t cut;
+
+	for (cut = 1; cut < strlen(t->msg); cut++) {
+		judge_split(t, cut, 0, &j);
+		assert_judged(t, _i, &j, "cut at", cut);
+		free(j.why);
+	}
+}
+END_TEST
+
+/*
+ * The limit
+ */
+
+/*
+ * big_block - a status header, then one long header, len bytes in all
+ * (each line ending in LF), then tail
+ */
+static char *
+big_block(size_t len, const char *tail)
+{
+	static const char status[] =
+	    "X-Spam-Status: Yes, score=9.0 required=5.0\n";
+	static const char filler[] = "X-Filler: ";
+	size_t tlen = strlen(tail), off;
+	char *s;
+
+	ck_assert_uint_gt(len, sizeof(status) + sizeof(filler));
+	s = malloc(len + tlen + 1);
+	ck_assert_ptr_nonnull(s);
+	off = 0;
+	memcpy(s, status, sizeof(status) - 1);
+	off += sizeof(status) - 1;
+	memcpy(s + off, filler, sizeof(filler) - 1);
+	off += sizeof(filler) - 1;
+	memset(s + off, 'a', len - 1 - off);
+	s[len - 1] = '\n';
+	memcpy(s + len, tail, tlen + 1);
+	return s;
+}
+
+struct limit_case {
+	size_t		 block;		/* bytes before the tail */
+	const char	*tail;
+	enum outcome	 want;
+	int		 overflow;
+};
+
+static const struct limit_case limit_cases[] = {
+	/* The empty line is the last byte kept: judged. */
+	{ ZONE_HEAD_MAX - 1, "\nbody\n", OUTCOME_RED, 0 },
+	{ ZONE_HEAD_MAX - 2, "\r\nbody\n", OUTCOME_RED, 0 },
+	/* One byte later: no end within the limit. */
+	{ ZONE_HEAD_MAX, "\nbody\n", OUTCOME_TEMPFAIL, 1 },
+	{ ZONE_HEAD_MAX + 1000, "\nbody\n", OUTCOME_TEMPFAIL, 1 },
+	/* Only headers: one byte short of the limit is judged ... */
+	{ ZONE_HEAD_MAX - 1, "", OUTCOME_RED, 0 },
+	/* ... the limit itself is not. */
+	{ ZONE_HEAD_MAX, "", OUTCOME_TEMPFAIL, 1 },
+};
+
+/* Each limit case fed whole, in 4096-byte reads and in 1000-byte ones. */
+START_TEST(test_limit)
+{
+	static const size_t pieces[] = { 0, 4096, 1000 };
+	const struct limit_case *t = &limit_cases[_i];
+	struct zone_conf zc;
+	struct zone_tap tap;
+	enum outcome o;
+	size_t k, len, off, n;
+	char *msg, *why;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.header = hdr_name;
+	zc.margin = 2;
+	zc.missing = OUTCOME_GREEN;
+	msg = big_block(t->block, t->tail);
+	len = strlen(msg);
+	for (k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
+		zone_tap_init(&tap, &zc);
+		for (off = 0; off < len; off += n) {
+			n = len - off;
+			if (pieces[k] > 0 && n > pieces[k])
+				n = pieces[k];
+			zone_tap_feed(&tap, msg + off, n);
+		}
+		ck_assert_msg(tap.overflow == t->overflow,
+		    "case %d, pieces of %zu: got overflow %d, want %d", _i,
+		    pieces[k], tap.overflow, t->overflow);
+		ck_assert_msg(tap.head.len <= ZONE_HEAD_MAX,
+		    "case %d, pieces of %zu: got %zu bytes kept, want at "
+		    "most %u", _i, pieces[k], tap.head.len, ZONE_HEAD_MAX);
+		o = zone_judge(&tap, &why);
+		ck_assert_msg(o == t->want,
+		    "case %d, pieces of %zu: got %s, want %s", _i, pieces[k],
+		    outcome_name(o), outcome_name(t->want));
+		if (t->overflow)
+			ck_assert_msg(why != NULL && strcmp(why,
+			    "no message header block in the output") == 0,
+			    "case %d, pieces of %zu: got reason \"%s\", want "
+			    "\"no message header block in the output\"", _i,
+			    pieces[k], why);
+		else
+			ck_assert_msg(why == NULL,
+			    "case %d, pieces of %zu: got reason \"%s\", want "
+			    "none", _i, pieces[k], why);
+		free(why);
+		zone_tap_free(&tap);
+	}
+	free(msg);
+}
+END_TEST
+
+/* The tap keeps the block up to its last LF, and nothing after it. */
+START_TEST(test_tap_keeps_block)
+{
+	static const char msg[] = "A: 1\nB: 2\n\nX-Spam-Status: x\n\n";
+	struct zone_conf zc;
+	struct zone_tap tap;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.header = hdr_name;
+	zone_tap_init(&tap, &zc);
+	zone_tap_feed(&tap, msg, 7);
+	ck_assert_msg(tap.done == 0, "got done %d, want 0", tap.done);
+	ck_assert_msg(tap.head.len == 7, "got %zu bytes kept, want 7",
+	    tap.head.len);
+	zone_tap_feed(&tap, msg + 7, sizeof(msg) - 1 - 7);
+	ck_assert_msg(tap.done == 1, "got done %d, want 1", tap.done);
+	ck_assert_msg(tap.head.len == 10, "got %zu bytes kept, want 10",
+	    tap.head.len);
+	ck_assert_mem_eq(tap.head.data, "A: 1\nB: 2\n", 10);
+	zone_tap_feed(&tap, "more\n\n", 6);
+	ck_assert_msg(tap.head.len == 10, "got %zu bytes kept after the "
+	    "block, want 10", tap.head.len);
+	ck_assert_msg(tap.overflow == 0, "got overflow %d, want 0",
+	    tap.overflow);
+	zone_tap_free(&tap);
+}
+END_TEST
+
+/*
+ * zone_parse_status
+ */
+struct status_case {
+	const char	*value;
+	size_t		 len;		/* 0: strlen(value) */
+	int		 rc;
+	double		 score;
+	double		 required;
+};
+
+#define DIGITS10	"1234567890"
+
+static const struct status_case status_cases[] = {
+	{ "Yes, score=5.5 required=5.0 tests=X", 0, 0, 5.5, 5.0 },
+	{ "No, score=-0.0 required=5.0", 0, 0, -0.0, 5.0 },
+	{ "No, score=-12.7 required=5.0 tests=A,B autolearn=ham", 0, 0,
+	    -12.7, 5.0 },
+	{ " score=+3 required=-1", 0, 0, 3, -1 },
+	/* A comma before the key is a word break too. */
+	{ "Yes,score=7.1,required=6.0", 0, 0, 7.1, 6.0 },
+	/* The keys in either order, and in upper case. */
+	{ "required=2.0 score=1.0", 0, 0, 1.0, 2.0 },
+	{ "SCORE=1.5 Required=2.5", 0, 0, 1.5, 2.5 },
+	/* "score=" inside another word does not count ... */
+	{ "xscore=1 required=2", 0, -1, 0, 0 },
+	{ "No, score=1 notrequired=2", 0, -1, 0, 0 },
+	/* ... and the real one after it does. */
+	{ "xscore=1 score=3 required=2", 0, 0, 3, 2 },
+	/* Values that are not decimal numbers. */
+	{ "score=abc required=5.0", 0, -1, 0, 0 },
+	{ "score= required=5.0", 0, -1, 0, 0 },
+	{ "score=1.2.3 required=5.0", 0, -1, 0, 0 },
+	{ "score=1-2 required=5.0", 0, -1, 0, 0 },
+	{ "score=inf required=5.0", 0, -1, 0, 0 },
+	{ "score=nan required=5.0", 0, -1, 0, 0 },
+	{ "score=5.0 required=", 0, -1, 0, 0 },
+	/* One key missing. */
+	{ "Yes, score=5.5 tests=X", 0, -1, 0, 0 },
+	{ "Yes, required=5.0", 0, -1, 0, 0 },
+	{ "", 0, -1, 0, 0 },
+	/* Only len bytes are read. */
+	{ "score=5.5 required=5.0", 19, -1, 0, 0 },
+	{ "score=5.5 required=5.0", 20, 0, 5.5, 5.0 },
+	{ "score=5.5 required=5.0", 22, 0, 5.5, 5.0 },
+	/* 30 characters fit, 31 do not. */
+	{ "score=" DIGITS10 DIGITS10 DIGITS10 " required=1", 0, 0,
+	    123456789012345678901234567890.0, 1 },
+	{ "score=" DIGITS10 DIGITS10 DIGITS10 "1 required=1", 0, -1, 0, 0 },
+};
+
+START_TEST(test_parse_status)
+{
+	const struct status_case *t = &status_cases[_i];
+	double score = -99, required = -99;
+	size_t len;
+	int rc;
+
+	len = t->len > 0 ? t->len : strlen(t->value);
+	rc = zone_parse_status(t->value, len, &score, &required);
+	ck_assert_msg(rc == t->rc, "case %d \"%.*s\": got rc %d, want %d", _i,
+	    (int)len, t->value, rc, t->rc);
+	if (rc == -1)
+		return;
+	ck_assert_msg(score == t->score, "case %d \"%s\": got score %g, "
+	    "want %g", _i, t->value, score, t->score);
+	ck_assert_msg(required == t->required, "case %d \"%s\": got required "
+	    "%g, want %g", _i, t->value, required, t->required);
+}
+END_TEST
+
+Suite *
+suite_zone(void)
+{
+	Suite *s;
+	TCase *tc;
+	int n;
+
+	s = suite_create("zone");
+
+	n = (int)(sizeof(judge_cases) / sizeof(judge_cases[0]));
+	tc = tcase_create("judge");
+	tcase_add_loop_test(tc, test_judge_whole, 0, n);
+	tcase_add_loop_test(tc, test_judge_bytewise, 0, n);
+	tcase_add_loop_test(tc, test_judge_two_reads, 0, n);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limit");
+	tcase_add_loop_test(tc, test_limit, 0,
+	    (int)(sizeof(limit_cases) / sizeof(limit_cases[0])));
+	tcase_add_test(tc, test_tap_keeps_block);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("status");
+	tcase_add_loop_test(tc, test_parse_status, 0,
+	    (int)(sizeof(status_cases) / sizeof(status_cases[0])));
+	suite_add_tcase(s, tc);
+
+	return s;
+}
