@@ -139,8 +139,10 @@ check_programs(const struct conf *c)
 	}
 	for (i = 0; i < c->nstages; i++)
 		if (access(c->stages[i].argv[0], X_OK) == -1) {
-			fprintf(stderr, "hi-q: %s:%u: stage %s: %s: %s\n",
-			    c->file, c->stages[i].line, c->stages[i].name,
+			fprintf(stderr, "hi-q: %s:%u: %s %s: %s: %s\n",
+			    c->file, c->stages[i].line,
+			    c->stages[i].kind == STAGE_CHECK ? "check" : "stage",
+			    c->stages[i].name,
 			    c->stages[i].argv[0], strerror(errno));
 			bad = 1;
 		}

@@ -413,6 +413,15 @@ do_top(struct parser *p, int argc, const char **argv)
 				    "at line %u", argv[1], c->stages[i].line);
 		if (check_program(p, argv[0], argv[2]) == -1)
 			return -1;
+		if (argv[0][0] == 'c') {
+			/* A pump feeds them all: see pump.h, PUMP_MAXDST. */
+			for (i = c->nstages; i > 0 &&
+			    c->stages[i - 1].kind == STAGE_CHECK; i--)
+				continue;
+			if (c->nstages - i >= CONF_CHECKS_MAX)
+				return fail(p, "more than %d checks in a row",
+				    CONF_CHECKS_MAX);
+		}
 		c->stages = xreallocarray(c->stages, c->nstages + 1,
 		    sizeof(*c->stages));
 		st = &c->stages[c->nstages++];

@@ -28,6 +28,7 @@
 #define CONF_TEXT_MAX		254	/* SMTP text, without its D or Z */
 #define CONF_REPLY_FD_DEFAULT	6	/* notqmail's custom error channel */
 #define CONF_REPLY_CODE_DEFAULT	82
+#define CONF_CHECKS_MAX		15	/* checks in a row, between stages */
 
 /* "skip-if-env NAME" (value NULL) or "skip-if-env NAME=VALUE". */
 struct skip_env {

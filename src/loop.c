@@ -347,8 +347,9 @@ plan_hops(struct run *r)
 		s->hop_out = -1;
 		s->dst_index = -1;
 		if (s->conf->kind == STAGE_CHECK) {
+			/* conf.c allows CONF_CHECKS_MAX < PUMP_MAXDST. */
 			if (h->ncopies + 1 == PUMP_MAXDST)
-				die(QQ_BAD_CONFIG, "more than %d checks in a "
+				die(QQ_INTERNAL, "more than %d checks in a "
 				    "row", PUMP_MAXDST - 1);
 			h->copies[h->ncopies++] = (int)k;
 			continue;
@@ -726,15 +727,20 @@ settle_zone(struct run *r, size_t k)
 	s->rep.outcome = verdict_combine(s->rep.outcome, o);
 	switch (s->rep.outcome) {
 	case OUTCOME_RED:
-		free(why);
 		if (!r->decided)
 			r->reply_text = first_red_text(s->conf);
-		decide(r, OUTCOME_RED, -1, r->reply_text != NULL ?
-		    xstrdup(r->reply_text) :
-		    xasprintf("stage %s scored %.1f, red from %.1f",
-		    s->conf->name, s->tap.score, s->conf->zone.absolute ?
-		    s->conf->zone.red_at : s->tap.required +
-		    s->conf->zone.margin));
+		if (r->reply_text != NULL)
+			decide(r, OUTCOME_RED, -1, xstrdup(r->reply_text));
+		else if (s->tap.have_score)
+			decide(r, OUTCOME_RED, -1, xasprintf("stage %s scored "
+			    "%.1f, red from %.1f", s->conf->name,
+			    s->tap.score, s->conf->zone.absolute ?
+			    s->conf->zone.red_at : s->tap.required +
+			    s->conf->zone.margin));
+		else
+			decide(r, OUTCOME_RED, -1, xasprintf("stage %s: %s",
+			    s->conf->name, why != NULL ? why : "red"));
+		free(why);
 		break;
 	case OUTCOME_TEMPFAIL:
 		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s: %s",

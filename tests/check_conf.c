@@ -885,6 +885,13 @@ static const struct err_case err_cases[] = {
 	{ "stage s /bin/cat\n  zone X margin x\n", 2, "bad number \"x\"" },
 	{ "stage s /bin/cat\n  zone X margin 1e3\n", 2,
 	    "bad number \"1e3\"" },
+	/* A pump feeds a run of checks; 15 in a row at most. */
+	{ "check c1 /bin/cat\ncheck c2 /bin/cat\ncheck c3 /bin/cat\n"
+	    "check c4 /bin/cat\ncheck c5 /bin/cat\ncheck c6 /bin/cat\n"
+	    "check c7 /bin/cat\ncheck c8 /bin/cat\ncheck c9 /bin/cat\n"
+	    "check c10 /bin/cat\ncheck c11 /bin/cat\ncheck c12 /bin/cat\n"
+	    "check c13 /bin/cat\ncheck c14 /bin/cat\ncheck c15 /bin/cat\n"
+	    "check c16 /bin/cat\n", 16, "more than 15 checks in a row" },
 	{ "stage s /bin/cat\n  zone X red +0.5\n", 2,
 	    "bad number \"+0.5\"" },
 	{ "stage s /bin/cat\n  zone X margin 1e\n", 2,

@@ -73,6 +73,14 @@ run_hiq "$TMP/msg" "$TMP/env"
 queued
 rm -rf "$Q"
 
+echo "--- no score header with missing red: rejected, and the log says why"
+conf <<EOF2
+stage spamc /bin/cat
+    zone X-Spam-Status margin 2 missing red
+EOF2
+run_hiq "$TMP/msg" "$TMP/env"
+queued
+
 echo "--- two score headers: hi-q will not guess which to trust"
 conf <<EOF2
 stage spamc /bin/sh -c "printf 'X-Spam-Status: No, score=0.1 required=5.0\n'; exec $FILTERS/fake-spamc.sh 9.0"
