@@ -397,7 +397,7 @@ do_top(struct parser *p, int argc, const char **argv)
 	struct conf *c = p->conf;
 	struct stage_conf *st;
 	unsigned fd, code;
-	size_t i;
+	size_t i, n;
 
 	if (strcmp(argv[0], "stage") == 0 || strcmp(argv[0], "check") == 0) {
 		if (argc < 3)
@@ -414,11 +414,18 @@ do_top(struct parser *p, int argc, const char **argv)
 		if (check_program(p, argv[0], argv[2]) == -1)
 			return -1;
 		if (argv[0][0] == 'c') {
-			/* A pump feeds them all: see pump.h, PUMP_MAXDST. */
-			for (i = c->nstages; i > 0 &&
-			    c->stages[i - 1].kind == STAGE_CHECK; i--)
-				continue;
-			if (c->nstages - i >= CONF_CHECKS_MAX)
+			/*
+			 * One pump feeds a run of checks (pump.h,
+			 * PUMP_MAXDST).  A stage that skip-if-env may skip
+			 * does not end the run.
+			 */
+			n = 1;
+			for (i = c->nstages; i > 0; i--)
+				if (c->stages[i - 1].kind == STAGE_CHECK)
+					n++;
+				else if (c->stages[i - 1].nskips == 0)
+					break;
+			if (n > CONF_CHECKS_MAX)
 				return fail(p, "more than %d checks in a row",
 				    CONF_CHECKS_MAX);
 		}

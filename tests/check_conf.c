@@ -892,6 +892,15 @@ static const struct err_case err_cases[] = {
 	    "check c10 /bin/cat\ncheck c11 /bin/cat\ncheck c12 /bin/cat\n"
 	    "check c13 /bin/cat\ncheck c14 /bin/cat\ncheck c15 /bin/cat\n"
 	    "check c16 /bin/cat\n", 16, "more than 15 checks in a row" },
+	/* A stage that may be skipped does not end the run. */
+	{ "check c1 /bin/cat\ncheck c2 /bin/cat\ncheck c3 /bin/cat\n"
+	    "check c4 /bin/cat\ncheck c5 /bin/cat\ncheck c6 /bin/cat\n"
+	    "check c7 /bin/cat\ncheck c8 /bin/cat\n"
+	    "stage s /bin/cat\n  skip-if-env RELAYCLIENT\n"
+	    "check c9 /bin/cat\ncheck c10 /bin/cat\ncheck c11 /bin/cat\n"
+	    "check c12 /bin/cat\ncheck c13 /bin/cat\ncheck c14 /bin/cat\n"
+	    "check c15 /bin/cat\ncheck c16 /bin/cat\n", 18,
+	    "more than 15 checks in a row" },
 	{ "stage s /bin/cat\n  zone X red +0.5\n", 2,
 	    "bad number \"+0.5\"" },
 	{ "stage s /bin/cat\n  zone X margin 1e\n", 2,
