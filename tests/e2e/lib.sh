@@ -43,6 +43,21 @@ conf_to() {
 	} >"$1"
 }
 
+# shipped_conf SPAMC [fail-open] - $TMP/filters.conf as the project ships
+# it, its queue the sink and its spamc the command line SPAMC (aimed at the
+# test's spamd); "fail-open" takes -x out, the one-line switch the file
+# documents
+shipped_conf() {
+	{
+		echo "queue $SINK -d $Q"
+		sed -n '/^stage spamc /,$p' "$TOP/filters.conf" |
+		    sed "s|^stage spamc /usr/bin/spamc |stage spamc $1 |"
+	} >"$TMP/filters.conf"
+	if [ "${2:-}" = fail-open ]; then
+		sed -i 's/^\(stage spamc .*\) -x /\1 /' "$TMP/filters.conf"
+	fi
+}
+
 # mask - hide what changes from run to run: times, pids, queue ids, and
 # after a failure how far the message had got (out=)
 mask() {

@@ -1,0 +1,286 @@
+# shellcheck shell=sh
+# tests/lib/servers.sh - start and stop the real servers that the
+# end-to-end tests and the demo use: SpamAssassin's spamd and qpsmtpd, on
+# 127.0.0.1, on ports the kernel says are free.  Sourced, not run.
+#
+# Every server gets a directory of its own (its configuration, pidfile and
+# log) and is stopped by the PID it recorded, never by name.  Nothing here
+# sleeps to synchronise: srv_poll looks at a condition ten times a second
+# until it holds or the time limit passes.  The functions work under
+# "set -e" as well as without it.
+#
+# Both servers run as SRV_USER (default nobody), so everything they read
+# must be readable by that user: srv_install copies programs into a
+# directory of the caller's (the checkout may sit where nobody cannot
+# read), and the caller's temporary directory must be searchable (711).
+#
+#   srv_poll SECONDS CMD...     run CMD until it succeeds; 1 at the limit
+#   srv_free_port               print a free TCP port of 127.0.0.1
+#   srv_gone PID                true once PID has exited (or is a zombie)
+#   srv_install DIR FILE...     copy FILEs into DIR, readable by SRV_USER
+#   spamd_start DIR             spamd with a pinned site config in DIR;
+#                               sets SPAMD_PORT, SPAMD_PID
+#   spamd_up PORT               does spamd answer?
+#   spamd_stop DIR              stop it; true once it has gone
+#   qpsmtpd_start DIR LINE...   qpsmtpd-forkserver with its config in DIR,
+#                               each LINE a plugin line after the standard
+#                               ones; sets QPSMTPD_PORT, QPSMTPD_PID
+#   qpsmtpd_stop DIR            stop it; true once it has gone
+#   srv_stop_all                stop every server started here (for traps)
+#   smtp_send PORT FILE ARGS... one swaks session, transcript in FILE;
+#                               prints the reply to the final dot
+#
+# The spamd site configuration keeps Debian's rules but makes scores
+# deterministic: no Bayes, no network tests (-L), the context rules that a
+# hand-made or loopback message hits pinned to 0, and one test rule: a
+# Subject with the word "yellowtest" scores 5.5 (T_YELLOW).  GTUBE scores
+# 1000, a plain message 0.
+
+SRV_USER=${SRV_USER:-nobody}
+SRV_DIRS=
+
+# srv_poll SECONDS CMD... - run CMD until it succeeds, for at most SECONDS
+srv_poll() {
+	_srv_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$_srv_end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# srv_free_port - a port of 127.0.0.1 the kernel just handed out and that
+# nobody listens on (another program could take it before we do; the
+# server that gets it then fails to start, loudly)
+srv_free_port() {
+	perl -MIO::Socket::INET -e '
+	    my $s = IO::Socket::INET->new(Listen => 1, Proto => "tcp",
+	        LocalAddr => "127.0.0.1", LocalPort => 0) or die "$!\n";
+	    print $s->sockport, "\n";'
+}
+
+# srv_gone PID - has PID exited?  A zombie has: it waits for its parent.
+srv_gone() {
+	_srv_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
+	    "/proc/$1/status" 2>/dev/null)
+	[ -z "$_srv_st" ] || [ "$_srv_st" = Z ]
+}
+
+# srv_stop PID NAME - SIGTERM, wait up to 20 s, then SIGKILL
+srv_stop() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null || :
+	srv_poll 20 srv_gone "$1" && return 0
+	echo "servers: $2 (pid $1) ignored SIGTERM; killing it" >&2
+	kill -KILL "$1" 2>/dev/null || :
+	srv_poll 5 srv_gone "$1"
+}
+
+# srv_install DIR FILE... - copies of FILEs in DIR that SRV_USER can run
+srv_install() {
+	_srv_d=$1
+	shift
+	mkdir -p "$_srv_d" && cp "$@" "$_srv_d/" && chmod -R a+rX "$_srv_d"
+}
+
+# srv_remember DIR - stop DIR's server in srv_stop_all
+srv_remember() {
+	case " $SRV_DIRS " in
+	*" $1 "*) ;;
+	*) SRV_DIRS="$SRV_DIRS $1" ;;
+	esac
+}
+
+# spamd_site DIR - the pinned site configuration in DIR/site
+spamd_site() {
+	mkdir -p "$1/site" || return 1
+	cp /etc/spamassassin/*.pre "$1/site/" || return 1
+	cat >"$1/site/local.cf" <<'EOF'
+# hi-q's tests: Debian's rules with deterministic scores.
+use_bayes		0
+bayes_auto_learn	0
+# Deliver spam as it came, with X-Spam-* headers added (no attachment).
+report_safe		0
+# Over SMTP from 127.0.0.1 every relay is trusted: -1 otherwise.
+score ALL_TRUSTED	0
+# Context rules that a short hand-made message, or one with no relay
+# before us, may hit.
+score MISSING_DATE 0
+score MISSING_MID 0
+score MISSING_FROM 0
+score MISSING_HEADERS 0
+score MISSING_SUBJECT 0
+score NO_HEADERS_MESSAGE 0
+score EMPTY_MESSAGE 0
+score MSGID_SHORT 0
+score NO_RECEIVED 0
+score NO_RELAYS 0
+score TO_MALFORMED 0
+score RDNS_NONE 0
+score RDNS_DYNAMIC 0
+score HELO_NO_DOMAIN 0
+score HELO_LOCALHOST 0
+score TVD_SPACE_RATIO 0
+score DATE_IN_PAST_03_06 0
+score DATE_IN_PAST_06_12 0
+score DATE_IN_PAST_12_24 0
+score DATE_IN_PAST_24_48 0
+score DATE_IN_PAST_96_XX 0
+score DATE_IN_FUTURE_03_06 0
+score DATE_IN_FUTURE_06_12 0
+score DATE_IN_FUTURE_12_24 0
+score DATE_IN_FUTURE_24_48 0
+score DATE_IN_FUTURE_96_XX 0
+# The marked subject: 5.5, yellow with the threshold at 5 and a margin of 2.
+header   T_YELLOW Subject =~ /\byellowtest\b/
+describe T_YELLOW hi-q test: a Subject with the word yellowtest
+score    T_YELLOW 5.5
+EOF
+	chmod -R a+rX "$1/site"
+}
+
+# spamd_up PORT - does spamd answer a PING?
+spamd_up() {
+	spamc -d 127.0.0.1 -p "$1" -K >/dev/null 2>&1
+}
+
+# spamd_start DIR - start spamd, return once it answers.  It runs in the
+# background of this shell, not --daemonize'd, so that spamd_stop can reap
+# it; it writes its PID to DIR/spamd.pid itself (-r).
+spamd_start() {
+	spamd_site "$1" || return 1
+	SPAMD_PORT=$(srv_free_port) || return 1
+	rm -f "$1/spamd.pid"
+	srv_remember "$1"
+	spamd --pidfile="$1/spamd.pid" \
+	    --listen="127.0.0.1:$SPAMD_PORT" --username="$SRV_USER" \
+	    --local --nouser-config --max-children=2 \
+	    --siteconfigpath="$1/site" --syslog="$1/spamd.log" \
+	    </dev/null >>"$1/spamd.out" 2>&1 &
+	SPAMD_PID=$!
+	echo "$SPAMD_PID" >"$1/spamd.started"
+	if ! srv_poll 60 spamd_ready "$SPAMD_PID" "$SPAMD_PORT" ||
+	    srv_gone "$SPAMD_PID"; then
+		echo "servers: spamd does not answer on port $SPAMD_PORT" >&2
+		tail -5 "$1/spamd.out" "$1/spamd.log" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+# spamd_ready PID PORT - spamd answers, or it has exited: stop waiting
+spamd_ready() {
+	srv_gone "$1" || spamd_up "$2"
+}
+
+# spamd_stop DIR - stop the spamd started in DIR, by its PID; SIGTERM makes
+# it stop its children and remove its pidfile
+spamd_stop() {
+	[ -s "$1/spamd.started" ] || return 0
+	_srv_p=$(cat "$1/spamd.started")
+	srv_stop "$_srv_p" spamd || return 1
+	wait "$_srv_p" 2>/dev/null || :
+	rm -f "$1/spamd.started" "$1/spamd.pid"
+}
+
+# smtp_up PORT - does an SMTP server greet us with 220?
+smtp_up() {
+	perl -MIO::Socket::INET -e '
+	    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+	        PeerPort => $ARGV[0], Timeout => 5) or exit 1;
+	    my $l = <$s>;
+	    print $s "QUIT\r\n";
+	    exit(defined $l && $l =~ /^220/ ? 0 : 1);' "$1"
+}
+
+# qpsmtpd_start DIR LINE... - qpsmtpd-forkserver, configured in DIR: mail
+# for example.com accepted, 127.0.0.2 a relay client, user
+# user@example.com (password "secret") may AUTH; then the plugin LINEs,
+# typically the queue plugin.  Plugins are looked for in DIR/plugins
+# (copy yours there) and in Debian's directory.  The log, with every
+# plugin's lines at LOGINFO, is DIR/qpsmtpd.log.
+qpsmtpd_start() {
+	_srv_d=$1
+	shift
+	mkdir -p "$_srv_d/config" "$_srv_d/plugins" "$_srv_d/spool" ||
+	    return 1
+	chown "$SRV_USER" "$_srv_d/spool" && chmod 700 "$_srv_d/spool" ||
+	    return 1
+	(
+		cd "$_srv_d/config" || exit 1
+		echo mx.example.com >me
+		echo example.com >rcpthosts
+		echo 127.0.0.2 >relayclients
+		echo user@example.com:secret >flat_auth_pw
+		echo "$_srv_d/spool" >spool_dir
+		printf '%s\n' "$_srv_d/plugins" /usr/share/qpsmtpd/plugins \
+		    >plugin_dirs
+		echo 'logging/warn LOGINFO' >logging
+		echo 6 >loglevel
+		{
+			echo relay
+			echo auth/auth_flat_file
+			echo rcpt_ok
+			for _srv_l in "$@"; do
+				echo "$_srv_l"
+			done
+		} >plugins
+	) || return 1
+	chmod -R a+rX "$_srv_d/config" "$_srv_d/plugins"
+	QPSMTPD_PORT=$(srv_free_port) || return 1
+	rm -f "$_srv_d/qpsmtpd.pid"
+	srv_remember "$_srv_d"
+	# In the background, not --detach: its log stays ours.  It writes
+	# the pidfile once it listens, so the PID is known from then on.
+	env QPSMTPD_CONFIG="$_srv_d/config" qpsmtpd-forkserver \
+	    --listen-address 127.0.0.1 --port "$QPSMTPD_PORT" \
+	    --user "$SRV_USER" --pid-file "$_srv_d/qpsmtpd.pid" --no-rdns \
+	    </dev/null >>"$_srv_d/qpsmtpd.log" 2>&1 &
+	QPSMTPD_PID=$!
+	echo "$QPSMTPD_PID" >"$_srv_d/qpsmtpd.started"
+	if ! srv_poll 30 smtp_up "$QPSMTPD_PORT"; then
+		echo "servers: qpsmtpd does not answer on port" \
+		    "$QPSMTPD_PORT" >&2
+		tail -5 "$_srv_d/qpsmtpd.log" >&2
+		return 1
+	fi
+}
+
+# qpsmtpd_stop DIR - stop the qpsmtpd started in DIR: SIGTERM makes it
+# stop its children and remove its pidfile
+qpsmtpd_stop() {
+	[ -s "$1/qpsmtpd.started" ] || return 0
+	_srv_p=$(cat "$1/qpsmtpd.started")
+	srv_stop "$_srv_p" qpsmtpd || return 1
+	wait "$_srv_p" 2>/dev/null || :
+	rm -f "$1/qpsmtpd.started" "$1/qpsmtpd.pid"
+}
+
+# srv_stop_all - stop whatever was started with spamd_start and
+# qpsmtpd_start
+srv_stop_all() {
+	_srv_ok=0
+	for _srv_x in $SRV_DIRS; do
+		qpsmtpd_stop "$_srv_x" || _srv_ok=1
+		spamd_stop "$_srv_x" || _srv_ok=1
+	done
+	return $_srv_ok
+}
+
+# smtp_send PORT TRANSCRIPT ARGS... - send one message with swaks to
+# 127.0.0.1:PORT (ARGS: more swaks options: --from, --to, --header ...),
+# keep swaks' transcript in the file TRANSCRIPT, and print the server's
+# reply to the final dot, e.g. "250 Queued! ...", or its last reply if the
+# session ended before.  swaks adds Date and Message-Id itself.
+smtp_send() {
+	_srv_p=$1
+	_srv_t=$2
+	shift 2
+	_srv_rc=0
+	swaks --server 127.0.0.1 --port "$_srv_p" --helo client.example.org \
+	    --timeout 120 "$@" >"$_srv_t" 2>&1 || _srv_rc=$?
+	awk '/^<[-*~]+ / { r = $0; sub(/^<[-*~]+ +/, "", r)
+	        if (dot) { print r; found = 1; exit } last = r }
+	    /^ -> \.$/ { dot = 1 }
+	    END { if (!found) print last }' "$_srv_t"
+	return $_srv_rc
+}
