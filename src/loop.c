@@ -1049,9 +1049,18 @@ check_timers(struct run *r, double t)
 		r->killed = 1;
 	}
 	if (!inputs_done(r) && t >= r->last_progress + limit) {
+		/*
+		 * Stop reading the caller; still wait for qmail-queue (it
+		 * has its own deadline below) so it is reaped, not orphaned.
+		 */
 		log_warn("caller sent nothing for %us; not waiting for the "
 		    "end of its input", r->conf->timeout);
-		r->gave_up = 1;
+		if (!r->env_eof) {
+			r->env_eof = 1;
+			if (r->env_code == QQ_OK)
+				r->env_code = QQ_READ_ERROR;
+		}
+		r->hops[0].pump.eof = 1;
 	}
 	if (r->qq > 0 && !r->qq_done && t >= r->t_decided + limit) {
 		log_warn("qmail-queue (pid %ld) has not exited after %us",
