@@ -185,6 +185,12 @@ clean:
 	    contrib/*.o hi-q.d pido.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
 	    tests/*.tmp contrib/*.tmp
 
+# bench: hi-q's cost next to the bare sink, measured, never asserted
+# (bench/README.md); bench-quick takes few pairs, for development.
+bench bench-quick: all
+	$(MAKE) -C bench $@
+
+.PHONY: bench bench-quick
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean
