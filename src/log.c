@@ -207,8 +207,12 @@ log_format_report(const struct report *r)
 		put(&b, ">");
 	} else
 		put(&b, " from=-");
-	put(&b, " rcpts=%zu bytes=%llu out=%llu time=%.3f", r->rcpts,
-	    r->bytes_in, r->bytes_out, r->seconds);
+	if (!r->direct)
+		put(&b, " rcpts=%zu bytes=%llu out=%llu time=%.3f", r->rcpts,
+		    r->bytes_in, r->bytes_out, r->seconds);
+	else	/* qmail-queue read fd 0 itself */
+		put(&b, " rcpts=%zu bytes=- out=- time=%.3f", r->rcpts,
+		    r->seconds);
 	for (i = 0; i < r->nstages; i++) {
 		s = &r->stages[i];
 		put(&b, " stage=%s:", s->name);

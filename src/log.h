@@ -53,6 +53,8 @@ struct report {
 	const struct stage_report *stages;
 	size_t			 nstages;
 	const char		*reason;	/* why, or NULL */
+	int			 direct;	/* qmail-queue read fd 0: no
+						   byte counts */
 };
 
 void	log_set_prog(const char *);

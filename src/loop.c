@@ -104,6 +104,7 @@ struct run {
 	size_t			 nact;
 	struct hop		*hops;
 	size_t			 nhops;
+	int			 direct;	/* fd 0 is qmail-queue's */
 	struct pollfd		*pfd;		/* for step(): */
 	int			*pidx;		/* pump_events' idx */
 	size_t			*pfirst;	/* each hop's first pfd */
@@ -324,7 +325,11 @@ reply_channel_usable(int fd)
 static int
 xpipe(int p[2])
 {
-	return pipe2(p, O_CLOEXEC);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	/* Best effort: the pipe works at its default size too. */
+	(void)fcntl(p[1], F_SETPIPE_SZ, LOOP_PIPE_SIZE);
+	return 0;
 }
 
 /*
@@ -456,10 +461,19 @@ start(struct run *r)
 			r->act[r->nact++] = i;
 	}
 
-	if (xpipe(qm) == -1 || xpipe(qe) == -1)
+	/*
+	 * With no stage to run (none configured, or every one skipped, as
+	 * for an authenticated client), nothing can change the message:
+	 * qmail-queue reads fd 0 itself and hi-q only holds the envelope.
+	 */
+	r->direct = r->nact == 0;
+	if ((!r->direct && xpipe(qm) == -1) || xpipe(qe) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	rc = spawn_program(c->queue_argv, r->env, qm[0], qe[0], -1, &r->qq);
-	if (close(qm[0]) == -1)
+	if (r->direct)
+		qm[0] = qm[1] = -1;
+	rc = spawn_program(c->queue_argv, r->env, r->direct ? 0 : qm[0],
+	    qe[0], -1, &r->qq);
+	if (!r->direct && close(qm[0]) == -1)
 		die_sys(QQ_TEMP_REJECT, "close");
 	/*
 	 * Keep qmail-queue's end of the envelope pipe (never read): after it
@@ -481,6 +495,7 @@ start(struct run *r)
 		r->nhops = 1;
 		r->hops[0].pumped = 1;
 		pump_init(&r->hops[0].pump, 0, qm[1], 0);
+		r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
 		errno = rc;
 		log_warn_sys("unable to run %s", c->queue_argv[0]);
 		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
@@ -488,8 +503,17 @@ start(struct run *r)
 		    strerror(rc)));
 		return;
 	}
-	if (io_set_nonblock(qm[1]) == -1 || io_set_nonblock(qe[1]) == -1)
+	if ((!r->direct && io_set_nonblock(qm[1]) == -1) ||
+	    io_set_nonblock(qe[1]) == -1)
 		die_sys(QQ_TEMP_REJECT, "fcntl");
+	if (r->direct) {
+		/* Hop 0 stays idle until qmail-queue is gone (reap()). */
+		r->hops = xcalloc(1, sizeof(*r->hops));
+		r->nhops = 1;
+		pump_init(&r->hops[0].pump, 0, -1, 0);
+		r->hops[0].pump.eof = 1;
+		return;
+	}
 	plan_hops(r);
 	make_pipes(r, qm[1]);
 
@@ -557,6 +581,13 @@ reap(struct run *r)
 		if (p == r->qq) {
 			r->qq_done = 1;
 			r->qq_status = st;
+			if (r->direct) {
+				/* fd 0 is ours again: read what is left. */
+				r->hops[0].pumped = 1;
+				r->hops[0].pump.eof = 0;
+				r->hops[0].pump.draining = 1;
+				r->last_progress = now();
+			}
 		} else if (p == -1)
 			die_sys(QQ_INTERNAL, "waitpid qmail-queue");
 		if (r->qq_done && !r->committed && !r->decided) {
@@ -768,9 +799,11 @@ read_envelope(struct run *r)
 		log_warn_sys("read envelope");
 		r->env_eof = 1;
 		r->env_code = QQ_READ_ERROR;
-	} else if (n == 0)
+	} else if (n == 0) {
 		r->env_eof = 1;
-	else {
+		if (r->direct && r->t_in_end < 0)
+			r->t_in_end = now();	/* the caller's last act */
+	} else {
 		r->last_progress = now();
 		if (r->env_code == QQ_OK &&
 		    buf_append(&r->envbuf, chunk, (size_t)n) == -1)
@@ -972,7 +1005,7 @@ next_deadline(const struct run *r)
 	if (!r->decided) {
 		if (r->t_in_end >= 0)
 			d = r->t_in_end + limit;
-		else
+		else if (!r->direct)
 			d = r->last_progress + limit;
 		for (i = 0; i < r->nact; i++) {
 			s = &r->st[r->act[i]];
@@ -1024,7 +1057,7 @@ check_timers(struct run *r, double t)
 			    xasprintf("message timed out after %us",
 			    r->conf->timeout));
 		}
-		if (!r->decided && r->t_in_end < 0 &&
+		if (!r->decided && r->t_in_end < 0 && !r->direct &&
 		    t >= r->last_progress + limit) {
 			if (!hop0_stuck(r, &who))
 				decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
@@ -1289,6 +1322,7 @@ finish(struct run *r)
 	rep.sender = r->envelope.sender;
 	rep.sender_len = r->envelope.sender_len;
 	rep.rcpts = rep.have_envelope ? r->envelope.rcpts : 0;
+	rep.direct = r->direct;
 	rep.bytes_in = r->hops[0].pump.in;
 	rep.bytes_out = r->hops[r->nhops - 1].pump.out;
 	rep.seconds = now() - r->t0;

@@ -144,30 +144,35 @@ struct report_case {
 
 static const struct report_case report_cases[] = {
 	{ { OUTCOME_RED, QQ_PERM_REJECT, 1, "a@example.org", 13, 2, 10, 0,
-	    0.5, stages_spamc, 1, "stage spamc said red" },
+	    0.5, stages_spamc, 1, "stage spamc said red", 0 },
 	    "hi-q: verdict=red code=31 from=<a@example.org> rcpts=2 "
 	    "bytes=10 out=0 time=0.500 stage=spamc:exit1:red:0.250 "
 	    "reason=\"stage spamc said red\"\n" },
 	/* A bounce: empty sender.  No reason. */
 	{ { OUTCOME_GREEN, QQ_OK, 1, "", 0, 1, 4096, 4321, 0.012,
-	    stages_two_green, 2, NULL },
+	    stages_two_green, 2, NULL, 0 },
 	    "hi-q: verdict=green code=0 from=<> rcpts=1 bytes=4096 out=4321 "
 	    "time=0.012 stage=spamc:exit0:green:0.010 "
 	    "stage=clamd:exit0:green:0.002\n" },
 	/* A zone stage: its score and required value close its token. */
 	{ { OUTCOME_YELLOW, QQ_OK, 1, "a@example.org", 13, 1, 900, 1100,
-	    0.061, stages_scored, 2, NULL },
+	    0.061, stages_scored, 2, NULL, 0 },
 	    "hi-q: verdict=yellow code=0 from=<a@example.org> rcpts=1 "
 	    "bytes=900 out=1100 time=0.061 "
 	    "stage=spamc:exit1:yellow:0.052:score=5.5/5.0 "
 	    "stage=tag:exit0:green:0.001\n" },
+	/* qmail-queue read fd 0 itself: the byte counts are unknown. */
+	{ { OUTCOME_GREEN, QQ_OK, 1, "a@example.org", 13, 1, 0, 0, 0.004,
+	    NULL, 0, NULL, 1 },
+	    "hi-q: verdict=green code=0 from=<a@example.org> rcpts=1 "
+	    "bytes=- out=- time=0.004\n" },
 	/* No envelope at all; the sender pointer is not looked at. */
 	{ { OUTCOME_TEMPFAIL, QQ_READ_ERROR, 0, "ignored", 7, 0, 123, 0,
-	    1.0, NULL, 0, "no envelope" },
+	    1.0, NULL, 0, "no envelope", 0 },
 	    "hi-q: verdict=tempfail code=54 from=- rcpts=0 bytes=123 out=0 "
 	    "time=1.000 reason=\"no envelope\"\n" },
 	{ { OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, 1, "x@y", 3, 3, 100, 0, 32.5,
-	    stages_every_status, 7, "stage f timed out" },
+	    stages_every_status, 7, "stage f timed out", 0 },
 	    "hi-q: verdict=tempfail code=71 from=<x@y> rcpts=3 bytes=100 "
 	    "out=0 time=32.500 stage=a:running:green:0.000 "
 	    "stage=b:exit3:yellow:1.500 stage=c:signal9:tempfail:2.250 "
@@ -178,19 +183,19 @@ static const struct report_case report_cases[] = {
 	/* Every byte that could end the field, or confuse a reader. */
 	{ { OUTCOME_YELLOW, QQ_OK, 1,
 	    "a b<c>\"d\\e\x01\x7f\xe9" "f\t\n", 16, 1, 5, 5, 0.0,
-	    NULL, 0, NULL },
+	    NULL, 0, NULL, 0 },
 	    "hi-q: verdict=yellow code=0 "
 	    "from=<a\\x20b\\x3cc\\x3e\\x22d\\x5ce\\x01\\x7f\\xe9f\\x09\\x0a> "
 	    "rcpts=1 bytes=5 out=5 time=0.000\n" },
 	/* In the quoted reason spaces and <> stay; quotes and \ do not. */
 	{ { OUTCOME_RED, QQ_PERM_REJECT, 1, "a@b", 3, 1, 1, 0, 0.25,
-	    NULL, 0, "say \"hi\" \\ <x> caf\xc3\xa9\n" },
+	    NULL, 0, "say \"hi\" \\ <x> caf\xc3\xa9\n", 0 },
 	    "hi-q: verdict=red code=31 from=<a@b> rcpts=1 bytes=1 out=0 "
 	    "time=0.250 reason=\"say \\x22hi\\x22 \\x5c <x> "
 	    "caf\\xc3\\xa9\\x0a\"\n" },
 	/* Only sender_len bytes of the sender; the biggest counts. */
 	{ { OUTCOME_DISCARD, QQ_OK, 1, "a@b.cXYZ", 5, 2,
-	    18446744073709551615ULL, 0, 0.0, NULL, 0, "" },
+	    18446744073709551615ULL, 0, 0.0, NULL, 0, "", 0 },
 	    "hi-q: verdict=discard code=0 from=<a@b.c> rcpts=2 "
 	    "bytes=18446744073709551615 out=0 time=0.000 reason=\"\"\n" },
 };
@@ -270,7 +275,7 @@ END_TEST
 START_TEST(test_log_set_prog)
 {
 	static const struct report r = {
-		OUTCOME_GREEN, QQ_OK, 0, NULL, 0, 0, 0, 0, 0.0, NULL, 0, NULL
+		OUTCOME_GREEN, QQ_OK, 0, NULL, 0, 0, 0, 0, 0.0, NULL, 0, NULL, 0
 	};
 	struct capture cap;
 	char *warned, *line;

@@ -300,6 +300,17 @@ EOF2
 AUTHPROTOCOL=other run_hiq "$TMP/small" "$TMP/env"
 queued
 
+echo "--- every stage skipped: qmail-queue reads fd 0 itself, byte for byte"
+conf <<EOF2
+stage spam $FILTERS/exit-after-read.sh 1
+    on 1 red
+    skip-if-env RELAYCLIENT
+EOF2
+RELAYCLIENT="" run_hiq "$TMP/big" "$TMP/env"
+queued
+cmp "$TMP/big" "$Q"/new/*/message && echo "message identical"
+rm -rf "$Q"
+
 echo "--- stages inherit no descriptor, no QMAILQUEUE, no ignored signal"
 conf <<EOF2
 stage probe $TOP/tests/stage-probe $TMP/probe

@@ -62,7 +62,7 @@ shipped_conf() {
 # after a failure how far the message had got (out=)
 mask() {
 	sed -e 's/time=[0-9][0-9.]*/time=T/' \
-	    -e '/ code=0 /!s/ out=[0-9]*/ out=N/' \
+	    -e '/ code=0 /!s/ out=[0-9][0-9]*/ out=N/' \
 	    -e 's/\(stage=[^: ]*:[^: ]*:[^: ]*:\)[0-9][0-9.]*/\1S/g' \
 	    -e 's/pid [0-9][0-9]*/pid P/g' \
 	    -e "s|$TMP|TMP|g"
