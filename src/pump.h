@@ -40,7 +40,7 @@
 
 #include "zone.h"
 
-#define PUMP_BUFSIZE	(256U << 10)
+#define PUMP_BUFSIZE	(64U << 10)	/* touched only for checks, zone heads */
 #define PUMP_MAXDST	16
 #define PUMP_MAXPOLL	(PUMP_MAXDST + 1)
 
