@@ -68,17 +68,15 @@ cleanup(void)
 		(void)rmdir(tmpdir);
 }
 
-/* WARNING: signal handler; only async-signal-safe calls. */
+/*
+ * WARNING: signal handler; only async-signal-safe calls.  cleanup() makes
+ * none but unlink and rmdir.
+ */
 static void
 on_alarm(int sig)
 {
 	(void)sig;
-	if (msgfile != NULL)
-		(void)unlink(msgfile);
-	if (envfile != NULL)
-		(void)unlink(envfile);
-	if (tmpdir != NULL)
-		(void)rmdir(tmpdir);
+	cleanup();
 	_exit(QQ_TIMEOUT);
 }
 

@@ -28,6 +28,8 @@ static void (*cleanup)(void);
 
 static void	vmsg(const char *, int, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
+static void	vdie(int, int, const char *, va_list)
+		    __attribute__((format(printf, 3, 0), noreturn));
 static void	put(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -91,15 +93,17 @@ log_warn_sys(const char *fmt, ...)
 	errno = saved;
 }
 
-void
-die(int code, const char *fmt, ...)
+/*
+ * vdie - say why, run the cleanup once, and exit with a qmail-queue code
+ *
+ *	err is the errno to append, or 0.
+ */
+static void
+vdie(int code, int err, const char *fmt, va_list ap)
 {
-	va_list ap;
 	void (*fn)(void) = cleanup;
 
-	va_start(ap, fmt);
-	vmsg("fatal", 0, fmt, ap);
-	va_end(ap);
+	vmsg("fatal", err, fmt, ap);
 	cleanup = NULL;		/* a cleanup that dies must not loop */
 	if (fn != NULL)
 		fn();
@@ -107,19 +111,24 @@ die(int code, const char *fmt, ...)
 }
 
 void
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(code, 0, fmt, ap);
+	/* NOTREACHED */
+}
+
+void
 die_sys(int code, const char *fmt, ...)
 {
 	va_list ap;
-	void (*fn)(void) = cleanup;
 	int saved = errno;
 
 	va_start(ap, fmt);
-	vmsg("fatal", saved, fmt, ap);
-	va_end(ap);
-	cleanup = NULL;
-	if (fn != NULL)
-		fn();
-	_exit(code);
+	vdie(code, saved, fmt, ap);
+	/* NOTREACHED */
 }
 
 static void

@@ -62,6 +62,7 @@
 static char	*tmp_name(const char *);
 static int	 tmp_lock(const char *, int);
 static int	 lock_holder(int, pid_t *);
+static int	 path_held(const char *, pid_t *);
 static int	 read_pid(int, pid_t *);
 static int	 signal_leader(int, pid_t, int);
 static void	 close_keep_errno(int);
@@ -252,12 +253,28 @@ read_pid(int fd, pid_t *pid)
 	return 0;
 }
 
+/*
+ * path_held - 1 if a running program holds the lock on PATH (its pid in
+ * *holder), 0 if not or if PATH does not exist, -1 on error
+ */
+static int
+path_held(const char *path, pid_t *holder)
+{
+	int fd, locked;
+
+	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	locked = lock_holder(fd, holder);
+	close_keep_errno(fd);
+	return locked;
+}
+
 int
 pidfile_create(const char *path, pid_t pid, pid_t *holder)
 {
 	char line[32], *tmp;
 	pid_t other;
-	int fd, nfd, n, locked, saved = errno;
+	int fd, n, locked, saved = errno;
 
 	*holder = 0;
 	if ((tmp = tmp_name(path)) == NULL)
@@ -267,19 +284,12 @@ pidfile_create(const char *path, pid_t pid, pid_t *holder)
 		return -1;
 	}
 	/* Holding PATH.tmp's lock: nobody else can rename over PATH now. */
-	if ((nfd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
-		if (errno != ENOENT)
-			goto fail;
-	} else {
-		locked = lock_holder(nfd, &other);
-		close_keep_errno(nfd);
-		if (locked == -1)
-			goto fail;
-		if (locked) {
-			*holder = other;
-			errno = EBUSY;
-			goto fail;
-		}
+	if ((locked = path_held(path, &other)) == -1)
+		goto fail;
+	if (locked) {
+		*holder = other;
+		errno = EBUSY;
+		goto fail;
 	}
 	n = snprintf(line, sizeof(line), "%ld\n", (long)pid);
 	if (n < 0 || (size_t)n >= sizeof(line)) {
@@ -497,7 +507,7 @@ pidfile_remove(const char *path)
 {
 	pid_t holder;
 	char *tmp;
-	int fd, nfd, locked, saved = errno;
+	int fd, locked, saved = errno;
 
 	if ((tmp = tmp_name(path)) == NULL)
 		return -1;
@@ -505,21 +515,14 @@ pidfile_remove(const char *path)
 		free(tmp);
 		return -1;
 	}
-	if ((nfd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
-		if (errno != ENOENT)
-			goto fail;
-	} else {
-		locked = lock_holder(nfd, &holder);
-		close_keep_errno(nfd);
-		if (locked == -1)
-			goto fail;
-		if (locked) {
-			errno = EBUSY;
-			goto fail;
-		}
-		if (unlink(path) == -1 && errno != ENOENT)
-			goto fail;
+	if ((locked = path_held(path, &holder)) == -1)
+		goto fail;
+	if (locked) {
+		errno = EBUSY;
+		goto fail;
 	}
+	if (unlink(path) == -1 && errno != ENOENT)
+		goto fail;
 	(void)unlink(tmp);
 	(void)close(fd);
 	free(tmp);
