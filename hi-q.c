@@ -26,11 +26,11 @@
 
 #include <popt.h>
 
-#include "paths.h"
 #include "conf.h"
 #include "io.h"
 #include "log.h"
 #include "loop.h"
+#include "paths.h"
 #include "qq.h"
 #include "spawn.h"
 #include "xalloc.h"

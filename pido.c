@@ -36,10 +36,9 @@
 
 #include <popt.h>
 
-#include "paths.h"
 #include "log.h"
+#include "paths.h"
 #include "pidfile.h"
-
 
 /* The longest --wait, in seconds (a year is plenty for any shutdown). */
 #define PIDO_WAIT_MAX	31536000UL

@@ -25,8 +25,8 @@
 
 #include <popt.h>
 
-#include "paths.h"
 #include "conf.h"
+#include "paths.h"
 #include "xalloc.h"
 
 
