@@ -693,12 +693,12 @@ judge_stage(struct run *r, size_t k)
 		s->rep.value = WTERMSIG(s->wstatus);
 	}
 	if (s->kill_as != STATUS_RUNNING) {
-		/* hi-q stopped it: its status says nothing of the message. */
+		/*
+		 * hi-q stopped it, after deciding (kill_as is only set with
+		 * a decision): its status says nothing of the message.
+		 */
 		s->rep.status = s->kill_as;
 		s->rep.outcome = OUTCOME_TEMPFAIL;
-		if (s->kill_as == STATUS_TIMEOUT)
-			decide(r, OUTCOME_TEMPFAIL, -1,
-			    xasprintf("stage %s timed out", s->conf->name));
 		return;
 	}
 	s->rep.outcome = verdict_map(s->conf->rules, s->conf->nrules,
