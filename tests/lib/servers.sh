@@ -26,6 +26,18 @@
 #                               each LINE a plugin line after the standard
 #                               ones; sets QPSMTPD_PORT, QPSMTPD_PID
 #   qpsmtpd_stop DIR            stop it; true once it has gone
+#   spamd_start_on DIR ADDR PORT
+#                               the same spamd on ADDR:PORT (several
+#                               spamd on 127.0.0.x, one port); sets
+#                               SPAMD_PID
+#   spamd_up_on ADDR PORT       does the spamd on ADDR:PORT answer?
+#   clamd_start DIR [ADDR PORT] ClamAV's clamd with a private
+#                               configuration and signature database in
+#                               DIR, on 127.0.0.1 and a free port, or on
+#                               ADDR:PORT; sets CLAMD_CONF (for
+#                               clamdscan -c), CLAMD_PORT, CLAMD_PID
+#   clamd_up CONF               does the clamd named in CONF answer?
+#   clamd_stop DIR              stop it; true once it has gone
 #   srv_stop_all                stop every server started here (for traps)
 #   smtp_send PORT FILE ARGS... one swaks session, transcript in FILE;
 #                               prints the reply to the final dot
@@ -35,6 +47,11 @@
 # hand-made or loopback message hits pinned to 0, and one test rule: a
 # Subject with the word "yellowtest" scores 5.5 (T_YELLOW).  GTUBE scores
 # 1000, a plain message 0.
+#
+# clamd's database is one signature the tests wrote (no download, no
+# freshclam): a file that contains the string in CLAMD_VIRUS is the virus
+# HiQ.Test.Virus.UNOFFICIAL, also inside a MIME attachment.  clamd's
+# stream limit (StreamMaxLength) is CLAMD_STREAMMAX, 1M unless set.
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
@@ -182,6 +199,104 @@ spamd_stop() {
 	rm -f "$1/spamd.started" "$1/spamd.pid"
 }
 
+# spamd_up_on ADDR PORT - does the spamd on ADDR:PORT answer a PING?
+spamd_up_on() {
+	spamc -d "$1" -p "$2" -K >/dev/null 2>&1
+}
+
+# spamd_ready_on PID ADDR PORT - it answers, or it has exited
+spamd_ready_on() {
+	srv_gone "$1" || spamd_up_on "$2" "$3"
+}
+
+# spamd_start_on DIR ADDR PORT - spamd_start's spamd, listening on
+# ADDR:PORT: several of them on 127.0.0.1, 127.0.0.2 ... and one port
+# stand for several spamd hosts.  spamd_stop stops it.
+spamd_start_on() {
+	spamd_site "$1" || return 1
+	rm -f "$1/spamd.pid"
+	srv_remember "$1"
+	spamd --pidfile="$1/spamd.pid" \
+	    --listen="$2:$3" --username="$SRV_USER" \
+	    --local --nouser-config --max-children=2 \
+	    --siteconfigpath="$1/site" --syslog="$1/spamd.log" \
+	    </dev/null >>"$1/spamd.out" 2>&1 &
+	SPAMD_PID=$!
+	echo "$SPAMD_PID" >"$1/spamd.started"
+	if ! srv_poll 60 spamd_ready_on "$SPAMD_PID" "$2" "$3" ||
+	    srv_gone "$SPAMD_PID"; then
+		echo "servers: spamd does not answer on $2:$3" >&2
+		tail -5 "$1/spamd.out" "$1/spamd.log" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+CLAMD_VIRUS='HIQ-TEST-VIRUS-d41c7a3e-not-a-real-virus'
+CLAMD_STREAMMAX=${CLAMD_STREAMMAX:-1M}
+
+# clamd_up CONF - does the clamd that CONF names answer a PING?
+clamd_up() {
+	clamdscan -c "$1" --ping 1 >/dev/null 2>&1
+}
+
+# clamd_ready PID CONF - clamd answers, or it has exited: stop waiting
+clamd_ready() {
+	srv_gone "$1" || clamd_up "$2"
+}
+
+# clamd_start DIR [ADDR PORT] - start clamd in the foreground of a
+# background job (so clamd_stop can reap it) and return once it answers.
+# DIR/clamd.conf serves clamd and clamdscan -c alike; DIR/db holds the one
+# signature.  The log is DIR/clamd.log.
+clamd_start() {
+	_srv_d=$1
+	_srv_a=${2:-127.0.0.1}
+	mkdir -p "$_srv_d/db" || return 1
+	# An .ndb line: name, target 0 (any file), offset *, hex of the body.
+	printf 'HiQ.Test.Virus:0:*:%s\n' \
+	    "$(printf %s "$CLAMD_VIRUS" | od -An -tx1 | tr -d ' \n')" \
+	    >"$_srv_d/db/hiq-test.ndb" || return 1
+	if [ -n "${3:-}" ]; then
+		CLAMD_PORT=$3
+	else
+		CLAMD_PORT=$(srv_free_port) || return 1
+	fi
+	CLAMD_CONF="$_srv_d/clamd.conf"
+	{
+		echo "DatabaseDirectory $_srv_d/db"
+		echo "TCPAddr $_srv_a"
+		echo "TCPSocket $CLAMD_PORT"
+		echo "StreamMaxLength $CLAMD_STREAMMAX"
+		echo "PidFile $_srv_d/clamd.pid"
+		echo "LogFile $_srv_d/clamd.log"
+		echo "LogTime yes"
+		echo "Foreground yes"
+		echo "User $SRV_USER"
+	} >"$CLAMD_CONF" || return 1
+	: >"$_srv_d/clamd.log" && chown "$SRV_USER" "$_srv_d/clamd.log" &&
+	    chmod -R a+rX "$_srv_d" || return 1
+	rm -f "$_srv_d/clamd.pid"
+	srv_remember "$_srv_d"
+	clamd -c "$CLAMD_CONF" </dev/null >>"$_srv_d/clamd.out" 2>&1 &
+	CLAMD_PID=$!
+	echo "$CLAMD_PID" >"$_srv_d/clamd.started"
+	if ! srv_poll 60 clamd_ready "$CLAMD_PID" "$CLAMD_CONF" ||
+	    srv_gone "$CLAMD_PID"; then
+		echo "servers: clamd does not answer on $_srv_a:$CLAMD_PORT" >&2
+		tail -5 "$_srv_d/clamd.out" "$_srv_d/clamd.log" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+# clamd_stop DIR - stop the clamd started in DIR, by its PID
+clamd_stop() {
+	[ -s "$1/clamd.started" ] || return 0
+	_srv_p=$(cat "$1/clamd.started")
+	srv_stop "$_srv_p" clamd || return 1
+	wait "$_srv_p" 2>/dev/null || :
+	rm -f "$1/clamd.started" "$1/clamd.pid"
+}
+
 # smtp_up PORT - does an SMTP server greet us with 220?
 smtp_up() {
 	perl -MIO::Socket::INET -e '
@@ -255,13 +370,14 @@ qpsmtpd_stop() {
 	rm -f "$1/qpsmtpd.started" "$1/qpsmtpd.pid"
 }
 
-# srv_stop_all - stop whatever was started with spamd_start and
-# qpsmtpd_start
+# srv_stop_all - stop whatever was started with spamd_start,
+# spamd_start_on, clamd_start and qpsmtpd_start
 srv_stop_all() {
 	_srv_ok=0
 	for _srv_x in $SRV_DIRS; do
 		qpsmtpd_stop "$_srv_x" || _srv_ok=1
 		spamd_stop "$_srv_x" || _srv_ok=1
+		clamd_stop "$_srv_x" || _srv_ok=1
 	done
 	return $_srv_ok
 }
