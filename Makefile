@@ -37,7 +37,7 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
-SHELL_SCRIPTS	= contrib/clamdscan-any tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
+SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run

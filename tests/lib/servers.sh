@@ -38,6 +38,12 @@
 #                               clamdscan -c), CLAMD_PORT, CLAMD_PID
 #   clamd_up CONF               does the clamd named in CONF answer?
 #   clamd_stop DIR              stop it; true once it has gone
+#   rspamd_start DIR            rspamd (its normal worker only) with a
+#                               private configuration in DIR, on
+#                               127.0.0.1 and a free port; sets
+#                               RSPAMD_PORT, RSPAMD_PID
+#   rspamd_up PORT              does rspamd answer?
+#   rspamd_stop DIR             stop it; true once it has gone
 #   srv_stop_all                stop every server started here (for traps)
 #   smtp_send PORT FILE ARGS... one swaks session, transcript in FILE;
 #                               prints the reply to the final dot
@@ -52,6 +58,13 @@
 # freshclam): a file that contains the string in CLAMD_VIRUS is the virus
 # HiQ.Test.Virus.UNOFFICIAL, also inside a MIME attachment.  clamd's
 # stream limit (StreamMaxLength) is CLAMD_STREAMMAX, 1M unless set.
+#
+# rspamd keeps Debian's rules (/etc/rspamd) but reads its local.d from
+# DIR, with rspamd's GTUBE-like test patterns on (XJS... reject, ZJS...
+# rewrite subject, YJS... add header, AJS... no action), fixed action
+# thresholds (add header 6, rewrite subject 8, reject 15, no greylist),
+# and a Subject with the word "softtest" forcing "soft reject".  Hyperscan
+# is off, so it starts in seconds without compiling a regexp cache.
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
@@ -297,6 +310,104 @@ clamd_stop() {
 	rm -f "$1/clamd.started" "$1/clamd.pid"
 }
 
+# rspamd_up PORT - does rspamd scan a message?
+rspamd_up() {
+	echo | rspamc -h "127.0.0.1:$1" >/dev/null 2>&1
+}
+
+# rspamd_ready PID PORT - rspamd answers with our rules in force (it
+# loads maps after it starts to answer), or it has exited
+rspamd_ready() {
+	srv_gone "$1" || printf 'Subject: softtest\n\nx\n' |
+	    rspamc -h "127.0.0.1:$2" 2>/dev/null | grep -q '^Action: soft reject'
+}
+
+# rspamd_local DIR - DIR/local.d: the test patterns, the thresholds and
+# the soft reject rule
+rspamd_local() {
+	mkdir -p "$1" || return 1
+	printf '%s\n' 'enable_test_patterns = true;' \
+	    'disable_hyperscan = true;' >"$1/options.inc" || return 1
+	printf '%s\n' 'reject = 15;' 'rewrite_subject = 8;' \
+	    'add_header = 6;' 'greylist = null;' >"$1/actions.conf" ||
+	    return 1
+	echo '/softtest/' >"$1/softtest.map" || return 1
+	cat >"$1/multimap.conf" <<EOF || return 1
+HIQ_SOFTTEST {
+    type = "header";
+    header = "Subject";
+    regexp = true;
+    map = "$1/softtest.map";
+    score = 0.0;
+}
+EOF
+	cat >"$1/force_actions.conf" <<'EOF'
+rules {
+    HIQ_SOFT_REJECT {
+        action = "soft reject";
+        expression = "HIQ_SOFTTEST";
+        message = "try again later";
+    }
+}
+EOF
+}
+
+# rspamd_start DIR - start rspamd in the foreground (-f) of a background
+# job and return once it answers.  Only the normal worker (the one rspamc
+# talks to) runs; its log is DIR/log/rspamd.log.
+rspamd_start() {
+	_srv_d=$1
+	mkdir -p "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" || return 1
+	rspamd_local "$_srv_d/local/local.d" || return 1
+	RSPAMD_PORT=$(srv_free_port) || return 1
+	cat >"$_srv_d/rspamd.conf" <<EOF || return 1
+# hi-q's tests: Debian's rules, one worker on a port of our own.
+.include "\$CONFDIR/common.conf"
+options {
+    pidfile = "\$RUNDIR/rspamd.pid";
+    .include "\$CONFDIR/options.inc"
+    .include(try=true; priority=1,duplicate=merge) "\$LOCAL_CONFDIR/local.d/options.inc"
+}
+logging {
+    type = "file";
+    filename = "\$LOGDIR/rspamd.log";
+    level = "info";
+}
+worker "normal" {
+    bind_socket = "127.0.0.1:$RSPAMD_PORT";
+    .include "\$CONFDIR/worker-normal.inc"
+    count = 1;
+}
+EOF
+	chown "$SRV_USER" "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" &&
+	    chmod -R a+rX "$_srv_d" || return 1
+	srv_remember "$_srv_d"
+	rspamd -f -c "$_srv_d/rspamd.conf" -u "$SRV_USER" \
+	    -g "$(id -gn "$SRV_USER")" \
+	    --var="LOCAL_CONFDIR=$_srv_d/local" --var="RUNDIR=$_srv_d/run" \
+	    --var="DBDIR=$_srv_d/db" --var="LOGDIR=$_srv_d/log" \
+	    </dev/null >>"$_srv_d/rspamd.out" 2>&1 &
+	RSPAMD_PID=$!
+	echo "$RSPAMD_PID" >"$_srv_d/rspamd.started"
+	if ! srv_poll 120 rspamd_ready "$RSPAMD_PID" "$RSPAMD_PORT" ||
+	    srv_gone "$RSPAMD_PID"; then
+		echo "servers: rspamd does not answer on port $RSPAMD_PORT" >&2
+		tail -5 "$_srv_d/rspamd.out" "$_srv_d/log/rspamd.log" >&2 \
+		    2>/dev/null
+		return 1
+	fi
+}
+
+# rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
+# makes its main process stop its workers
+rspamd_stop() {
+	[ -s "$1/rspamd.started" ] || return 0
+	_srv_p=$(cat "$1/rspamd.started")
+	srv_stop "$_srv_p" rspamd || return 1
+	wait "$_srv_p" 2>/dev/null || :
+	rm -f "$1/rspamd.started"
+}
+
 # smtp_up PORT - does an SMTP server greet us with 220?
 smtp_up() {
 	perl -MIO::Socket::INET -e '
@@ -371,13 +482,14 @@ qpsmtpd_stop() {
 }
 
 # srv_stop_all - stop whatever was started with spamd_start,
-# spamd_start_on, clamd_start and qpsmtpd_start
+# spamd_start_on, clamd_start, rspamd_start and qpsmtpd_start
 srv_stop_all() {
 	_srv_ok=0
 	for _srv_x in $SRV_DIRS; do
 		qpsmtpd_stop "$_srv_x" || _srv_ok=1
 		spamd_stop "$_srv_x" || _srv_ok=1
 		clamd_stop "$_srv_x" || _srv_ok=1
+		rspamd_stop "$_srv_x" || _srv_ok=1
 	done
 	return $_srv_ok
 }
