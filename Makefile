@@ -187,10 +187,10 @@ clean:
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
-bench bench-quick: all
+bench bench-quick bench-smtp bench-failover: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-smtp bench-failover
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean

@@ -224,14 +224,15 @@ spamd_ready_on() {
 
 # spamd_start_on DIR ADDR PORT - spamd_start's spamd, listening on
 # ADDR:PORT: several of them on 127.0.0.1, 127.0.0.2 ... and one port
-# stand for several spamd hosts.  spamd_stop stops it.
+# stand for several spamd hosts.  SPAMD_CHILDREN sets --max-children (2
+# unless set).  spamd_stop stops it.
 spamd_start_on() {
 	spamd_site "$1" || return 1
 	rm -f "$1/spamd.pid"
 	srv_remember "$1"
 	spamd --pidfile="$1/spamd.pid" \
 	    --listen="$2:$3" --username="$SRV_USER" \
-	    --local --nouser-config --max-children=2 \
+	    --local --nouser-config --max-children="${SPAMD_CHILDREN:-2}" \
 	    --siteconfigpath="$1/site" --syslog="$1/spamd.log" \
 	    </dev/null >>"$1/spamd.out" 2>&1 &
 	SPAMD_PID=$!
@@ -301,13 +302,19 @@ clamd_start() {
 	fi
 }
 
+# srv_stop_started DIR NAME - stop the NAME whose PID DIR/NAME.started
+# holds, reap it, and remove that file and DIR/NAME.pid
+srv_stop_started() {
+	[ -s "$1/$2.started" ] || return 0
+	_srv_p=$(cat "$1/$2.started")
+	srv_stop "$_srv_p" "$2" || return 1
+	wait "$_srv_p" 2>/dev/null || :
+	rm -f "$1/$2.started" "$1/$2.pid"
+}
+
 # clamd_stop DIR - stop the clamd started in DIR, by its PID
 clamd_stop() {
-	[ -s "$1/clamd.started" ] || return 0
-	_srv_p=$(cat "$1/clamd.started")
-	srv_stop "$_srv_p" clamd || return 1
-	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/clamd.started" "$1/clamd.pid"
+	srv_stop_started "$1" clamd
 }
 
 # rspamd_up PORT - does rspamd scan a message?
@@ -401,11 +408,7 @@ EOF
 # rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
 # makes its main process stop its workers
 rspamd_stop() {
-	[ -s "$1/rspamd.started" ] || return 0
-	_srv_p=$(cat "$1/rspamd.started")
-	srv_stop "$_srv_p" rspamd || return 1
-	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/rspamd.started"
+	srv_stop_started "$1" rspamd
 }
 
 # smtp_up PORT - does an SMTP server greet us with 220?
