@@ -35,7 +35,7 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
 		  tests/check_pump.o
 TEST_PROG	= tests/check_hiq
-TEST_TOOLS	= tests/qq-caller tests/stage-probe
+TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
@@ -98,6 +98,10 @@ tests/qq-caller: tests/qq-caller.c
 
 tests/stage-probe: tests/stage-probe.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/stage-probe.c
+	mv -f $@.tmp $@
+
+tests/syslog-sink: tests/syslog-sink.c
+	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@.tmp tests/syslog-sink.c
 	mv -f $@.tmp $@
 
 # check: the unit suites, then the end-to-end tests; stops at the first
