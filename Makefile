@@ -28,8 +28,10 @@ ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 
 LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
 		  src/loop.o src/pidfile.o src/pump.o src/spawn.o \
-		  src/verdict.o src/xalloc.o src/zone.o
-PROGS		= hi-q pido contrib/qq-sink
+		  src/verdict.o src/xalloc.o src/zone.o \
+		  src/lines.o src/logline.o src/tally.o src/bands.o \
+		  src/rtext.o src/rjson.o src/rsvg.o
+PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
@@ -53,7 +55,7 @@ src/paths.h: FORCE
 	    '#define HIQ_VERSION "$(VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o src/conf.o tests/check_conf.o: src/paths.h
+hi-q.o pido.o hi-q-report.o src/conf.o tests/check_conf.o: src/paths.h
 
 src/libhiq.a: $(LIB_OBJS)
 	rm -f $@.tmp
@@ -80,6 +82,11 @@ hi-q: hi-q.o src/libhiq.a
 
 pido: pido.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o src/libhiq.a $(POPT_LIBS)
+	mv -f $@.tmp $@
+
+hi-q-report: hi-q-report.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o src/libhiq.a \
+	    $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
 contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
