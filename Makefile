@@ -35,7 +35,8 @@ PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o
+		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
+		  tests/check_tally.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
@@ -96,7 +97,7 @@ contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
 
 $(TEST_PROG): $(TEST_OBJS) src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/libhiq.a \
-	    $(CHECK_LIBS) $(POPT_LIBS)
+	    $(CHECK_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
 tests/qq-caller: tests/qq-caller.c

@@ -77,7 +77,7 @@ lines_next(struct lines *l, char **line, size_t *len, int *flags)
 			*len = (size_t)(nl - *line);
 			*nl = '\0';
 			l->start = (size_t)(nl - l->buf) + 1;
-			if (skipping) {
+			if (skipping || *len > LINES_MAX) {
 				*flags = LINES_TOO_LONG;
 				*len = 0;
 				**line = '\0';
@@ -98,7 +98,7 @@ lines_next(struct lines *l, char **line, size_t *len, int *flags)
 			(*line)[*len] = '\0';
 			l->start = l->end;
 			*flags = LINES_NO_NEWLINE;
-			if (skipping) {
+			if (skipping || *len > LINES_MAX) {
 				*flags |= LINES_TOO_LONG;
 				*len = 0;
 				**line = '\0';
