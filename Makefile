@@ -39,7 +39,8 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_tally.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
-MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
+MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
+		  docs/hi-q-report.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
 		  contrib/default/qmail contrib/default/spamd \
@@ -147,6 +148,9 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 755 hi-q $(DESTDIR)$(QMAILHOME)/bin/hi-q
 	$(INSTALL) -m 644 docs/hi-q.8 $(DESTDIR)$(MANDIR)/man8/hi-q.8
+	$(INSTALL) -m 755 hi-q-report $(DESTDIR)$(QMAILHOME)/bin/hi-q-report
+	$(INSTALL) -m 644 docs/hi-q-report.8 \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q-report.8
 	$(INSTALL) -m 644 docs/filters.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR)
@@ -165,6 +169,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(QMAILHOME)/bin/hi-q \
 	    $(DESTDIR)$(MANDIR)/man8/hi-q.8 \
+	    $(DESTDIR)$(QMAILHOME)/bin/hi-q-report \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q-report.8 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
 	rm -f $(DESTDIR)$(SBINDIR)/pido $(DESTDIR)$(MANDIR)/man8/pido.8
 	@echo "left $(DESTDIR)$(QMAILHOME)/control/filters.conf in place"
@@ -194,7 +200,7 @@ uninstall-init:
 
 clean:
 	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a src/paths.h *.o src/*.o tests/*.o \
-	    contrib/*.o hi-q.d pido.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
+	    contrib/*.o hi-q.d pido.d hi-q-report.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
 	    tests/*.tmp contrib/*.tmp
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
@@ -208,5 +214,6 @@ bench bench-quick: all
 	install uninstall clean
 
 -include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
+    hi-q-report.d \
     contrib/qq-sink.d)
 FORCE:
