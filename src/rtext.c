@@ -5,10 +5,13 @@
  *	See rtext.h.  A histogram bar is split by zone: G green, Y yellow,
  *	R red, o other (tempfail, discard); each zone with a message gets at
  *	least one character, so a single red message is never drawn away.
+ *	A run of empty bands away from the marks is printed as one "..."
+ *	row, so that 1000.0 (GTUBE) does not push the rest off the screen.
  *
  * ERRORS
  *	See rtext.h.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +43,9 @@ static void	write_marks(FILE *, const struct band *, long long,
 static void	write_histogram(FILE *, const struct tally *,
 		    const struct band *, size_t, long long);
 static void	write_whatif(FILE *, const struct tally *);
+static int	marked(const struct band *, long long);
+static int	shown(const struct band *, size_t, size_t, long long,
+		    long long);
 
 /* word - "label N", wrapped at WIDTH under the indent */
 static void
@@ -194,6 +200,28 @@ write_marks(FILE *fp, const struct band *b, long long at, const char *what,
 	fprintf(fp, "%s\n", line);
 }
 
+static int
+marked(const struct band *b, long long at)
+{
+	return b->edge == 0 && at >= b->lo && at < b->hi;
+}
+
+/*
+ * shown - whether band i gets a row: it has messages or a mark, or a
+ * neighbour has
+ */
+static int
+shown(const struct band *b, size_t n, size_t i, long long th, long long red)
+{
+	size_t j;
+
+	for (j = i > 0 ? i - 1 : 0; j <= i + 1 && j < n; j++)
+		if (bands_total(&b[j]) > 0 || marked(&b[j], th) ||
+		    marked(&b[j], red))
+			return 1;
+	return 0;
+}
+
 static void
 write_histogram(FILE *fp, const struct tally *t, const struct band *b,
     size_t n, long long width)
@@ -219,6 +247,14 @@ write_histogram(FILE *fp, const struct tally *t, const struct band *b,
 	fprintf(fp, "\n%*s %*s  G green, Y yellow, R red, o other\n",
 	    LABEL_W, "score", COUNT_W, "messages");
 	for (i = 0; i < n; i++) {
+		/* A run of empty bands without a mark is one "..." row. */
+		if (!shown(b, n, i, have_th ? th : LLONG_MIN,
+		    have_th && have_m ? th + m : LLONG_MIN)) {
+			if (i == 0 || shown(b, n, i - 1, have_th ? th :
+			    LLONG_MIN, have_th && have_m ? th + m : LLONG_MIN))
+				fprintf(fp, "%*s\n", LABEL_W, "...");
+			continue;
+		}
 		if (have_th)
 			write_marks(fp, &b[i], th, "threshold", '-');
 		if (have_th && have_m)
