@@ -25,6 +25,17 @@
 /* TAI64 label of 1970-01-01 00:00:00 UTC, with the 10 s TAI-UTC offset. */
 #define TAI64_UNIX	4611686018427387914ULL
 #define MAX_MS		1000000000000000LL	/* 31 700 years */
+#define DIGIT(c)	((c) >= '0' && (c) <= '9')	/* no locale lookup */
+
+enum field {
+	FIELD_NONE,		/* no "=": not a field */
+	FIELD_VERDICT,
+	FIELD_CODE,
+	FIELD_FROM,
+	FIELD_TIME,
+	FIELD_STAGE,
+	FIELD_OTHER		/* rcpts, bytes, out, reason, unknown */
+};
 
 static const char *const form_names[LOGLINE_NFORMS] = {
 	"bare", "multilog", "syslog", "iso", "other"
@@ -38,7 +49,9 @@ static int	 read_ms(const char *, long long *);
 static int	 read_tenths(const char *, long long *, enum logline_score *,
 		    int *);
 static int	 read_status(const char *, enum stage_status *, int *);
+static int	 read_outcome(const char *, enum outcome *);
 static const char *read_stage(char *, struct logline_stage *, int);
+static enum field field(char *, size_t, char **);
 static struct logline_stage *new_stage(struct logline_parser *,
 		    struct logline_rec *);
 
@@ -73,11 +86,20 @@ find_tag(char *s, char *end, char **at)
 {
 	char *p = s, *q;
 
+	/* The common forms first: bare, and after a multilog label. */
+	if (end - s >= 6 && memcmp(s, "hi-q: ", 6) == 0) {
+		*at = s;
+		return s + 6;
+	}
+	if (end - s >= 32 && s[0] == '@' && memcmp(s + 25, " hi-q: ", 7) == 0) {
+		*at = s + 26;
+		return s + 32;
+	}
 	while ((p = memmem(p, (size_t)(end - p), "hi-q", 4)) != NULL) {
 		q = p + 4;
 		if (p == s || p[-1] == ' ') {
 			if (q < end && *q == '[') {
-				for (q++; q < end && isdigit((unsigned char)*q);
+				for (q++; q < end && DIGIT(*q);
 				    q++)
 					continue;
 				if (q < end && *q == ']')
@@ -152,20 +174,20 @@ read_prefix(struct logline_parser *p, char *s, char *at,
 			return;
 		}
 	}
-	if (at - s >= 11 && isdigit((unsigned char)s[0]) &&
-	    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
-	    isdigit((unsigned char)s[3]) && s[4] == '-' &&
-	    isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) &&
-	    s[7] == '-' && isdigit((unsigned char)s[8]) &&
-	    isdigit((unsigned char)s[9]) && (s[10] == 'T' || s[10] == ' ')) {
+	if (at - s >= 11 && DIGIT(s[0]) &&
+	    DIGIT(s[1]) && DIGIT(s[2]) &&
+	    DIGIT(s[3]) && s[4] == '-' &&
+	    DIGIT(s[5]) && DIGIT(s[6]) &&
+	    s[7] == '-' && DIGIT(s[8]) &&
+	    DIGIT(s[9]) && (s[10] == 'T' || s[10] == ' ')) {
 		rec->form = LOGLINE_ISO;
 		memcpy(rec->day, s, 10);
 		rec->day[10] = '\0';
 		return;
 	}
 	if (at - s >= 16 && s[3] == ' ' &&
-	    (s[4] == ' ' || isdigit((unsigned char)s[4])) &&
-	    isdigit((unsigned char)s[5]) && s[6] == ' ' && s[9] == ':') {
+	    (s[4] == ' ' || DIGIT(s[4])) &&
+	    DIGIT(s[5]) && s[6] == ' ' && s[9] == ':') {
 		for (i = 0; i < 12; i++)
 			if (memcmp(s, months + 3 * i, 3) == 0)
 				break;
@@ -190,7 +212,7 @@ read_uint(const char *s, long long max, long long *out)
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
-		if (!isdigit((unsigned char)*s))
+		if (!DIGIT(*s))
 			return -1;
 		v = v * 10 + (*s - '0');
 		if (v > max)
@@ -209,16 +231,16 @@ read_ms(const char *s, long long *ms)
 	double d;
 	char *end;
 
-	for (p = s; isdigit((unsigned char)*p) && p - s < 12; p++)
+	for (p = s; DIGIT(*p) && p - s < 12; p++)
 		v = v * 10 + (*p - '0');
-	if (p > s && p[0] == '.' && isdigit((unsigned char)p[1]) &&
-	    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+	if (p > s && p[0] == '.' && DIGIT(p[1]) &&
+	    DIGIT(p[2]) && DIGIT(p[3]) &&
 	    p[4] == '\0') {
 		*ms = v * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
 		    (p[3] - '0');
 		return 0;
 	}
-	if (!isdigit((unsigned char)*s))
+	if (!DIGIT(*s))
 		return -1;
 	errno = 0;
 	d = strtod(s, &end);
@@ -251,9 +273,9 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 		neg = 1;
 		p++;
 	}
-	for (s = p; isdigit((unsigned char)*p) && p - s < 12; p++)
+	for (s = p; DIGIT(*p) && p - s < 12; p++)
 		v = v * 10 + (*p - '0');
-	if (p > s && p[0] == '.' && isdigit((unsigned char)p[1]) &&
+	if (p > s && p[0] == '.' && DIGIT(p[1]) &&
 	    p[2] == '\0') {
 		v = v * 10 + (p[1] - '0');
 		*negzero = neg && v == 0;
@@ -285,6 +307,30 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 	return 0;
 }
 
+/*
+ * read_outcome - outcome_parse() with a first-letter test in front: this
+ * runs several times a line
+ */
+static int
+read_outcome(const char *s, enum outcome *o)
+{
+	static const enum outcome all[] = {
+		OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_DISCARD,
+		OUTCOME_TEMPFAIL, OUTCOME_RED
+	};
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		name = outcome_name(all[i]);
+		if (name[0] == s[0] && strcmp(name, s) == 0) {
+			*o = all[i];
+			return 0;
+		}
+	}
+	return outcome_parse(s, o);
+}
+
 /* read_status - the words of hi-q(8): exitN, signalN, skipped, ... */
 static int
 read_status(const char *s, enum stage_status *st, int *value)
@@ -301,7 +347,8 @@ read_status(const char *s, enum stage_status *st, int *value)
 	size_t i;
 
 	*value = 0;
-	if (strncmp(s, "exit", 4) == 0 && read_uint(s + 4, 255, &v) == 0) {
+	if (s[0] == 'e' && strncmp(s, "exit", 4) == 0 &&
+	    read_uint(s + 4, 255, &v) == 0) {
 		*st = STATUS_EXITED;
 		*value = (int)v;
 		return 0;
@@ -350,7 +397,7 @@ read_stage(char *s, struct logline_stage *st, int last)
 	st->name = part[0];
 	if (read_status(part[1], &st->status, &st->value) == -1)
 		return last && rest == NULL ? "" : "unknown stage status";
-	if (outcome_parse(part[2], &st->outcome) == -1)
+	if (read_outcome(part[2], &st->outcome) == -1)
 		return last && rest == NULL ? "" : "unknown stage outcome";
 	if (read_ms(part[3], &st->ms) == -1)
 		return "bad stage time";
@@ -373,6 +420,50 @@ read_stage(char *s, struct logline_stage *st, int last)
 	return NULL;
 }
 
+/* field - which field a word of len bytes is, and where its value starts */
+static enum field
+field(char *tok, size_t len, char **val)
+{
+	char *eq;
+
+#define KEY(k, f)							\
+	if (len >= sizeof(k) - 1 && memcmp(tok, k, sizeof(k) - 1) == 0) {	\
+		*val = tok + sizeof(k) - 1;				\
+		return f;						\
+	}
+	switch (tok[0]) {
+	case 'v':
+		KEY("verdict=", FIELD_VERDICT);
+		break;
+	case 'c':
+		KEY("code=", FIELD_CODE);
+		break;
+	case 'f':
+		KEY("from=", FIELD_FROM);
+		break;
+	case 't':
+		KEY("time=", FIELD_TIME);
+		break;
+	case 's':
+		KEY("stage=", FIELD_STAGE);
+		break;
+	case 'r':
+		KEY("rcpts=", FIELD_OTHER);
+		break;
+	case 'b':
+		KEY("bytes=", FIELD_OTHER);
+		break;
+	case 'o':
+		KEY("out=", FIELD_OTHER);
+		break;
+	}
+#undef KEY
+	if ((eq = memchr(tok, '=', len)) == NULL)
+		return FIELD_NONE;
+	*val = eq + 1;
+	return FIELD_OTHER;
+}
+
 static struct logline_stage *
 new_stage(struct logline_parser *p, struct logline_rec *rec)
 {
@@ -388,10 +479,12 @@ enum logline_kind
 logline_parse(struct logline_parser *p, char *line, size_t len,
     struct logline_rec *rec)
 {
-	char *end = line + len, *s, *tok, *val, *at;
+	char *end = line + len, *s, *tok, *val = NULL, *at;
 	struct logline_stage *st;
 	const char *why;
+	enum field kind;
 	long long v;
+	size_t n;
 	int have_code = 0, have_time = 0;
 
 	memset(rec, 0, sizeof(*rec));
@@ -408,7 +501,7 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 	}
 	while (s < end) {
 		tok = s;
-		if (strncmp(tok, "reason=\"", 8) == 0) {
+		if (tok[0] == 'r' && strncmp(tok, "reason=\"", 8) == 0) {
 			if ((s = memchr(tok + 8, '"', (size_t)(end - tok - 8)))
 			    == NULL) {
 				rec->why = "reason without its closing quote";
@@ -421,41 +514,46 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 			}
 		} else if ((s = memchr(tok, ' ', (size_t)(end - tok))) == NULL)
 			s = end;
-		*s++ = '\0';
-		if ((val = strchr(tok, '=')) == NULL) {
+		*s = '\0';
+		kind = field(tok, (size_t)(s - tok), &val);
+		s++;
+		switch (kind) {
+		case FIELD_NONE:
 			if (s >= end) {
 				rec->why = "line ends inside a field";
 				return LOGLINE_TRUNCATED;
 			}
 			rec->why = "a field without \"=\"";
 			return LOGLINE_MALFORMED;
-		}
-		*val++ = '\0';
-		if (strcmp(tok, "verdict") == 0) {
-			if (outcome_parse(val, &rec->verdict) == -1) {
+		case FIELD_VERDICT:
+			if (read_outcome(val, &rec->verdict) == -1) {
 				rec->why = "unknown verdict";
 				goto bad;
 			}
-		} else if (strcmp(tok, "code") == 0) {
+			break;
+		case FIELD_CODE:
 			if (read_uint(val, 255, &v) == -1) {
 				rec->why = "bad code";
 				goto bad;
 			}
 			rec->code = (int)v;
 			have_code = 1;
-		} else if (strcmp(tok, "from") == 0) {
+			break;
+		case FIELD_FROM:
 			if (strcmp(val, "-") != 0 && (val[0] != '<' ||
-			    val[strlen(val) - 1] != '>' || strlen(val) < 2)) {
+			    (n = strlen(val)) < 2 || val[n - 1] != '>')) {
 				rec->why = "bad from=";
 				goto bad;
 			}
-		} else if (strcmp(tok, "time") == 0) {
+			break;
+		case FIELD_TIME:
 			if (read_ms(val, &rec->ms) == -1) {
 				rec->why = "bad time";
 				goto bad;
 			}
 			have_time = 1;
-		} else if (strcmp(tok, "stage") == 0) {
+			break;
+		case FIELD_STAGE:
 			st = new_stage(p, rec);
 			if ((why = read_stage(val, st, s >= end)) != NULL) {
 				if (*why == '\0') {
@@ -466,6 +564,9 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 				rec->why = why;
 				return LOGLINE_MALFORMED;
 			}
+			break;
+		case FIELD_OTHER:
+			break;
 		}
 		/* rcpts, bytes, out, reason and unknown fields: skipped */
 	}

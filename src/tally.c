@@ -57,7 +57,7 @@ struct tally {
 static size_t		 time_bin(long long);
 static long long	 bin_floor(size_t);
 static size_t		 day_index(struct tally *, const char *);
-static struct stage_slot *stage_slot(struct tally *, const char *);
+static struct stage_slot *stage_slot(struct tally *, size_t, const char *);
 static void		 add_stage(struct tally *, struct stage_slot *,
 			    const struct logline_stage *);
 static void		 add_score(struct tally *,
@@ -173,11 +173,14 @@ day_index(struct tally *t, const char *day)
 }
 
 static struct stage_slot *
-stage_slot(struct tally *t, const char *name)
+stage_slot(struct tally *t, size_t hint, const char *name)
 {
 	struct stage_slot *s;
 	size_t i;
 
+	/* Stages come in the order of filters.conf: try the same place. */
+	if (hint < t->nstages && strcmp(t->stages[hint].name, name) == 0)
+		return &t->stages[hint];
 	for (i = 0; i < t->nstages; i++)
 		if (strcmp(t->stages[i].name, name) == 0)
 			return &t->stages[i];
@@ -312,7 +315,7 @@ tally_add(struct tally *t, const struct logline_rec *rec)
 	d = day_index(t, rec->day);
 	t->days[d].verdict[rec->verdict]++;
 	for (i = 0; i < rec->nstages; i++) {
-		if ((s = stage_slot(t, rec->stages[i].name)) != NULL)
+		if ((s = stage_slot(t, i, rec->stages[i].name)) != NULL)
 			add_stage(t, s, &rec->stages[i]);
 		if (scored || rec->stages[i].score == LOGLINE_SCORE_NONE)
 			continue;
