@@ -43,6 +43,8 @@ static void	write_marks(FILE *, const struct band *, long long,
 static void	write_histogram(FILE *, const struct tally *,
 		    const struct band *, size_t, long long);
 static void	write_whatif(FILE *, const struct tally *);
+static void	whatif_row(FILE *, const struct tally *, long long, long long,
+		    long long, int);
 static int	marked(const struct band *, long long);
 static int	shown(const struct band *, size_t, size_t, long long,
 		    long long);
@@ -283,35 +285,50 @@ write_histogram(FILE *fp, const struct tally *t, const struct band *b,
 }
 
 static void
-write_whatif(FILE *fp, const struct tally *t)
+whatif_row(FILE *fp, const struct tally *t, long long th, long long k,
+    long long y, int today)
 {
 	struct tally_whatif w;
+	char s1[32], s2[32];
+
+	tally_whatif(t, k, y, &w);
+	fprintf(fp, "%9s %6s %12llu %12llu %12llu %12llu%s\n",
+	    bands_fmt(s1, sizeof(s1), th + k), bands_fmt(s2, sizeof(s2), y),
+	    w.green, w.yellow, w.red, w.changed, today ? " *" : "");
+}
+
+/*
+ * write_whatif - the margins at today's threshold, then the other
+ * thresholds at today's margin (the JSON has every pair)
+ */
+static void
+write_whatif(FILE *fp, const struct tally *t)
+{
 	long long th, m, k, y;
 	int have_m;
-	char s1[32], s2[32];
 	size_t i, j;
 
 	if (tally_threshold(t, &th) == -1)
 		return;
 	have_m = tally_margin(t, &m) == 0;
-	fputs("\nwhat if: zones with another threshold and margin Y "
-	    "(threshold moved from\neach message's own required score; "
-	    "* marks today's; changed: green,\nyellow and red messages "
-	    "that would change zone)\n", fp);
+	fputs("\nwhat if: the zones with another margin Y or threshold, "
+	    "moved from each\nmessage's own required score (* today; "
+	    "changed: green, yellow and red\nmessages in another zone)\n",
+	    fp);
 	fprintf(fp, "%9s %6s %12s %12s %12s %12s\n", "threshold", "Y",
 	    "green", "yellow", "red", "changed");
-	for (i = 0; i < TALLY_WHATIF_NK; i++) {
-		k = tally_whatif_k(i);
-		for (j = 0; j < TALLY_WHATIF_NY; j++) {
-			y = tally_whatif_y(j);
-			tally_whatif(t, k, y, &w);
-			fprintf(fp, "%9s %6s %12llu %12llu %12llu %12llu%s\n",
-			    bands_fmt(s1, sizeof(s1), th + k),
-			    bands_fmt(s2, sizeof(s2), y), w.green, w.yellow,
-			    w.red, w.changed,
-			    k == 0 && have_m && y == m ? " *" : "");
-		}
+	for (j = 0; j < TALLY_WHATIF_NY; j++) {
+		y = tally_whatif_y(j);
+		whatif_row(fp, t, th, 0, y, have_m && y == m);
 	}
+	if (!have_m) {
+		fputs("(--margin Y adds the rows for other thresholds)\n", fp);
+		return;
+	}
+	fputc('\n', fp);
+	for (i = 0; i < TALLY_WHATIF_NK; i++)
+		if ((k = tally_whatif_k(i)) != 0)
+			whatif_row(fp, t, th, k, m, 0);
 }
 
 void
