@@ -331,18 +331,33 @@ read_outcome(const char *s, enum outcome *o)
 	return outcome_parse(s, o);
 }
 
+/* The status words of hi-q(8) other than exitN and signalN. */
+static const struct {
+	const char		*word;
+	enum stage_status	 status;
+} status_words[] = {
+	{ "skipped", STATUS_SKIPPED }, { "noexec", STATUS_NOEXEC },
+	{ "timeout", STATUS_TIMEOUT }, { "aborted", STATUS_ABORTED },
+	{ "running", STATUS_RUNNING }
+};
+#define NSTATUS_WORDS	(sizeof(status_words) / sizeof(status_words[0]))
+
+/* logline_status_name - the word for a status, NULL for exitN, signalN */
+const char *
+logline_status_name(enum stage_status st)
+{
+	size_t i;
+
+	for (i = 0; i < NSTATUS_WORDS; i++)
+		if (status_words[i].status == st)
+			return status_words[i].word;
+	return NULL;
+}
+
 /* read_status - the words of hi-q(8): exitN, signalN, skipped, ... */
 static int
 read_status(const char *s, enum stage_status *st, int *value)
 {
-	static const struct {
-		const char		*word;
-		enum stage_status	 status;
-	} words[] = {
-		{ "skipped", STATUS_SKIPPED }, { "noexec", STATUS_NOEXEC },
-		{ "timeout", STATUS_TIMEOUT }, { "aborted", STATUS_ABORTED },
-		{ "running", STATUS_RUNNING }
-	};
 	long long v;
 	size_t i;
 
@@ -358,9 +373,9 @@ read_status(const char *s, enum stage_status *st, int *value)
 		*value = (int)v;
 		return 0;
 	}
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(s, words[i].word) == 0) {
-			*st = words[i].status;
+	for (i = 0; i < NSTATUS_WORDS; i++)
+		if (strcmp(s, status_words[i].word) == 0) {
+			*st = status_words[i].status;
 			return 0;
 		}
 	return -1;

@@ -14,12 +14,6 @@
 
 #include "rjson.h"
 
-static const char *const zones[TALLY_NZONES] = {
-	"green", "yellow", "red", "other"
-};
-static const char *const outcomes[LOGLINE_NOUTCOMES] = {
-	"green", "yellow", "discard", "tempfail", "red"
-};
 
 static void	str(FILE *, const char *);
 static void	tenths(FILE *, long long);
@@ -66,17 +60,13 @@ verdicts(FILE *fp, const unsigned long long *v)
 
 	fputc('{', fp);
 	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
-		fprintf(fp, "%s\"%s\": %llu", i ? ", " : "", outcomes[i], v[i]);
+		fprintf(fp, "%s\"%s\": %llu", i ? ", " : "", outcome_name((enum outcome)i), v[i]);
 	fputc('}', fp);
 }
 
 static void
 write_stage(FILE *fp, const struct tally *t, size_t i)
 {
-	static const char *const st[STATUS_ABORTED + 1] = {
-		"running", NULL, NULL, "skipped", "noexec", "timeout",
-		"aborted"
-	};
 	const struct tally_stage *s = tally_stage(t, i);
 	const char *sep = "";
 	size_t k;
@@ -98,8 +88,9 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 			sep = ", ";
 		}
 	for (k = 0; k <= STATUS_ABORTED; k++)
-		if (st[k] != NULL && s->status[k] > 0) {
-			fprintf(fp, "%s\"%s\": %llu", sep, st[k], s->status[k]);
+		if (logline_status_name((enum stage_status)k) != NULL && s->status[k] > 0) {
+			fprintf(fp, "%s\"%s\": %llu", sep,
+			    logline_status_name((enum stage_status)k), s->status[k]);
 			sep = ", ";
 		}
 	fprintf(fp, "},\n     \"scored\": %llu, \"unscanned\": %llu, "
@@ -159,7 +150,7 @@ write_scores(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 		} else
 			fputs(", \"to\": null", fp);
 		for (z = 0; z < TALLY_NZONES; z++)
-			fprintf(fp, ", \"%s\": %llu", zones[z], b[i].n[z]);
+			fprintf(fp, ", \"%s\": %llu", tally_zone_name((enum tally_zone)z), b[i].n[z]);
 		fputc('}', fp);
 	}
 	fputs("]},\n  \"whatif\": [", fp);

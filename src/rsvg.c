@@ -23,9 +23,6 @@
 static const char *const bar_color[TALLY_NZONES] = {
 	"#2e7d32", "#f9a825", "#c62828", "#757575"
 };
-static const char *const zone_name[TALLY_NZONES] = {
-	"green", "yellow", "red", "other"
-};
 
 static void	xml(FILE *, const char *);
 static double	xpos(const struct band *, size_t, long long);
@@ -175,7 +172,7 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 			    "<title>%llu %s</title></rect>\n",
 			    PLOT_L + (double)i * w + w * 0.1, y, w * 0.8, h,
-			    bar_color[z], b[i].n[z], zone_name[z]);
+			    bar_color[z], b[i].n[z], tally_zone_name((enum tally_zone)z));
 		}
 		if ((tot = bands_total(&b[i])) > 0 && n <= 60)
 			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
@@ -223,7 +220,7 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" "
 		    "height=\"10\" fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
 		    "font-size=\"11\">%s</text>\n", x, PLOT_B + 50,
-		    bar_color[z], x + 14, PLOT_B + 59, zone_name[z]);
+		    bar_color[z], x + 14, PLOT_B + 59, tally_zone_name((enum tally_zone)z));
 	}
 	fputs("</svg>\n", fp);
 }

@@ -23,9 +23,6 @@
 #define BAR_W		(WIDTH - LABEL_W - COUNT_W - 3)
 
 static const char zone_char[TALLY_NZONES] = { 'G', 'Y', 'R', 'o' };
-static const char *const verdicts[LOGLINE_NOUTCOMES] = {
-	"green", "yellow", "discard", "tempfail", "red"
-};
 
 struct words {
 	FILE	*fp;
@@ -101,13 +98,13 @@ write_verdicts(FILE *fp, const struct tally *t, int by_day)
 		all += v[i];
 	fputs("\nverdict          messages\n", fp);
 	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
-		fprintf(fp, "%-10s %14llu %6.1f%%\n", verdicts[i], v[i],
+		fprintf(fp, "%-10s %14llu %6.1f%%\n", outcome_name((enum outcome)i), v[i],
 		    all ? 100.0 * (double)v[i] / (double)all : 0.0);
 	if (!by_day)
 		return;
 	fprintf(fp, "\n%-10s", "day");
 	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
-		fprintf(fp, " %9s", verdicts[i]);
+		fprintf(fp, " %9s", outcome_name((enum outcome)i));
 	fputc('\n', fp);
 	for (d = 0; d < tally_ndays(t); d++) {
 		tally_verdicts(t, d, v);
@@ -127,10 +124,6 @@ write_ms(FILE *fp, const char *label, long long ms)
 static void
 write_stage(FILE *fp, const struct tally *t, size_t i)
 {
-	static const char *const st[STATUS_ABORTED + 1] = {
-		"running", NULL, NULL, "skipped", "noexec", "timeout",
-		"aborted"
-	};
 	const struct tally_stage *s = tally_stage(t, i);
 	struct words w = { fp, 0, 12 };
 	char label[32];
@@ -139,7 +132,7 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 	fprintf(fp, "\nstage %s: %llu messages\n  outcomes  ", s->name, s->n);
 	w.col = 12;
 	for (k = 0; k < LOGLINE_NOUTCOMES; k++)
-		word(&w, verdicts[k], s->outcome[k]);
+		word(&w, outcome_name((enum outcome)k), s->outcome[k]);
 	fputs("\n  status    ", fp);
 	w.col = 12;
 	for (k = 0; k < 256; k++)
@@ -153,8 +146,8 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 			word(&w, label, s->signals[k]);
 		}
 	for (k = 0; k <= STATUS_ABORTED; k++)
-		if (st[k] != NULL && s->status[k] > 0)
-			word(&w, st[k], s->status[k]);
+		if (logline_status_name((enum stage_status)k) != NULL && s->status[k] > 0)
+			word(&w, logline_status_name((enum stage_status)k), s->status[k]);
 	fputc('\n', fp);
 	if (s->scored + s->nan + s->high + s->low > 0) {
 		fputs("  scores    ", fp);

@@ -533,3 +533,14 @@ tally_whatif_y(size_t j)
 {
 	return 5 + 5 * (long long)j;
 }
+
+/* tally_zone_name - "green", "yellow", "red" or "other" */
+const char *
+tally_zone_name(enum tally_zone z)
+{
+	static const char *const names[TALLY_NZONES] = {
+		"green", "yellow", "red", "other"
+	};
+
+	return names[z];
+}

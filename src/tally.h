@@ -115,6 +115,7 @@ void		 tally_band(const struct tally *, long long, long long,
 void		 tally_whatif(const struct tally *, long long, long long,
 		    struct tally_whatif *);
 long long	 tally_whatif_k(size_t);
+const char	*tally_zone_name(enum tally_zone);
 long long	 tally_whatif_y(size_t);
 
 #endif /* HIQ_TALLY_H */
