@@ -10,6 +10,7 @@
  *	See rsvg.h.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "rsvg.h"
 
@@ -120,7 +121,7 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 	unsigned long long max = 0, tot, all = 0;
 	long long th, m;
 	double w, x, y, h;
-	int have_th, have_m, z;
+	int have_th, have_m, z, counts_fit;
 	size_t i, every;
 	char s[48];
 
@@ -149,6 +150,9 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 		return;
 	}
 	w = (PLOT_R - PLOT_L) / (double)n;
+	/* A count over its bar only if the widest fits (9-unit digits). */
+	snprintf(s, sizeof(s), "%llu", max);
+	counts_fit = (double)strlen(s) * 5.5 <= w;
 
 	/* The zones, shaded behind the bars. */
 	x = have_th ? xpos(b, n, th) : PLOT_R;
@@ -174,7 +178,7 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 			    PLOT_L + (double)i * w + w * 0.1, y, w * 0.8, h,
 			    bar_color[z], b[i].n[z], tally_zone_name((enum tally_zone)z));
 		}
-		if ((tot = bands_total(&b[i])) > 0 && n <= 60)
+		if ((tot = bands_total(&b[i])) > 0 && counts_fit)
 			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
 			    "font-size=\"9\" text-anchor=\"middle\">%llu"
 			    "</text>\n", PLOT_L + ((double)i + 0.5) * w,

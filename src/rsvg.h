@@ -6,7 +6,8 @@
  *	stacked bars (green, yellow, red and grey for the zone each message
  *	fell in) over a background shaded green below the threshold, yellow
  *	up to the red line and red above, with the two lines, both axes,
- *	their labels and the count over each bar.  The picture is one
+ *	their labels and the count over each bar where the counts fit (each
+ *	bar also carries its counts as a tooltip).  The picture is one
  *	self-contained SVG 1.1 document: no scripts, no external references.
  *
  * ERRORS
