@@ -58,7 +58,7 @@ static size_t		 time_bin(long long);
 static long long	 bin_floor(size_t);
 static size_t		 day_index(struct tally *, const char *);
 static struct stage_slot *stage_slot(struct tally *, size_t, const char *);
-static void		 add_stage(struct tally *, struct stage_slot *,
+static void		 add_stage(struct stage_slot *,
 			    const struct logline_stage *);
 static void		 add_score(struct tally *,
 			    const struct logline_stage *);
@@ -195,11 +195,10 @@ stage_slot(struct tally *t, size_t hint, const char *name)
 }
 
 static void
-add_stage(struct tally *t, struct stage_slot *s, const struct logline_stage *l)
+add_stage(struct stage_slot *s, const struct logline_stage *l)
 {
 	struct tally_stage *sum = &s->sum;
 
-	(void)t;
 	sum->n++;
 	sum->outcome[l->outcome]++;
 	sum->status[l->status]++;
@@ -316,7 +315,7 @@ tally_add(struct tally *t, const struct logline_rec *rec)
 	t->days[d].verdict[rec->verdict]++;
 	for (i = 0; i < rec->nstages; i++) {
 		if ((s = stage_slot(t, i, rec->stages[i].name)) != NULL)
-			add_stage(t, s, &rec->stages[i]);
+			add_stage(s, &rec->stages[i]);
 		if (scored || rec->stages[i].score == LOGLINE_SCORE_NONE)
 			continue;
 		if (t->score_stage == NULL)
