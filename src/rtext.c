@@ -182,11 +182,11 @@ write_marks(FILE *fp, const struct band *b, long long at, const char *what,
 	char s[32], line[WIDTH + 1];
 	int n;
 
-	if (b->edge != 0 || at < b->lo || at >= b->hi)
+	if (!marked(b, at))
 		return;
 	n = snprintf(line, sizeof(line), "%*s %s %s%s ", LABEL_W + COUNT_W,
 	    "", what, bands_fmt(s, sizeof(s), at),
-	    at == b->lo ? "" : " (inside the band below)");
+	    at == b->lo && b->edge == 0 ? "" : " (inside the band below)");
 	if (n > WIDTH)
 		n = WIDTH;
 	memset(line + n, c, (size_t)(WIDTH - n));
@@ -198,7 +198,7 @@ write_marks(FILE *fp, const struct band *b, long long at, const char *what,
 static int
 marked(const struct band *b, long long at)
 {
-	return b->edge == 0 && at >= b->lo && at < b->hi;
+	return at >= b->lo && at < b->hi;
 }
 
 /*

@@ -80,6 +80,13 @@ rsvg-convert -o "$TMP/h.png" "$TMP/h.svg"
 echo "rsvg-convert: exit $?"
 od -An -c -N4 "$TMP/h.png"
 
+echo "--- half-point bands from 4 to 6, the rest in the edge bands"
+TZ=UTC0 "$REPORT" --margin 2 --band 0.5 --from 4 --to 6 "$TMP/log" |
+    sed -n '/^scores of/,/^$/p'
+
+echo "--- a stage without scores: no histogram, no what-if"
+TZ=UTC0 "$REPORT" --stage nosuch "$TMP/log" | sed -n '/^no scores/,$p'
+
 echo "--- a file that cannot be read: 111, the rest still counted"
 "$REPORT" "$TMP/none" "$TMP/raw" 2>&1 | sed -e "s|$TMP|TMP|g" |
     sed -n '1,2p'
