@@ -24,6 +24,9 @@ main(void)
 		suite_pidfile,
 		suite_zone,
 		suite_pump,
+		suite_logline,
+		suite_lines,
+		suite_tally,
 	};
 	SRunner *sr;
 	size_t i;

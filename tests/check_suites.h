@@ -12,5 +12,8 @@ Suite	*suite_log(void);
 Suite	*suite_pidfile(void);
 Suite	*suite_zone(void);
 Suite	*suite_pump(void);
+Suite	*suite_logline(void);
+Suite	*suite_lines(void);
+Suite	*suite_tally(void);
 
 #endif /* HIQ_CHECK_SUITES_H */

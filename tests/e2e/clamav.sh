@@ -22,8 +22,9 @@ spamd_start "$TMP/spamd" || exit 1
 SPAMC="/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
 CLAMDSCAN="/usr/bin/clamdscan -c $CLAMD_CONF"
 
-# message ID SUBJECT [BODY] - a complete message
-message() {
+# mime_message ID SUBJECT [TEXT] - a complete message with an attachment
+# that holds TEXT
+mime_message() {
 	printf 'Date: Wed, 25 Nov 2026 08:00:00 +0000\n'
 	printf 'Message-ID: <%s@example.org>\n' "$1"
 	printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.com>\n'
@@ -37,8 +38,8 @@ message() {
 	printf 'minutes of the meeting %s\n' "${3:-}" | base64
 	printf -- '--b1--\n'
 }
-message virus "minutes" "$CLAMD_VIRUS" >"$TMP/virus"
-message clean "minutes" >"$TMP/clean"
+mime_message virus "minutes" "$CLAMD_VIRUS" >"$TMP/virus"
+mime_message clean "minutes" >"$TMP/clean"
 # padding BYTES - that many bytes of plain text, in lines
 padding() {
 	yes 'The same old line of the minutes, over and over again.....' |
@@ -47,11 +48,11 @@ padding() {
 # Over clamd's stream limit (1M): the virus in the first megabyte, and
 # the virus after it.
 {
-	message bighead "minutes" "$CLAMD_VIRUS"
+	mime_message bighead "minutes" "$CLAMD_VIRUS"
 	padding 1500000
 } >"$TMP/bighead"
 {
-	message bigtail "minutes"
+	mime_message bigtail "minutes"
 	padding 1500000
 	echo "$CLAMD_VIRUS"
 } >"$TMP/bigtail"

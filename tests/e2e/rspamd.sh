@@ -17,24 +17,18 @@ chmod 711 "$TMP"
 rspamd_start "$TMP/rspamd" || exit 1
 RSPAMC="$TOP/contrib/rspamc-exit -h 127.0.0.1:$RSPAMD_PORT"
 
-# message ID SUBJECT [LINE] - a complete message, LINE in its body
-message() {
-	printf 'Date: Wed, 25 Nov 2026 08:00:00 +0000\n'
-	printf 'Message-ID: <%s@example.org>\n' "$1"
-	printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.com>\n'
-	printf 'Subject: %s\n\n' "$2"
-	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
-	[ -z "${3:-}" ] || echo "$3"
-}
 # rspamd's test patterns (enable_test_patterns): the first letter picks
 # the action
 pattern() {
 	echo "${1}JS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 }
 message ham "lunch on Friday" >"$TMP/ham"
-message header "lunch on Friday" "$(pattern Y)" >"$TMP/header"
-message subject "lunch on Friday" "$(pattern Z)" >"$TMP/subject"
-message reject "lunch on Friday" "$(pattern X)" >"$TMP/reject"
+for p in header:Y subject:Z reject:X; do
+	{
+		message "${p%:*}" "lunch on Friday"
+		pattern "${p#*:}"
+	} >"$TMP/${p%:*}"
+done
 message soft "softtest lunch on Friday" >"$TMP/soft"
 {
 	printf 'X-Spam-Action: no action\n'

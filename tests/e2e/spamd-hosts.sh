@@ -22,13 +22,6 @@ SPAMD1_PID=$SPAMD_PID
 spamd_start_on "$TMP/spamd2" 127.0.0.2 "$PORT" || exit 1
 HOSTS="-d 127.0.0.1,127.0.0.2 -p $PORT"
 
-message() {
-	printf 'Date: Wed, 25 Nov 2026 08:00:00 +0000\n'
-	printf 'Message-ID: <%s@example.org>\n' "$1"
-	printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.com>\n'
-	printf 'Subject: %s\n\n' "$2"
-	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
-}
 message ham "lunch on Friday" >"$TMP/ham"
 {
 	message gtube "lunch on Friday"
