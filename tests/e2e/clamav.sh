@@ -10,8 +10,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
 CALLER="$TOP/tests/qq-caller"
-FROZEN=
-trap 'thaw; srv_stop_all; cleanup' EXIT
+trap 'srv_stop_all; cleanup' EXIT
 # A reader that goes away (| head) must not leave the servers running.
 trap 'exit 1' INT TERM HUP PIPE
 # The servers run as nobody and read their configuration here.
@@ -121,17 +120,6 @@ holds() {
 	[ "$(held "$1")" -ge "$2" ]
 }
 
-# freeze PID... - stop processes (SIGSTOP); their listening sockets still
-# take connections, which then wait.  thaw lets them all go on.
-freeze() {
-	kill -STOP "$@" && FROZEN="$FROZEN $*"
-}
-thaw() {
-	# shellcheck disable=SC2086 # a list of PIDs
-	[ -z "$FROZEN" ] || kill -CONT $FROZEN 2>/dev/null
-	FROZEN=
-}
-
 # both_hold BYTES - spamd and clamd each hold a whole message unread
 both_hold() {
 	holds "$SPAMD_PORT" "$1" && holds "$CLAMD1_PORT" "$1"
@@ -196,11 +184,11 @@ SIZE=$(wc -c <"$TMP/clean")
 echo "--- in parallel: spamd and clamd frozen, each gets the whole message"
 echo "--- while the other one has not answered; thawed, the message is green"
 # shellcheck disable=SC2046 # spamd's children, a list of PIDs
-freeze "$SPAMD_PID" $(ps -o pid= --ppid "$SPAMD_PID") "$CLAMD_PID"
+srv_freeze "$SPAMD_PID" $(ps -o pid= --ppid "$SPAMD_PID") "$CLAMD_PID"
 run_hiq "$TMP/clean" "$TMP/env" >"$TMP/par" &
 HIQ_BG=$!
 srv_poll 60 both_hold "$SIZE" && echo "spamd and clamd both hold the message"
-thaw
+srv_thaw
 wait "$HIQ_BG"
 sed 's/ out=[0-9][0-9]*/ out=N/' "$TMP/par"
 queued
@@ -209,12 +197,12 @@ rm -rf "$Q"
 echo "--- the check written after spamc gets spamc's output: one after the other"
 virus_conf after
 # shellcheck disable=SC2046 # spamd's children, a list of PIDs
-freeze "$SPAMD_PID" $(ps -o pid= --ppid "$SPAMD_PID")
+srv_freeze "$SPAMD_PID" $(ps -o pid= --ppid "$SPAMD_PID")
 run_hiq "$TMP/clean" "$TMP/env" >"$TMP/par" &
 HIQ_BG=$!
 srv_poll 60 holds "$SPAMD_PORT" "$SIZE" && echo "spamd holds the message"
 holds "$CLAMD1_PORT" "$SIZE" || echo "clamd has not got it"
-thaw
+srv_thaw
 wait "$HIQ_BG"
 sed 's/ out=[0-9][0-9]*/ out=N/' "$TMP/par"
 queued

@@ -10,8 +10,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
 CALLER="$TOP/tests/qq-caller"
-FROZEN=
-trap 'thaw; srv_stop_all; cleanup' EXIT
+trap 'srv_stop_all; cleanup' EXIT
 # A reader that goes away (| head) must not leave the servers running.
 trap 'exit 1' INT TERM HUP PIPE
 # spamd's children run as nobody and read the site configuration.
@@ -62,15 +61,6 @@ reply() {
 	"$CALLER" -6 "$1" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" \
 	    2>"$TMP/stderr"
 	mask <"$TMP/stderr" | sed 's/ out=[0-9][0-9]*/ out=N/'
-}
-
-freeze() {
-	kill -STOP "$@" && FROZEN="$FROZEN $*"
-}
-thaw() {
-	# shellcheck disable=SC2086 # a list of PIDs
-	[ -z "$FROZEN" ] || kill -CONT $FROZEN 2>/dev/null
-	FROZEN=
 }
 
 echo "--- both up, no -H: every message goes to the first host"
@@ -131,10 +121,10 @@ spamd_start_on "$TMP/spamd1" 127.0.0.1 "$PORT" || exit 1
 SPAMD1_PID=$SPAMD_PID
 spamd_start_on "$TMP/spamd2" 127.0.0.2 "$PORT" || exit 1
 # shellcheck disable=SC2046 # spamd's children, a list of PIDs
-freeze "$SPAMD1_PID" $(ps -o pid= --ppid "$SPAMD1_PID")
+srv_freeze "$SPAMD1_PID" $(ps -o pid= --ppid "$SPAMD1_PID")
 hosts_conf ""
 sed 's/ -t 60 / -t 2 /' "$TMP/filters.conf" >"$TMP/f2" &&
     mv "$TMP/f2" "$TMP/filters.conf"
 reply "$TMP/ham"
 queued
-thaw
+srv_thaw

@@ -48,7 +48,10 @@
 #                               RSPAMD_PORT, RSPAMD_PID
 #   rspamd_up PORT              does rspamd answer?
 #   rspamd_stop DIR             stop it; true once it has gone
-#   srv_stop_all                stop every server started here (for traps)
+#   srv_freeze PID...           SIGSTOP them (a server that never answers)
+#   srv_thaw                    SIGCONT what srv_freeze stopped
+#   srv_stop_all                stop every server started here (for traps),
+#                               thawed first
 #   smtp_send PORT FILE ARGS... one swaks session, transcript in FILE;
 #                               prints the reply to the final dot
 #
@@ -519,9 +522,23 @@ qpsmtpd_stop() {
 	rm -f "$1/qpsmtpd.started" "$1/qpsmtpd.pid"
 }
 
+# srv_freeze PID... - stop processes with SIGSTOP until srv_thaw: a
+# frozen server's socket still takes connections and bytes, which wait
+srv_freeze() {
+	kill -STOP "$@" && SRV_FROZEN="${SRV_FROZEN:-} $*"
+}
+
+# srv_thaw - let every process srv_freeze stopped go on
+srv_thaw() {
+	# shellcheck disable=SC2086 # a list of PIDs
+	[ -z "${SRV_FROZEN:-}" ] || kill -CONT $SRV_FROZEN 2>/dev/null
+	SRV_FROZEN=
+}
+
 # srv_stop_all - stop whatever was started with spamd_start,
 # spamd_start_on, clamd_start, rspamd_start and qpsmtpd_start
 srv_stop_all() {
+	srv_thaw
 	_srv_ok=0
 	for _srv_x in $SRV_DIRS; do
 		qpsmtpd_stop "$_srv_x" || _srv_ok=1
