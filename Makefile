@@ -211,10 +211,10 @@ clean:
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
-bench bench-quick bench-smtp bench-failover: all
+bench bench-quick bench-smtp bench-scanners: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick bench-smtp bench-failover
+.PHONY: bench bench-quick bench-smtp bench-scanners
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean
