@@ -54,10 +54,12 @@ mkdir "$Q" && chown "$SRV_USER" "$Q" || exit 1
 tally() {
 	echo "$BIN/cputally $1 $TALLY"
 }
+clamdscan="$(tally clamdscan) /usr/bin/clamdscan -c $CLAMD_CONF"
+spamc="$(tally spamc) /usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
 sed -e '/^#check clamav /,/^$/s/^#//' \
     -e "s|^queue .*|queue $(tally sink) $BIN/qq-sink -d $Q|" \
-    -e "s|^check clamav /usr/bin/clamdscan |check clamav $(tally clamdscan) /usr/bin/clamdscan -c $CLAMD_CONF |" \
-    -e "s|^stage spamc /usr/bin/spamc |stage spamc $(tally spamc) /usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT |" \
+    -e "s|^check clamav /usr/bin/clamdscan |check clamav $clamdscan |" \
+    -e "s|^stage spamc /usr/bin/spamc |stage spamc $spamc |" \
     "$top/filters.conf" >"$T/filters.conf" || exit 1
 chmod 644 "$T/filters.conf"
 "$top/hi-q" --check -c "$T/filters.conf" >"$OUT/filters.check" || exit 1
@@ -139,10 +141,15 @@ secs() {
 	echo "measurements of one run, not assertions.  Method: bench/README.md."
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- machine: $NCPU CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	echo "- machine: $NCPU CPUs, $cpu, kernel $(uname -r)"
 	echo "- load (/proc/loadavg) before: $(cat /proc/loadavg)"
-	echo "- hi-q: tree $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "- spamd $(spamd --version | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -1) (5 children), clamd $(clamd --version | sed 's/ClamAV //; s|/.*||'), qpsmtpd-forkserver 0.94"
+	tree=$(git -C "$top" describe --always --dirty 2>/dev/null) ||
+	    tree=unknown
+	echo "- hi-q: tree $tree"
+	sv=$(spamd --version | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -1)
+	cv=$(clamd --version | sed 's/ClamAV //; s|/.*||')
+	echo "- spamd $sv (5 children), clamd $cv, qpsmtpd-forkserver 0.94"
 	echo "- mix per 10 messages: 5 ham (3 KB), 2 ham with a 100 KB attachment,"
 	echo "  1 yellow (5.5), 1 GTUBE, 1 virus (a test signature in an attachment)"
 	echo
@@ -190,8 +197,9 @@ for run in $RUNS; do
 		        i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1
 		        printf "%.0f", v[i] }'
 	}
-	echo "| $n | $count | $(awk -v c="$count" -v w="$wall" 'BEGIN { printf "%.1f", c / w }') | $(lat "" 50) | $(lat "" 99) | $(lat ham 99) | $wrong | $lost | $extra |" \
-	    >>"$T/head.md"
+	rate=$(awk -v c="$count" -v w="$wall" 'BEGIN { printf "%.1f", c / w }')
+	echo "| $n | $count | $rate | $(lat "" 50) | $(lat "" 99) |" \
+	    "$(lat ham 99) | $wrong | $lost | $extra |" >>"$T/head.md"
 
 	hiq_tree=$(tallied hiq)
 	spamc=$(tallied spamc)

@@ -83,7 +83,8 @@ example() {
 # clamdscan aimed at our clamd, and its spamc stage at our spamd; "after"
 # puts the check after the spamc stage instead of before it
 virus_conf() {
-	example | sed "s|^check clamav /usr/bin/clamdscan |check clamav $CLAMDSCAN |" \
+	example |
+	    sed "s|^check clamav /usr/bin/clamdscan |check clamav $CLAMDSCAN |" \
 	    >"$TMP/check"
 	{
 		echo "queue $SINK -d $Q"
