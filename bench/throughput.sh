@@ -10,7 +10,8 @@
 # time of each program, and whether every message got its reply and only
 # the accepted ones were queued.  Writes bench/RESULTS-smtp.md; raw data in
 # bench/out/smtp/.  Run as root ("make bench-smtp"); QUICK=1 for fewer
-# messages (results in bench/out/smtp/RESULTS-smtp-quick.md).  Nothing here is asserted by the tests.
+# messages (results in bench/out/smtp/RESULTS-smtp-quick.md).  Nothing
+# here is asserted by the tests.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/servers.sh"
