@@ -255,11 +255,6 @@ spamd_up_on() {
 	spamc -d "$1" -p "$2" -K >/dev/null 2>&1
 }
 
-# spamd_ready_on PID ADDR PORT - it answers, or it has exited
-spamd_ready_on() {
-	srv_gone "$1" || spamd_up_on "$2" "$3"
-}
-
 # spamd_start_on DIR ADDR PORT - spamd_start's spamd, listening on
 # ADDR:PORT: several of them on 127.0.0.1, 127.0.0.2 ... and one port
 # stand for several spamd hosts.  SPAMD_CHILDREN sets --max-children (2
@@ -275,12 +270,8 @@ spamd_start_on() {
 	    </dev/null >>"$1/spamd.out" 2>&1 &
 	SPAMD_PID=$!
 	echo "$SPAMD_PID" >"$1/spamd.started"
-	if ! srv_poll 60 spamd_ready_on "$SPAMD_PID" "$2" "$3" ||
-	    srv_gone "$SPAMD_PID"; then
-		echo "servers: spamd does not answer on $2:$3" >&2
-		tail -5 "$1/spamd.out" "$1/spamd.log" >&2 2>/dev/null
-		return 1
-	fi
+	srv_wait_up "$SPAMD_PID" 60 spamd_up_on "$2" "$3" ||
+	    srv_failed spamd "$SPAMD_PID" "$3" "$1/spamd.out" "$1/spamd.log"
 }
 
 CLAMD_VIRUS='HIQ-TEST-VIRUS-d41c7a3e-not-a-real-virus'
@@ -289,11 +280,6 @@ CLAMD_STREAMMAX=${CLAMD_STREAMMAX:-1M}
 # clamd_up CONF - does the clamd that CONF names answer a PING?
 clamd_up() {
 	clamdscan -c "$1" --ping 1 >/dev/null 2>&1
-}
-
-# clamd_ready PID CONF - clamd answers, or it has exited: stop waiting
-clamd_ready() {
-	srv_gone "$1" || clamd_up "$2"
 }
 
 # clamd_start DIR [ADDR PORT] - start clamd in the foreground of a
@@ -332,12 +318,9 @@ clamd_start() {
 	clamd -c "$CLAMD_CONF" </dev/null >>"$_srv_d/clamd.out" 2>&1 &
 	CLAMD_PID=$!
 	echo "$CLAMD_PID" >"$_srv_d/clamd.started"
-	if ! srv_poll 60 clamd_ready "$CLAMD_PID" "$CLAMD_CONF" ||
-	    srv_gone "$CLAMD_PID"; then
-		echo "servers: clamd does not answer on $_srv_a:$CLAMD_PORT" >&2
-		tail -5 "$_srv_d/clamd.out" "$_srv_d/clamd.log" >&2 2>/dev/null
-		return 1
-	fi
+	srv_wait_up "$CLAMD_PID" 60 clamd_up "$CLAMD_CONF" ||
+	    srv_failed clamd "$CLAMD_PID" "$CLAMD_PORT" "$_srv_d/clamd.out" \
+	    "$_srv_d/clamd.log"
 }
 
 # srv_stop_started DIR NAME - stop the NAME whose PID DIR/NAME.started
@@ -360,11 +343,11 @@ rspamd_up() {
 	echo | rspamc -h "127.0.0.1:$1" >/dev/null 2>&1
 }
 
-# rspamd_ready PID PORT - rspamd answers with our rules in force (it
-# loads maps after it starts to answer), or it has exited
-rspamd_ready() {
-	srv_gone "$1" || printf 'Subject: softtest\n\nx\n' |
-	    rspamc -h "127.0.0.1:$2" 2>/dev/null | grep -q '^Action: soft reject'
+# rspamd_ruled PORT - does rspamd apply our rules yet?  It loads maps
+# (the soft reject rule's) after it has started to answer.
+rspamd_ruled() {
+	printf 'Subject: softtest\n\nx\n' | rspamc -h "127.0.0.1:$1" \
+	    2>/dev/null | grep -q '^Action: soft reject'
 }
 
 # rspamd_local DIR - DIR/local.d: the test patterns, the thresholds and
@@ -434,13 +417,9 @@ EOF
 	    </dev/null >>"$_srv_d/rspamd.out" 2>&1 &
 	RSPAMD_PID=$!
 	echo "$RSPAMD_PID" >"$_srv_d/rspamd.started"
-	if ! srv_poll 120 rspamd_ready "$RSPAMD_PID" "$RSPAMD_PORT" ||
-	    srv_gone "$RSPAMD_PID"; then
-		echo "servers: rspamd does not answer on port $RSPAMD_PORT" >&2
-		tail -5 "$_srv_d/rspamd.out" "$_srv_d/log/rspamd.log" >&2 \
-		    2>/dev/null
-		return 1
-	fi
+	srv_wait_up "$RSPAMD_PID" 120 rspamd_ruled "$RSPAMD_PORT" ||
+	    srv_failed rspamd "$RSPAMD_PID" "$RSPAMD_PORT" \
+	    "$_srv_d/rspamd.out" "$_srv_d/log/rspamd.log"
 }
 
 # rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
