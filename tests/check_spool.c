@@ -109,17 +109,26 @@ START_TEST(test_open_named)
 }
 END_TEST
 
+/* expect_errno - both ways of making a spool in path fail with want */
+static void
+expect_errno(const char *path, int want)
+{
+	errno = 0;
+	ck_assert_int_eq(spool_open(path), -1);
+	ck_assert_msg(errno == want, "spool_open: got errno %d, want %d",
+	    errno, want);
+	errno = 0;
+	ck_assert_int_eq(spool_open_named(path), -1);
+	ck_assert_msg(errno == want, "spool_open_named: got errno %d, want %d",
+	    errno, want);
+}
+
 START_TEST(test_missing_dir)
 {
 	char *path;
 
 	ck_assert_int_ne(asprintf(&path, "%s/gone", dir), -1);
-	errno = 0;
-	ck_assert_int_eq(spool_open(path), -1);
-	ck_assert_msg(errno == ENOENT, "got errno %d, want ENOENT", errno);
-	errno = 0;
-	ck_assert_int_eq(spool_open_named(path), -1);
-	ck_assert_msg(errno == ENOENT, "got errno %d, want ENOENT", errno);
+	expect_errno(path, ENOENT);
 	free(path);
 }
 END_TEST
@@ -132,12 +141,7 @@ START_TEST(test_not_a_dir)
 	ck_assert_int_ne(asprintf(&path, "%s/file", dir), -1);
 	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT, 0600), 0);
 	ck_assert_int_eq(close(fd), 0);
-	errno = 0;
-	ck_assert_int_eq(spool_open(path), -1);
-	ck_assert_msg(errno == ENOTDIR, "got errno %d, want ENOTDIR", errno);
-	errno = 0;
-	ck_assert_int_eq(spool_open_named(path), -1);
-	ck_assert_msg(errno == ENOTDIR, "got errno %d, want ENOTDIR", errno);
+	expect_errno(path, ENOTDIR);
 	ck_assert_int_eq(unlink(path), 0);
 	free(path);
 }
