@@ -3,7 +3,7 @@
  *
  * DESCRIPTION
  *	qqbench [-n ROUNDS] [-w WARMUP] [-b CHUNK] [-q QDIR] [-s MINSIZE]
- *	    [-o FILE] [-P] [-S] [-v] -m MESSAGE -e ENVELOPE
+ *	    [-o FILE] [-x I=CODE]... [-P] [-S] [-v] -m MESSAGE -e ENVELOPE
  *	    -- CMD [ARGS] [:: CMD [ARGS]] ...
  *
  *	Each command is run the way qmail-smtpd runs qmail-queue: with a
@@ -46,6 +46,12 @@
  *	part, QDIR/new and QDIR/tmp are emptied.  Every command must exit 0.
  *	Any failure stops qqbench with exit 1: a run that did not deliver
  *	is not a measurement.
+ *
+ *	-x I=CODE says that command I (0 for the first) must exit CODE
+ *	instead: a rejection is then the expected outcome (hi-q exits 31 for
+ *	red).  A command expected to exit other than 0 must leave nothing in
+ *	QDIR/new (with -q), since a rejected message is never queued; what
+ *	it left in QDIR/tmp is emptied like any other run's.
  *
  * OUTPUT
  *	One line per command, then one per pair of commands I > J:
@@ -103,6 +109,7 @@ struct cmd {
 	char		**argv;
 	struct sample	 *s;		/* one per counted round */
 	unsigned long	  orphans;
+	int		  want;		/* exit status; -x, default 0 */
 };
 
 static struct cmd	 cmds[MAXCMD];
@@ -123,6 +130,7 @@ static void	 usage(void) __attribute__((noreturn));
 static long	 num(const char *, long, long);
 static double	 now_ms(void);
 static double	 tv_ms(const struct timeval *);
+static int	 expect(const char *);
 static void	 read_envelope(const char *);
 static int	 write_all(int, const char *, size_t);
 static int	 feed(int, int);
@@ -152,7 +160,7 @@ static void
 usage(void)
 {
 	fputs("usage: qqbench [-n ROUNDS] [-w WARMUP] [-b CHUNK] [-q QDIR] "
-	    "[-s MINSIZE] [-o FILE] [-P] [-S] [-v]\n"
+	    "[-s MINSIZE] [-o FILE] [-x I=CODE]... [-P] [-S] [-v]\n"
 	    "    -m MESSAGE -e ENVELOPE -- CMD [ARGS] [:: CMD [ARGS]] ...\n",
 	    stderr);
 	exit(2);
@@ -187,6 +195,30 @@ static double
 tv_ms(const struct timeval *tv)
 {
 	return (double)tv->tv_sec * 1e3 + (double)tv->tv_usec / 1e3;
+}
+
+/*
+ * expect - -x I=CODE: command I must exit CODE; returns I.  The commands
+ * are not known yet, so main() checks I against their number.
+ */
+static int
+expect(const char *arg)
+{
+	static char idx[16];
+	const char *eq;
+	size_t n;
+	int i;
+
+	if ((eq = strchr(arg, '=')) == NULL ||
+	    (n = (size_t)(eq - arg)) >= sizeof(idx)) {
+		fprintf(stderr, "qqbench: -x wants I=CODE: %s\n", arg);
+		usage();
+	}
+	memcpy(idx, arg, n);
+	idx[n] = '\0';
+	i = (int)num(idx, 0, MAXCMD - 1);
+	cmds[i].want = (int)num(eq + 1, 0, 255);
+	return i;
 }
 
 static void
@@ -362,19 +394,19 @@ check_and_clean(int ci)
 			fatal("readdir %s: %s", path, strerror(errno));
 		(void)closedir(d);
 	}
-	if (found != 1)
-		fatal("command %d: %d messages in %s/new, want 1", ci, found,
-		    qdir);
+	if (found != (cmds[ci].want == 0))
+		fatal("command %d: %d messages in %s/new, want %d", ci, found,
+		    qdir, cmds[ci].want == 0);
 }
 
 static void
 check_status(int ci, int st)
 {
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	if (WIFEXITED(st) && WEXITSTATUS(st) == cmds[ci].want)
 		return;
 	if (WIFEXITED(st))
-		fatal("command %d (%s) exited %d", ci, cmds[ci].argv[0],
-		    WEXITSTATUS(st));
+		fatal("command %d (%s) exited %d, want %d", ci,
+		    cmds[ci].argv[0], WEXITSTATUS(st), cmds[ci].want);
 	fatal("command %d (%s) killed by signal %d", ci, cmds[ci].argv[0],
 	    WIFSIGNALED(st) ? WTERMSIG(st) : -1);
 }
@@ -586,12 +618,12 @@ main(int argc, char **argv)
 	const char *envpath = NULL, *rawpath = NULL;
 	long rounds = 15, warmup = 2, r, n;
 	double *v, *w, q1, med, q3, a1, am, a3, b1, bm, b3;
-	int opt, probe = 0, i, j, k;
+	int opt, probe = 0, maxwant = -1, i, j, k;
 	struct stat sb;
 	struct sample *s;
 	long maxrss, maxown;
 
-	while ((opt = getopt(argc, argv, "+n:w:b:q:s:o:m:e:PSv")) != -1)
+	while ((opt = getopt(argc, argv, "+n:w:b:q:s:o:m:e:x:PSv")) != -1)
 		switch (opt) {
 		case 'n':
 			rounds = num(optarg, 1, 100000);
@@ -616,6 +648,10 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			envpath = optarg;
+			break;
+		case 'x':
+			if ((i = expect(optarg)) > maxwant)
+				maxwant = i;
 			break;
 		case 'P':
 			probe = 1;
@@ -642,6 +678,8 @@ main(int argc, char **argv)
 		if (cmds[ncmd - 1].argv[0] == NULL)
 			usage();
 	}
+	if (maxwant >= ncmd)
+		fatal("-x: no command %d", maxwant);
 	if (stat(msgpath, &sb) == -1)
 		fatal("%s: %s", msgpath, strerror(errno));
 	if (minsize < 0)
