@@ -30,7 +30,11 @@
  *		largest of the command's own peak and its reaped children's
  *		peaks (not their sum), and a process's peak includes what
  *		it had mapped before its exec (for a vfork child: qqbench's
- *		own).  So it is the peak of the biggest process in the tree.
+ *		own).  So it is the peak of the biggest process in the tree;
+ *	  out	ru_oublock from the same rusage, in KB (512-byte blocks / 2):
+ *		what the tree wrote into the page cache of block-backed file
+ *		systems (counted when a page is dirtied, so also what was
+ *		unlinked before it reached the disk; 0 on tmpfs and pipes).
  *
  *	-P (probe) runs each command under ptrace(2) instead, stops it at
  *	its exit (PTRACE_O_TRACEEXIT, its children are not traced), and
@@ -57,7 +61,7 @@
  *	One line per command, then one per pair of commands I > J:
  *
  *	  cmd I n N cpu_ms MED Q1 Q3 wall_ms MED Q1 Q3 rss_kb MED MAX
- *	      orphans K
+ *	      orphans K out_kb MED
  *	  ratio I J cpu MED Q1 Q3 wall MED Q1 Q3
  *
  *	where a ratio is the median (and quartiles) over the rounds of run
@@ -67,7 +71,8 @@
  *	      wall_ms MED rss_kb MED
  *
  *	With -o FILE, every run is also appended to FILE as a line
- *	"round cmd cpu_us wall_us rss_kb [own_rss_kb own_cpu_us]".
+ *	"round cmd cpu_us wall_us rss_kb own_rss_kb own_cpu_us out_kb"
+ *	(own_rss_kb and own_cpu_us are -1 without -P).
  *
  * ERRORS
  *	Exit 1 on a failed run or a system error, 2 on a usage error.
@@ -101,6 +106,7 @@ struct sample {
 	double	cpu_ms;
 	double	wall_ms;
 	long	rss_kb;
+	long	out_kb;			/* ru_oublock / 2 */
 	long	own_rss_kb;		/* -P only */
 	double	own_cpu_ms;		/* -P only */
 };
@@ -462,6 +468,7 @@ run_timed(struct cmd *c, struct sample *s)
 	s->cpu_ms = tv_ms(&ru.ru_utime) + tv_ms(&ru.ru_stime);
 	s->cpu_ms += reap_orphans(&c->orphans);
 	s->rss_kb = ru.ru_maxrss;
+	s->out_kb = ru.ru_oublock / 2;
 	s->own_rss_kb = -1;
 	s->own_cpu_ms = -1;
 	check_status((int)(c - cmds), st);
@@ -580,6 +587,7 @@ run_probe(struct cmd *c, struct sample *s)
 	s->cpu_ms = tv_ms(&ru.ru_utime) + tv_ms(&ru.ru_stime);
 	s->cpu_ms += reap_orphans(&c->orphans);
 	s->rss_kb = ru.ru_maxrss;
+	s->out_kb = ru.ru_oublock / 2;
 	check_status((int)(c - cmds), st);
 	if (!seen)
 		fatal("command %d: no exit stop", (int)(c - cmds));
@@ -710,10 +718,11 @@ main(int argc, char **argv)
 				run_timed(&cmds[i], s);
 			check_and_clean(i);
 			if (raw != NULL && r >= 0)
-				fprintf(raw, "%ld %d %.0f %.0f %ld %ld %.0f\n",
-				    r, i, s->cpu_ms * 1e3, s->wall_ms * 1e3,
-				    s->rss_kb, s->own_rss_kb,
-				    s->own_cpu_ms * 1e3);
+				fprintf(raw, "%ld %d %.0f %.0f %ld %ld %.0f "
+				    "%ld\n", r, i, s->cpu_ms * 1e3,
+				    s->wall_ms * 1e3, s->rss_kb,
+				    s->own_rss_kb, s->own_cpu_ms * 1e3,
+				    s->out_kb);
 		}
 	if (raw != NULL && fclose(raw) == EOF)
 		fatal("write %s: %s", rawpath, strerror(errno));
@@ -766,8 +775,12 @@ main(int argc, char **argv)
 			v[r] = (double)s[r].rss_kb;
 		quartiles(v, (size_t)n, &q1, &med, &q3);
 		printf("cmd %d n %ld cpu_ms %.4f %.4f %.4f wall_ms %.4f %.4f "
-		    "%.4f rss_kb %.0f %ld orphans %lu\n", i, n, am, a1, a3, bm,
+		    "%.4f rss_kb %.0f %ld orphans %lu", i, n, am, a1, a3, bm,
 		    b1, b3, med, maxrss, cmds[i].orphans);
+		for (r = 0; r < n; r++)
+			v[r] = (double)s[r].out_kb;
+		quartiles(v, (size_t)n, &q1, &med, &q3);
+		printf(" out_kb %.0f\n", med);
 	}
 	for (i = 0; !probe && i < ncmd; i++)
 		for (j = 0; j < i; j++) {

@@ -18,7 +18,7 @@
 #			temporary directory), e.g. on the disk to measure
 #
 # Prints the tables and writes bench/RESULTS-reject.md; raw per-run data
-# goes to bench/out/raw/reject.*.tsv.  See bench/README.md for the method.
+# goes to bench/out/raw-reject/.  See bench/README.md for the method.
 # The numbers are measurements: nothing here passes or fails on them.  The
 # script fails only if a run does not end as it must (qqbench checks each:
 # red exits 31 and queues nothing, green exits 0 and queues the message).
@@ -50,8 +50,9 @@ fi
 
 # --- programs: the two hi-q, snapshotted like everything else, so that a
 # rebuild during the run cannot change one side halfway.
-mkdir -p "$T/bin" "$T/res" "$out/raw"
-rm -f "$out"/raw/reject.*.tsv
+raw=$out/raw-reject
+mkdir -p "$T/bin" "$T/res" "$raw"
+rm -f "$raw"/*.tsv
 if [ -z "${BEFORE:-}" ]; then
 	brev=$(git -C "$top" rev-parse --short "$BEFORE_REV^{commit}")
 	step "building hi-q at $BEFORE_REV ($brev)"
@@ -154,22 +155,23 @@ done
 
 # --- running qqbench
 # qqb NAME ROUNDS BYTES [qqbench options] -- COMMANDS: results in
-# $T/res/NAME, every run in out/raw/reject.NAME.tsv
+# $T/res/NAME, every run in $raw/NAME.tsv
 qqb() {
 	name=$1 rounds=$2 bytes=$3
 	shift 3
 	mkmsg "$bytes"
 	"$QQB" -n "$rounds" -w "$WARM" -m "$T/m.$bytes" -e "$T/env" -q "$Q" \
-	    -o "$out/raw/reject.$name.tsv" "$@" >"$T/res/$name"
+	    -o "$raw/$name.tsv" "$@" >"$T/res/$name"
 }
 # ratio NAME I J: cpu q1 q3 wall q1 q3
 ratio() {
 	awk -v i="$2" -v j="$3" '$1 == "ratio" && $2 == i && $3 == j {
 	    print $5, $6, $7, $9, $10, $11 }' "$T/res/$1"
 }
-# cmdv NAME I: cpu_ms wall_ms (medians)
+# cmdv NAME I: cpu_ms wall_ms out_kb (medians)
 cmdv() {
-	awk -v i="$2" '$1 == "cmd" && $2 == i { print $6, $10 }' "$T/res/$1"
+	awk -v i="$2" '$1 == "cmd" && $2 == i { print $6, $10, $19 }' \
+	    "$T/res/$1"
 }
 # rmed NAME EXPR: the median over the rounds of EXPR, an awk expression of
 # c[I] and w[I], the CPU and wall ms of command I in the same round
@@ -186,7 +188,7 @@ rmed() {
 		if (n % 2) m = v[(n - 1) / 2]
 		else m = (v[n / 2 - 1] + v[n / 2]) / 2
 		printf \"%.2f\", m
-	}" "$out/raw/reject.$1.tsv"
+	}" "$raw/$1.tsv"
 }
 # journal FILE RUNS: sink starts, bytes written, fsyncs per message, and
 # how the sinks ended ("commit", "abort", ... or "-": never started)
@@ -308,12 +310,20 @@ rgt=$T/rg.table
 	}
 	set --
 	for k in 0 1 2 3 4; do
-		read -r a b <<EOF
+		read -r a b _ <<EOF
 $(cmdv rg "$k")
 EOF
 		set -- "$@" "$(f2 "$a") / $(f2 "$b")"
 	done
 	row "CPU / wall ms (median)" "$@"
+	set --
+	for k in 0 1 2 3 4; do
+		read -r _ _ a <<EOF
+$(cmdv rg "$k")
+EOF
+		set -- "$@" "$a"
+	done
+	row "KB the tree wrote to files on disk (ru_oublock, median)" "$@"
 	set --
 	for k in 1 2 3 4; do
 		read -r a _ _ b _ _ <<EOF
@@ -397,13 +407,13 @@ latt=$T/lat.table
 $(ratio "$f" 3 2)
 EOF
 			d=$(rmed "$f" 'w[3] - w[2] - w[0]')
-			read -r _ sw <<EOF
+			read -r _ sw _ <<EOF
 $(cmdv "$f" 0)
 EOF
-			read -r _ bw <<EOF
+			read -r _ bw _ <<EOF
 $(cmdv "$f" 2)
 EOF
-			read -r _ aw <<EOF
+			read -r _ aw _ <<EOF
 $(cmdv "$f" 3)
 EOF
 			echo "| $(label "$s") | $(pipeline "$c") |" \
