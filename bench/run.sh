@@ -445,6 +445,10 @@ EOF
 	echo "from separate probe runs that stop hi-q at its exit (ptrace) and"
 	echo "read its own CPU clock and VmHWM, without its children."
 	echo
+	echo "What a rejected message costs against an accepted one, the hi-q"
+	echo "from before issue 10 beside a newer one: RESULTS-reject.md"
+	echo "(\`make bench-reject\`, bench/reject.sh)."
+	echo
 	echo "## Main table"
 	echo
 	cat "$tbl"
