@@ -29,15 +29,19 @@ top=$(dirname "$here")
 out=$here/out
 QUICK=${QUICK:-0}
 BEFORE_REV=${BEFORE_REV:-9a34506}
+after_what=${AFTER:-"this tree's hi-q"}
 AFTER=${AFTER:-$top/hi-q}
 AFTER_CONF=${AFTER_CONF:-}
+
+me=bench-reject
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hiq-reject.XXXXXX")
 trap 'rm -rf "$T" "${Q:-}" "$here/RESULTS-reject.md.tmp"' EXIT
 trap 'exit 130' HUP INT PIPE TERM
 Q=$(mktemp -d "${QPARENT:-$T}/q.XXXXXX")
 
-step() { printf 'bench-reject: %s\n' "$*" >&2; }
 
 started=$(date +%s)
 load_before=$(cat /proc/loadavg)
@@ -76,9 +80,7 @@ SINK=$T/bin/qq-sink
 QQB=$out/qqbench
 WRAP=$out/wrapper
 JUDGE=$out/judge
-for p in "$HB" "$HA" "$SINK" "$QQB" "$WRAP" "$JUDGE"; do
-	[ -x "$p" ] || { echo "reject.sh: $p missing; run make" >&2; exit 1; }
-done
+need "$HB" "$HA" "$SINK" "$QQB" "$WRAP" "$JUDGE"
 if ! "$SINK" --help 2>&1 | grep -q -- --journal; then
 	echo "reject.sh: $SINK has no --journal" >&2
 	exit 1
@@ -87,36 +89,10 @@ command -v strace >/dev/null || {
 	echo "reject.sh: strace missing (tests/install-deps)" >&2
 	exit 1
 }
-if [ "${WRAP_LINK:-}" = -static ]; then
-	wrap_link=static
-else
-	wrap_link="dynamic (no libc.a found)"
-fi
+wrap_link=$(wrap_link)
 
-# --- messages, as in run.sh: realistic headers, then base64 lines
-printf 'Fa@example.org\0Tb@example.com\0\0' >"$T/env"
-cat >"$T/head" <<'EOF'
-Return-Path: <a@example.org>
-Received: from mail.example.org (mail.example.org [192.0.2.1])
-	by mx.example.com with SMTP; 25 Nov 2024 09:00:00 -0000
-From: Alice <a@example.org>
-To: Bob <b@example.com>
-Subject: quarterly report
-Date: Mon, 25 Nov 2024 09:00:00 +0000
-Message-ID: <20241125090000.12345@mail.example.org>
-MIME-Version: 1.0
-Content-Type: application/octet-stream
-Content-Transfer-Encoding: base64
-
-EOF
-head -c 16000000 /dev/urandom | base64 -w 76 >"$T/body"
-hlen=$(wc -c <"$T/head")
-mkmsg() {
-	if [ ! -e "$T/m.$1" ]; then
-		{ cat "$T/head"; head -c $(($1 - hlen)) "$T/body"; } \
-		    >"$T/m.$1"
-	fi
-}
+# --- messages: cut from one body by mkmsg (lib.sh).
+messages 16000000
 
 # --- configurations, one per side, so that each side's sink can keep
 # its own journal and the new hi-q can get AFTER_CONF.
@@ -133,11 +109,7 @@ conf() {
 		if [ "$2" = after ] && [ -n "$AFTER_CONF" ]; then
 			printf '%s\n' "$AFTER_CONF"
 		fi
-		cn=1
-		while [ "$cn" -le "$3" ]; do
-			printf 'stage cat%d /bin/cat\n' "$cn"
-			cn=$((cn + 1))
-		done
+		cats "$3"
 		if [ "$4" != - ]; then
 			printf 'check judge %s %s\n    on 1 red\n' "$JUDGE" "$4"
 		fi
@@ -162,16 +134,6 @@ qqb() {
 	mkmsg "$bytes"
 	"$QQB" -n "$rounds" -w "$WARM" -m "$T/m.$bytes" -e "$T/env" -q "$Q" \
 	    -o "$raw/$name.tsv" "$@" >"$T/res/$name"
-}
-# ratio NAME I J: cpu q1 q3 wall q1 q3
-ratio() {
-	awk -v i="$2" -v j="$3" '$1 == "ratio" && $2 == i && $3 == j {
-	    print $5, $6, $7, $9, $10, $11 }' "$T/res/$1"
-}
-# cmdv NAME I: cpu_ms wall_ms out_kb (medians)
-cmdv() {
-	awk -v i="$2" '$1 == "cmd" && $2 == i { print $6, $10, $19 }' \
-	    "$T/res/$1"
 }
 # rmed NAME EXPR: the median over the rounds of EXPR, an awk expression of
 # c[I] and w[I], the CPU and wall ms of command I in the same round
@@ -222,32 +184,6 @@ traced() {
 	    $NF == "write" { w += $4 }
 	    END { printf "%d %d\n", f, w }' "$T/st.$tn"
 }
-f2() { printf '%.2f' "$1"; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
-yn() { if le "$1" "$2"; then echo yes; else echo no; fi; }
-cw() {
-	read -r a _ _ b _ _ <<EOF
-$(ratio "$1" "$2" "$3")
-EOF
-	echo "$(f2 "$a") / $(f2 "$b")"
-}
-label() {
-	case $1 in
-	4096) echo "4 KB" ;;
-	65536) echo "64 KB" ;;
-	1048576) echo "1 MB" ;;
-	20971520) echo "20 MB" ;;
-	*) echo "$1 B" ;;
-	esac
-}
-pipeline() {
-	case $1 in
-	c0) echo "0 stages" ;;
-	c1) echo "1 cat" ;;
-	c3) echo "3 cat" ;;
-	esac
-}
-
 # --- 1. red against green, 64 KB, one cat stage and the judge.  Commands:
 # 0 the sink alone, 1 before red, 2 after red, 3 before green, 4 after
 # green, all in the same rounds.
@@ -318,7 +254,7 @@ EOF
 	row "CPU / wall ms (median)" "$@"
 	set --
 	for k in 0 1 2 3 4; do
-		read -r _ _ a <<EOF
+		read -r _ _ _ a <<EOF
 $(cmdv rg "$k")
 EOF
 		set -- "$@" "$a"
@@ -407,15 +343,9 @@ latt=$T/lat.table
 $(ratio "$f" 3 2)
 EOF
 			d=$(rmed "$f" 'w[3] - w[2] - w[0]')
-			read -r _ sw _ <<EOF
-$(cmdv "$f" 0)
-EOF
-			read -r _ bw _ <<EOF
-$(cmdv "$f" 2)
-EOF
-			read -r _ aw _ <<EOF
-$(cmdv "$f" 3)
-EOF
+			sw=$(cmdv "$f" 0 | cut -d' ' -f2)
+			bw=$(cmdv "$f" 2 | cut -d' ' -f2)
+			aw=$(cmdv "$f" 3 | cut -d' ' -f2)
 			echo "| $(label "$s") | $(pipeline "$c") |" \
 			    "$(cw "$f" 3 2) | $(cw "$f" 2 0) |" \
 			    "$(cw "$f" 3 0) | $(cw "$f" 1 0) |" \
@@ -433,9 +363,9 @@ echo
 cat "$latt"
 
 # --- RESULTS-reject.md
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-rev=$(git -C "$top" --no-optional-locks describe --always --dirty \
-    2>/dev/null || echo unknown)
+if [ "$AFTER" = "$top/hi-q" ]; then
+	after_what="$after_what (tree $(tree_rev))"
+fi
 qfs=$(stat -f -c %T "$Q")
 if [ "$QUICK" = 1 ]; then how="make bench-reject-quick"
 else how="make bench-reject"; fi
@@ -445,12 +375,9 @@ else how="make bench-reject"; fi
 	echo "Written by \`$how\` (bench/reject.sh); the numbers are"
 	echo "measurements of one run, not assertions.  Method: bench/README.md."
 	echo
-	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- machine: $(nproc) CPUs, $cpu, kernel $(uname -r)," \
-	    "$(awk '/^MemTotal/ { printf "%d MB", $2 / 1024 }' /proc/meminfo) RAM"
-	echo "- load (/proc/loadavg) before: $load_before; after: $load_after"
+	machine "$load_before" "$load_after"
 	echo "- before: $before_what, sha256 $(sha256sum "$HB" | cut -c1-16)..."
-	echo "- after: $AFTER (tree $rev), sha256 $(sha256sum "$HA" |
+	echo "- after: $after_what, sha256 $(sha256sum "$HA" |
 	    cut -c1-16)...${AFTER_CONF:+; with \"$AFTER_CONF\" in its filters.conf}"
 	echo "- queue folder on $qfs${QPARENT:+ (under $QPARENT)}; wrapper:" \
 	    "$wrap_link"
