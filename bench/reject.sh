@@ -42,7 +42,6 @@ trap 'rm -rf "$T" "${Q:-}" "$here/RESULTS-reject.md.tmp"' EXIT
 trap 'exit 130' HUP INT PIPE TERM
 Q=$(mktemp -d "${QPARENT:-$T}/q.XXXXXX")
 
-
 started=$(date +%s)
 load_before=$(cat /proc/loadavg)
 
@@ -82,11 +81,11 @@ WRAP=$out/wrapper
 JUDGE=$out/judge
 need "$HB" "$HA" "$SINK" "$QQB" "$WRAP" "$JUDGE"
 if ! "$SINK" --help 2>&1 | grep -q -- --journal; then
-	echo "reject.sh: $SINK has no --journal" >&2
+	echo "$me: $SINK has no --journal" >&2
 	exit 1
 fi
 command -v strace >/dev/null || {
-	echo "reject.sh: strace missing (tests/install-deps)" >&2
+	echo "$me: strace missing (tests/install-deps)" >&2
 	exit 1
 }
 wrap_link=$(wrap_link)
