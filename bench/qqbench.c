@@ -210,7 +210,7 @@ tv_ms(const struct timeval *tv)
 static int
 expect(const char *arg)
 {
-	static char idx[16];
+	char idx[16];
 	const char *eq;
 	size_t n;
 	int i;
