@@ -191,10 +191,13 @@ clean:
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
-bench bench-quick: all
+# bench-reject: a red message against a green one, hi-q at BEFORE_REV (or
+# BEFORE=path) beside this tree's (or AFTER=path); bench-reject-quick
+# takes few pairs.
+bench bench-quick bench-reject bench-reject-quick: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-reject bench-reject-quick
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean
