@@ -17,7 +17,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <popt.h>
 
 #include "conf.h"
+#include "number.h"
 #include "paths.h"
 #include "xalloc.h"
 
@@ -53,7 +53,6 @@ static int	 parse_codes(struct parser *, const char *, struct rule *);
 static int	 check_text(struct parser *, const char *);
 static int	 do_zone(struct parser *, struct stage_conf *, int,
 		    const char **);
-static int	 parse_double(const char *, double *);
 
 static int
 fail(struct parser *p, const char *fmt, ...)
@@ -265,22 +264,6 @@ do_on(struct parser *p, struct stage_conf *st, int argc, const char **argv)
 	return 0;
 }
 
-/* parse_double - a finite decimal such as 2, 2.5 or -1.0, nothing else */
-static int
-parse_double(const char *s, double *out)
-{
-	char *end;
-
-	if (*s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(*out) ||
-	    strpbrk(s, "+eExXpPiInN") != NULL)
-		return -1;
-	return 0;
-}
-
 /*
  * do_zone - "zone HEADER margin Y [missing OUTCOME]" or
  * "zone HEADER red SCORE [missing OUTCOME]"
@@ -307,7 +290,7 @@ do_zone(struct parser *p, struct stage_conf *st, int argc, const char **argv)
 			break;
 	if (*s != '\0' || s == argv[1])
 		return fail(p, "bad header name \"%s\"", argv[1]);
-	if (parse_double(argv[3], &v) == -1)
+	if (number_parse(argv[3], strlen(argv[3]), &v) == -1)
 		return fail(p, "bad number \"%s\"", argv[3]);
 	if (strcmp(argv[2], "margin") == 0) {
 		if (v < 0)
@@ -646,26 +629,6 @@ write_word(FILE *fp, const char *w)
 	fputc('\'', fp);
 }
 
-/* write_number - the shortest decimal that reads back as the same double */
-static void
-write_number(FILE *fp, double v)
-{
-	char s[64];
-	int prec;
-
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, v);
-		if (strtod(s, NULL) == v)
-			break;
-	}
-	if (prec == 17)
-		snprintf(s, sizeof(s), "%.17g", v);
-	/* %g may pick an exponent, which parse_double() refuses. */
-	if (strpbrk(s, "eE") != NULL)
-		snprintf(s, sizeof(s), "%.17f", v);
-	fputs(s, fp);
-}
-
 static void
 write_argv(FILE *fp, char *const *v)
 {
@@ -717,7 +680,7 @@ conf_write(FILE *fp, const struct conf *c)
 	const struct stage_conf *st;
 	const struct rule *r;
 	size_t i, j;
-	char *kv;
+	char *kv, *num;
 
 	fputs("queue ", fp);
 	write_argv(fp, c->queue_argv);
@@ -751,10 +714,11 @@ conf_write(FILE *fp, const struct conf *c)
 			fputs("    zone ", fp);
 			write_word(fp, st->zone.header);
 			fputs(st->zone.absolute ? " red " : " margin ", fp);
-			write_number(fp, st->zone.absolute ? st->zone.red_at :
-			    st->zone.margin);
-			fprintf(fp, " missing %s\n",
+			num = number_format(st->zone.absolute ?
+			    st->zone.red_at : st->zone.margin);
+			fprintf(fp, "%s missing %s\n", num,
 			    outcome_name(st->zone.missing));
+			free(num);
 		}
 		if (st->timeout > 0)
 			fprintf(fp, "    timeout %u\n", st->timeout);

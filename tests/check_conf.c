@@ -1191,6 +1191,10 @@ static const char *const round_trip_cases[] = {
 	"stage s /bin/cat\n  zone X margin 0.123456789\n"
 	"stage t /bin/cat\n  zone Y red 1234567.5\n"
 	"stage u /bin/cat\n  zone Z red 100000000000000000000\n",
+	/* Numbers "%.17f" would cut short. */
+	"stage s /bin/cat\n  zone X red 0.0000000000000000001\n"
+	"stage t /bin/cat\n  zone Y margin 0.000000000000000000000000000123\n"
+	"stage u /bin/cat\n  zone Z red -123456789.00000001\n",
 };
 
 START_TEST(test_write_round_trip)

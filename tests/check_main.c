@@ -24,6 +24,7 @@ main(void)
 		suite_pidfile,
 		suite_zone,
 		suite_pump,
+		suite_number,
 	};
 	SRunner *sr;
 	size_t i;

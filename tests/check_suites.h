@@ -12,5 +12,6 @@ Suite	*suite_log(void);
 Suite	*suite_pidfile(void);
 Suite	*suite_zone(void);
 Suite	*suite_pump(void);
+Suite	*suite_number(void);
 
 #endif /* HIQ_CHECK_SUITES_H */
