@@ -27,14 +27,14 @@ ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  $(POPT_CFLAGS)
 
 LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
-		  src/number.o \
+		  src/number.o src/user.o \
 		  src/loop.o src/pidfile.o src/pump.o src/spawn.o \
 		  src/verdict.o src/xalloc.o src/zone.o
 PROGS		= hi-q pido contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o tests/check_number.o
+		  tests/check_pump.o tests/check_number.o tests/check_user.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8

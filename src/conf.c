@@ -12,6 +12,7 @@
  * ERRORS
  *	See conf.h.  Out of memory: die(QQ_OOM).
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <ctype.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <popt.h>
 
@@ -37,6 +39,7 @@ struct parser {
 	int			 have_queue;
 	int			 have_timeout;
 	int			 have_reply;
+	int			 have_user;
 };
 
 static int	 fail(struct parser *, const char *, ...)
@@ -53,6 +56,8 @@ static int	 parse_codes(struct parser *, const char *, struct rule *);
 static int	 check_text(struct parser *, const char *);
 static int	 do_zone(struct parser *, struct stage_conf *, int,
 		    const char **);
+static int	 valid_user(const char *);
+static char	*unsafe_file(int);
 
 static int
 fail(struct parser *p, const char *fmt, ...)
@@ -374,6 +379,21 @@ valid_name(const char *s)
 	return n > 0 && n <= CONF_NAME_MAX;
 }
 
+/* valid_user - a login name; it cannot start with "-" */
+static int
+valid_user(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '-')
+		return 0;
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return 0;
+	return n > 0 && n <= CONF_USER_MAX;
+}
+
 static int
 do_top(struct parser *p, int argc, const char **argv)
 {
@@ -461,6 +481,17 @@ do_top(struct parser *p, int argc, const char **argv)
 		c->reply_code = (int)code;
 		return 0;
 	}
+	if (strcmp(argv[0], "user") == 0) {
+		if (p->have_user)
+			return fail(p, "duplicate \"user\"");
+		if (argc != 2 || !valid_user(argv[1]))
+			return fail(p, "usage: user NAME (a login name: "
+			    "letters, digits, \".\", \"_\" and \"-\", "
+			    "at most %d)", CONF_USER_MAX);
+		p->have_user = 1;
+		c->user = xstrdup(argv[1]);
+		return 0;
+	}
 	if (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "skip-if-env") == 0 ||
 	    strcmp(argv[0], "zone") == 0)
 		return fail(p, "\"%s\" must be indented under a stage",
@@ -528,16 +559,46 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	return c;
 }
 
+/*
+ * unsafe_file - why the open file fd must not be trusted, or NULL
+ *
+ *	Checked on the descriptor read, so the answer is about that file.
+ */
+static char *
+unsafe_file(int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == -1)
+		return xasprintf("unable to stat: %s", strerror(errno));
+	if (sb.st_uid != 0 && sb.st_uid != geteuid())
+		return xasprintf("refused: owned by uid %lu, neither root nor "
+		    "the user running hi-q (uid %lu)",
+		    (unsigned long)sb.st_uid, (unsigned long)geteuid());
+	if ((sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return xasprintf("refused: writable by %s (mode %04o); "
+		    "chmod go-w it", (sb.st_mode & S_IWOTH) != 0 ?
+		    "everyone" : "its group", (unsigned)(sb.st_mode & 07777));
+	return NULL;
+}
+
 struct conf *
 conf_parse_file(const char *path, struct conf_error *err)
 {
 	struct conf *c;
 	FILE *fp;
+	char *why;
 
+	memset(err, 0, sizeof(err[0]));
 	if ((fp = fopen(path, "re")) == NULL) {
-		memset(err, 0, sizeof(err[0]));
 		err->file = xstrdup(path);
 		err->text = xasprintf("unable to open: %s", strerror(errno));
+		return NULL;
+	}
+	if ((why = unsafe_file(fileno(fp))) != NULL) {
+		(void)fclose(fp);
+		err->file = xstrdup(path);
+		err->text = why;
 		return NULL;
 	}
 	c = conf_parse_stream(fp, path, err);
@@ -586,6 +647,7 @@ conf_free(struct conf *c)
 		free(st->zone.header);
 	}
 	free(c->stages);
+	free(c->user);
 	free_argv(c->queue_argv);
 	free(c->file);
 	free(c);
@@ -690,6 +752,8 @@ conf_write(FILE *fp, const struct conf *c)
 	else
 		fprintf(fp, "reply-channel %d %d\n", c->reply_fd,
 		    c->reply_code);
+	if (c->user != NULL)
+		fprintf(fp, "user %s\n", c->user);
 	for (i = 0; i < c->nstages; i++) {
 		st = &c->stages[i];
 		fprintf(fp, "\n# stage %zu of %zu, line %u\n%s %s ", i + 1,

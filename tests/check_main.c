@@ -25,6 +25,7 @@ main(void)
 		suite_zone,
 		suite_pump,
 		suite_number,
+		suite_user,
 	};
 	SRunner *sr;
 	size_t i;

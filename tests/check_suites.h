@@ -13,5 +13,6 @@ Suite	*suite_pidfile(void);
 Suite	*suite_zone(void);
 Suite	*suite_pump(void);
 Suite	*suite_number(void);
+Suite	*suite_user(void);
 
 #endif /* HIQ_CHECK_SUITES_H */

@@ -30,7 +30,8 @@ envelope() {
 	printf '\0'
 }
 
-# conf - $TMP/filters.conf from stdin, with the sink as its queue
+# conf - $TMP/filters.conf from stdin, with the sink as its queue; the tests
+# run as root, so it names root as the user to run the stages as
 conf() {
 	conf_to "$TMP/filters.conf"
 }
@@ -40,6 +41,7 @@ conf_to() {
 	{
 		echo "queue $SINK -d $Q"
 		cat
+		echo "user root"
 	} >"$1"
 }
 
@@ -50,6 +52,7 @@ conf_to() {
 shipped_conf() {
 	{
 		echo "queue $SINK -d $Q"
+		echo "user root"
 		sed -n '/^stage spamc /,$p' "$TOP/filters.conf" |
 		    sed "s|^stage spamc /usr/bin/spamc |stage spamc $1 |"
 	} >"$TMP/filters.conf"
