@@ -39,7 +39,8 @@ TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
-		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
+		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
+		  tests/initd/*.sh \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run
 
@@ -161,8 +162,12 @@ uninstall:
 # install-init: the init scripts and their settings, for hosts that boot
 # with /etc/init.d (docs/INSTALL-init.md).  Settings files that exist are
 # kept, and so is a spamd script that Debian's spamd package installed.
+# hi-q-functions, which both scripts source from their own directory, is
+# not executable, so boot tools do not take it for a script.
 install-init:
 	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 644 init.d/hi-q-functions \
+	    $(DESTDIR)$(INITDIR)/hi-q-functions
 	$(INSTALL) -m 755 init.d/qmail $(DESTDIR)$(INITDIR)/qmail
 	@for f in $(INITDIR)/spamd $(SYSCONFDIR)/default/qmail \
 	    $(SYSCONFDIR)/default/spamd; do \
@@ -178,6 +183,13 @@ install-init:
 
 uninstall-init:
 	rm -f $(DESTDIR)$(INITDIR)/qmail
+	@if grep -q hi-q-functions $(DESTDIR)$(INITDIR)/spamd 2>/dev/null; \
+	then \
+	    echo "left $(DESTDIR)$(INITDIR)/hi-q-functions for" \
+	        "$(DESTDIR)$(INITDIR)/spamd"; \
+	else \
+	    rm -f $(DESTDIR)$(INITDIR)/hi-q-functions; \
+	fi
 	@echo "left $(DESTDIR)$(INITDIR)/spamd and" \
 	    "$(DESTDIR)$(SYSCONFDIR)/default/qmail, spamd in place"
 
