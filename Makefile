@@ -40,7 +40,7 @@ TEST_TOOLS	= tests/qq-caller tests/stage-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
-		  tests/initd/*.sh \
+		  tests/initd/*.sh tests/load/run \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run
 
@@ -236,12 +236,20 @@ fuzz: $(FUZZERS)
 	    rm -rf "$$w" "$$w.log"; \
 	done
 
+# check-load: 1,000 messages through hi-q (50 at a time) and 200 SMTP
+# sessions at once through qpsmtpd, green, red and tempfail mixed; fails if
+# a message is lost, queued when rejected, or a process or temp file is
+# left (tests/load/run).  It takes minutes on a busy machine, so it is not
+# part of "make check".
+check-load: all $(TEST_TOOLS)
+	sh tests/load/run
+
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
 bench bench-quick: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick fuzz fuzz-build
+.PHONY: bench bench-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean

@@ -553,6 +553,11 @@ EOF
 	echo
 	echo "Tap alone: $ZB bytes / ($(f2 "$zcpu") - $(f2 "$c0cpu")) ms" \
 	    "= $tap GB/s."
+	# The load figures come from "make check-load", not from this run.
+	if [ -f "$here/RESULTS.md" ]; then
+		sed -n '/^## Load (make check-load)/,$p' "$here/RESULTS.md" |
+		    sed '1s/^/\n/'
+	fi
 } >"$here/RESULTS.md.tmp"
 mv -f "$here/RESULTS.md.tmp" "$here/RESULTS.md"
 step "wrote bench/RESULTS.md in ${elapsed}s; load before: $load_before;" \
