@@ -84,10 +84,11 @@ mkmsg() {
 }
 
 # --- configurations
-# conf NAME NSTAGES [QUEUE]: NSTAGES /bin/cat stages into the sink
+# conf NAME NSTAGES [QUEUE]: NSTAGES /bin/cat stages into the sink.  The
+# bench runs as root, so each names root as the user to run the stages as.
 conf() {
 	{
-		printf 'queue %s\n' "${3:-$SINK -d $Q}"
+		printf 'queue %s\nuser root\n' "${3:-$SINK -d $Q}"
 		cn=1
 		while [ "$cn" -le "$2" ]; do
 			printf 'stage cat%d /bin/cat\n' "$cn"
@@ -106,7 +107,7 @@ EOF
 # zconf NAME ZONE? [QUEUE]: that stage, with the zone line if ZONE is 1
 zconf() {
 	{
-		printf 'queue %s\n' "${3:-$SINK -d $Q}"
+		printf 'queue %s\nuser root\n' "${3:-$SINK -d $Q}"
 		printf 'stage spamc /bin/sh %s\n' "$T/spamc.sh"
 		[ "$2" = 1 ] && printf '    zone X-Spam-Status margin 2\n'
 		:
