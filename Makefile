@@ -39,6 +39,7 @@ TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
+		  tests/run tests/install-deps tests/fresh-root \
 		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
 		  tests/initd/*.sh tests/load/run \
 		  contrib/default/qmail contrib/default/spamd \
@@ -127,7 +128,10 @@ check-asan:
 	$(MAKE) clean
 
 lint:
-	for m in $(MANS); do mandoc -T lint -W warning $$m || exit 1; done
+	for m in $(MANS); do mandoc -T lint -W style $$m || exit 1; done
+	@for m in $(MANS); do mandoc -T ascii -O width=80 $$m | col -b | \
+	    awk -v m=$$m 'length > 80 { print m ": wider than 80: " $$0; \
+	    bad = 1 } END { exit bad }' || exit 1; done
 	shellcheck -x $(SHELL_SCRIPTS)
 	perl -MQpsmtpd::Constants -wc contrib/qpsmtpd/queue-hi-q
 	podchecker contrib/qpsmtpd/queue-hi-q

@@ -6,7 +6,7 @@
  *	order they were written and returns the outcome of the first that
  *	matches the wait status; rule is set to it (or NULL) so the caller can
  *	find its SMTP text and line.  A status no rule matches gets the
- *	default of DESIGN.md: exit 0 is green, anything else tempfail.
+ *	default of filters.conf(5): exit 0 is green, anything else tempfail.
  *
  *	verdict_combine(a, b) returns the stronger of two outcomes: red over
  *	tempfail over discard over yellow over green.  verdict_code() turns a
