@@ -206,8 +206,10 @@ clean:
 # fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
 # envelope check and the zone reader, built with clang under ASan and UBSan
 # and each run for FUZZ_SECONDS from its seed corpus in tests/fuzz/corpus/.
-# New inputs go to a temporary directory; a failing input is written as
-# tests/fuzz/crash-* (or leak-*, timeout-*) and the target fails.
+# tests/fuzz/NAME.dict, where there is one, gives libFuzzer the words of
+# the format.  New inputs go to a temporary directory; a failing input is
+# written as tests/fuzz/crash-* (or leak-*, timeout-*) and the target
+# fails.
 FUZZ_CC		?= clang-14
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -228,7 +230,8 @@ fuzz: $(FUZZERS)
 	    n=$${f##*/fuzz-}; \
 	    w=$$(mktemp -d "$${TMPDIR:-/tmp}/hiq-fuzz-$$n.XXXXXX") || exit 1; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    ./$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    d=; [ ! -f tests/fuzz/$$n.dict ] || d=-dict=tests/fuzz/$$n.dict; \
+	    ./$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 $$d \
 	        -print_final_stats=1 -artifact_prefix=tests/fuzz/ \
 	        "$$w" tests/fuzz/corpus/$$n >"$$w.log" 2>&1; \
 	    rc=$$?; \
