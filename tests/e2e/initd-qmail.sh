@@ -212,15 +212,25 @@ qmail_n() {
 	qmail "$@" | sed 's/[0-9][0-9]* process(es)/N process(es)/'
 }
 
+# start_send - start send afresh, and wait for its children; their PIDs
+# in $TMP/kids
+start_send() {
+	rm -f "$TMP/kids"
+	qmail start send
+	poll 10 kids_ready || echo "send's children did not start"
+}
+
+# crash_send - kill -9 the running send, leaving its children running
+crash_send() {
+	kill -9 "$(pid_of send)"
+	"$PIDO" -w 10 "$RUN/send.pid"
+}
+
 echo "--- send killed by kill -9 while its deliveries run: status 1, they run"
-rm -f "$TMP/kids"
-qmail start send
-poll 10 kids_ready || echo "send's children did not start"
-leader=$(pid_of send)
+start_send
 # shellcheck disable=SC2046
 set -- $(cat "$TMP/kids")
-kill -9 "$leader"
-"$PIDO" -w 10 "$RUN/send.pid"
+crash_send
 qmail_n status send
 all_gone "$@"
 
@@ -237,22 +247,16 @@ all_gone "$@"
 qmail status send
 
 echo "--- after the same crash, zap still reaches them"
-rm -f "$TMP/kids"
-qmail start send
-poll 10 kids_ready || echo "send's children did not start"
-leader=$(pid_of send)
+start_send
 # shellcheck disable=SC2046
 set -- $(cat "$TMP/kids")
-kill -9 "$leader"
-"$PIDO" -w 10 "$RUN/send.pid"
+crash_send
 qmail zap send
 all_gone "$@"
 qmail status send
 
 echo "--- a send that exits on SIGTERM but leaves its children: stop ends them"
-rm -f "$TMP/kids"
-qmail start send
-poll 10 kids_ready || echo "send's children did not start"
+start_send
 # shellcheck disable=SC2046
 set -- $(cat "$TMP/kids")
 qmail stop send

@@ -36,25 +36,33 @@ getc_model(const uint8_t *d, size_t n, struct model *m)
 	return d[m->pos++];
 }
 
+/* address - up to and with its \0, which must come within ADDR bytes */
 static int
-model(const uint8_t *d, size_t n, struct model *m)
+address_model(const uint8_t *d, size_t n, struct model *m, size_t *len)
 {
-	size_t len;
 	int ch;
 
-	if ((ch = getc_model(d, n, m)) == -1)
-		return 54;
-	if (ch != 'F')
-		return 91;
-	for (len = 0; len < ADDR; ++len) {
+	for (*len = 0; *len < ADDR; ++*len) {
 		if ((ch = getc_model(d, n, m)) == -1)
 			return 54;
 		if (ch == 0)
 			break;
 	}
-	if (len >= ADDR)
-		return 11;
-	m->sender_len = len;
+	return *len >= ADDR ? 11 : 0;
+}
+
+static int
+model(const uint8_t *d, size_t n, struct model *m)
+{
+	size_t len;
+	int ch, rc;
+
+	if ((ch = getc_model(d, n, m)) == -1)
+		return 54;
+	if (ch != 'F')
+		return 91;
+	if ((rc = address_model(d, n, m, &m->sender_len)) != 0)
+		return rc;
 	for (;;) {
 		if ((ch = getc_model(d, n, m)) == -1)
 			return 54;
@@ -62,14 +70,8 @@ model(const uint8_t *d, size_t n, struct model *m)
 			break;
 		if (ch != 'T')
 			return 91;
-		for (len = 0; len < ADDR; ++len) {
-			if ((ch = getc_model(d, n, m)) == -1)
-				return 54;
-			if (ch == 0)
-				break;
-		}
-		if (len >= ADDR)
-			return 11;
+		if ((rc = address_model(d, n, m, &len)) != 0)
+			return rc;
 		m->rcpts++;
 	}
 	return 0;
