@@ -33,6 +33,7 @@
 #include "paths.h"
 #include "qq.h"
 #include "spawn.h"
+#include "user.h"
 #include "xalloc.h"
 
 
@@ -44,6 +45,7 @@ static void	drain_inputs(unsigned);
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
 static int	queue_is_self(const struct conf *);
+static int	become_user(const struct conf *);
 
 /*
  * drain_inputs - read fd 0 and fd 1 to their end before an early exit
@@ -123,6 +125,47 @@ queue_is_self(const struct conf *c)
 	    stat(c->queue_argv[0], &q) == -1)
 		return 0;
 	return self.st_dev == q.st_dev && self.st_ino == q.st_ino;
+}
+
+/*
+ * become_user - started as root, run everything as the config's user
+ *
+ *	A caller that runs hi-q as root (local injection with QMAILQUEUE set
+ *	for everyone) must not have the stages run as root without the
+ *	config saying so: without a "user" line hi-q refuses.  Prints why and
+ *	returns the exit code, or 0.
+ */
+static int
+become_user(const struct conf *c)
+{
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	if (geteuid() != 0)
+		return 0;
+	if (c->user == NULL) {
+		fprintf(stderr, "hi-q: %s: refused: hi-q runs as root and "
+		    "would run the stages as root; name the user to run "
+		    "them as with \"user NAME\"\n", c->file);
+		return QQ_BAD_CONFIG;
+	}
+	if ((rc = user_lookup(c->user, &uid, &gid)) == USER_UNKNOWN) {
+		fprintf(stderr, "hi-q: %s: user %s: no such user in %s\n",
+		    c->file, c->user, USER_PASSWD);
+		return QQ_BAD_CONFIG;
+	}
+	if (rc == -1) {
+		fprintf(stderr, "hi-q: %s: user %s: unable to read %s: %s\n",
+		    c->file, c->user, USER_PASSWD, strerror(errno));
+		return QQ_BAD_CONFIG;
+	}
+	if (user_become(uid, gid) == -1) {
+		fprintf(stderr, "hi-q: unable to become user %s: %s\n",
+		    c->user, strerror(errno));
+		return QQ_TEMP_REJECT;
+	}
+	return 0;
 }
 
 /* check_programs - for --check: can every program be run? */
@@ -220,12 +263,16 @@ main(int argc, char **argv)
 	if (queue_is_self(conf)) {
 		fprintf(stderr, "hi-q: %s: the queue program is hi-q itself; "
 		    "name the real qmail-queue\n", conf->file);
+		code = QQ_BAD_CONFIG;
+	} else
+		code = become_user(conf);
+	if (code != 0) {
 		conf_free(conf);
 		poptFreeContext(pc);
 		free(config);
 		if (!check)
 			drain_inputs(CONF_TIMEOUT_DEFAULT);
-		return QQ_BAD_CONFIG;
+		return code;
 	}
 	if (check) {
 		code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;

@@ -27,6 +27,8 @@ main(void)
 		suite_logline,
 		suite_lines,
 		suite_tally,
+		suite_number,
+		suite_user,
 	};
 	SRunner *sr;
 	size_t i;

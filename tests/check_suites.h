@@ -15,5 +15,7 @@ Suite	*suite_pump(void);
 Suite	*suite_logline(void);
 Suite	*suite_lines(void);
 Suite	*suite_tally(void);
+Suite	*suite_number(void);
+Suite	*suite_user(void);
 
 #endif /* HIQ_CHECK_SUITES_H */

@@ -209,19 +209,22 @@ queued
 echo "--- qmail-queue fails at once (53): its code, not the stages'"
 {
 	echo "queue $SINK -d $Q --fail 53 --fail-at start"
+	echo "user root"
 	echo "stage one /bin/cat"
 	echo "stage two /bin/cat"
 } >"$TMP/filters.conf"
 qmail_smtpd -r 10 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 queued
 echo "--- the same with no stage"
-echo "queue $SINK -d $Q --fail 53 --fail-at start" >"$TMP/filters.conf"
+printf 'queue %s -d %s --fail 53 --fail-at start\nuser root\n' "$SINK" "$Q" \
+    >"$TMP/filters.conf"
 qmail_smtpd -r 10 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 queued
 
 echo "--- qmail-queue fails after the envelope (62): returned unchanged"
 {
 	echo "queue $SINK -d $Q --fail 62 --fail-at envelope"
+	echo "user root"
 	echo "stage one /bin/cat"
 } >"$TMP/filters.conf"
 run_hiq "$TMP/small" "$TMP/env"
@@ -230,6 +233,7 @@ queued
 echo "--- a missing qmail-queue: 71"
 {
 	echo "queue /nonexistent/qmail-queue"
+	echo "user root"
 	echo "stage one /bin/cat"
 } >"$TMP/filters.conf"
 run_hiq "$TMP/small" "$TMP/env"
@@ -371,6 +375,7 @@ queued
 echo "--- qmail-queue exits 0 without reading the envelope: not queued, 71"
 {
 	echo "queue $SINK -d $Q --fail 0 --fail-at message"
+	echo "user root"
 	echo "stage one /bin/cat"
 } >"$TMP/filters.conf"
 run_hiq "$TMP/small" "$TMP/env"

@@ -40,7 +40,8 @@ message() {
 	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
 }
 
-# conf - $TMP/filters.conf from stdin, with the sink as its queue
+# conf - $TMP/filters.conf from stdin, with the sink as its queue; the tests
+# run as root, so it names root as the user to run the stages as
 conf() {
 	conf_to "$TMP/filters.conf"
 }
@@ -50,6 +51,7 @@ conf_to() {
 	{
 		echo "queue $SINK -d $Q"
 		cat
+		echo "user root"
 	} >"$1"
 }
 
@@ -60,6 +62,7 @@ conf_to() {
 shipped_conf() {
 	{
 		echo "queue $SINK -d $Q"
+		echo "user root"
 		sed -n '/^stage spamc /,$p' "$TOP/filters.conf" |
 		    sed "s|^stage spamc /usr/bin/spamc |stage spamc $1 |"
 	} >"$TMP/filters.conf"

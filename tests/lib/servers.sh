@@ -28,7 +28,9 @@
 #   spamd_stop DIR              stop it; true once it has gone
 #   qpsmtpd_start DIR LINE...   qpsmtpd-forkserver with its config in DIR,
 #                               each LINE a plugin line after the standard
-#                               ones; sets QPSMTPD_PORT, QPSMTPD_PID
+#                               ones, and QPSMTPD_OPTS (more options, such
+#                               as connection limits) if set; sets
+#                               QPSMTPD_PORT, QPSMTPD_PID
 #   qpsmtpd_stop DIR            stop it; true once it has gone
 #   srv_stop_all                stop every server started here (for traps)
 #   smtp_send PORT FILE ARGS... one swaks session, transcript in FILE;
@@ -268,8 +270,9 @@ qpsmtpd_start() {
 	# the pidfile once it listens, so the PID is known from then on.
 	# From its own directory: qpsmtpd asks "git describe" for its
 	# version there, which inside a checkout only prints noise.
+	# shellcheck disable=SC2086 # QPSMTPD_OPTS: words, on purpose
 	(cd "$_srv_d" && exec env QPSMTPD_CONFIG="$_srv_d/config" \
-	    qpsmtpd-forkserver \
+	    qpsmtpd-forkserver ${QPSMTPD_OPTS:-} \
 	    --listen-address 127.0.0.1 --port "$QPSMTPD_PORT" \
 	    --user "$SRV_USER" --pid-file "$_srv_d/qpsmtpd.pid" --no-rdns \
 	    </dev/null >>"$_srv_d/qpsmtpd.log" 2>&1) &
