@@ -368,6 +368,33 @@ qmail_smtpd -r 4 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 gone "$TMP/stuck.pid"
 queued
 
+# 1.4 MB: more than the pipes between hi-q and a stage hold.
+{
+	printf 'Subject: large\nFrom: a@example.org\n\n'
+	head -c 1468006 /dev/zero | tr '\0' 'x' | fold -w 76
+} >"$TMP/large"
+
+echo "--- a stage that stops reading: its own timeout, not the message's"
+conf <<EOF2
+timeout 30
+stage stuck $FILTERS/hang.sh $TMP/stuck2.pid
+    timeout 2
+EOF2
+run_hiq "$TMP/large" "$TMP/env"
+gone "$TMP/stuck2.pid"
+queued
+
+echo "--- a slow stage that keeps reading is not killed by its timeout"
+conf <<EOF2
+timeout 30
+stage slow $FILTERS/slow-read.sh 131072 0.4
+    timeout 2
+EOF2
+run_hiq "$TMP/large" "$TMP/env"
+queued
+cmp "$TMP/large" "$Q"/new/*/message && echo "message identical"
+rm -rf "$Q"
+
 echo "--- qmail-queue exits 0 without reading the envelope: not queued, 71"
 {
 	echo "queue $SINK -d $Q --fail 0 --fail-at message"
