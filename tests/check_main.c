@@ -24,6 +24,8 @@ main(void)
 		suite_pidfile,
 		suite_zone,
 		suite_pump,
+		suite_plan,
+		suite_judge,
 	};
 	SRunner *sr;
 	size_t i;

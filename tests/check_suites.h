@@ -12,5 +12,7 @@ Suite	*suite_log(void);
 Suite	*suite_pidfile(void);
 Suite	*suite_zone(void);
 Suite	*suite_pump(void);
+Suite	*suite_plan(void);
+Suite	*suite_judge(void);
 
 #endif /* HIQ_CHECK_SUITES_H */
