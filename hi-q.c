@@ -43,6 +43,8 @@ extern char **environ;
 static void	drain_inputs(unsigned);
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
+static int	check_conf(const struct conf *);
+static int	run_message(const struct conf *);
 static int	queue_is_self(const struct conf *);
 
 /*
@@ -149,6 +151,43 @@ check_programs(const struct conf *c)
 	return bad ? -1 : 0;
 }
 
+/* check_conf - --check: the programs, then the pipeline as understood */
+static int
+check_conf(const struct conf *conf)
+{
+	int code;
+
+	code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;
+	if (code == 0) {
+		printf("# %s: ok\n", conf->file);
+		conf_write(stdout, conf);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "hi-q: write error: %s\n", strerror(errno));
+		code = QQ_BAD_CONFIG;
+	}
+	return code;
+}
+
+/* run_message - one message, on fd 0 and fd 1 */
+static int
+run_message(const struct conf *conf)
+{
+	char **env;
+	int code;
+
+	if (fcntl(0, F_GETFL) == -1 || fcntl(1, F_GETFL) == -1)
+		die(QQ_READ_ERROR, "fd 0 and fd 1 must be open");
+	/* Nothing hi-q was given may leak into a stage or qmail-queue. */
+	if (io_cloexec_all(3) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
+		    "close-on-exec");
+	env = spawn_environ(environ);
+	code = loop_run(conf, env);
+	free(env);
+	return code;
+}
+
 /*
  * main - options, configuration, then one message
  */
@@ -156,11 +195,10 @@ int
 main(int argc, char **argv)
 {
 	char *config = NULL;
-	int check = 0, version = 0, rc, code;
+	int check = 0, version = 0, ran = 0, rc, code;
 	const char *file;
 	struct conf *conf;
 	struct conf_error err;
-	char **env;
 	poptContext pc;
 	struct poptOption options[] = {
 		{ "config", 'c', POPT_ARG_STRING, &config, 0,
@@ -203,58 +241,29 @@ main(int argc, char **argv)
 		file = config;
 	else if ((file = getenv("HIQ_CONFIG")) == NULL || *file == '\0')
 		file = DEFAULT_CONFIG;
-	conf = conf_parse_file(file, &err);
-	if (conf == NULL) {
+	code = QQ_BAD_CONFIG;
+	if ((conf = conf_parse_file(file, &err)) == NULL) {
 		if (err.line > 0)
 			fprintf(stderr, "hi-q: %s:%u: %s\n", err.file,
 			    err.line, err.text);
 		else
 			fprintf(stderr, "hi-q: %s: %s\n", err.file, err.text);
 		conf_error_free(&err);
-		poptFreeContext(pc);
-		free(config);
-		if (!check)
-			drain_inputs(CONF_TIMEOUT_DEFAULT);
-		return QQ_BAD_CONFIG;
-	}
-	if (queue_is_self(conf)) {
+	} else if (queue_is_self(conf))
 		fprintf(stderr, "hi-q: %s: the queue program is hi-q itself; "
 		    "name the real qmail-queue\n", conf->file);
-		conf_free(conf);
-		poptFreeContext(pc);
-		free(config);
-		if (!check)
-			drain_inputs(CONF_TIMEOUT_DEFAULT);
-		return QQ_BAD_CONFIG;
+	else if (check)
+		code = check_conf(conf);
+	else {
+		code = run_message(conf);
+		ran = 1;
 	}
-	if (check) {
-		code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;
-		if (code == 0) {
-			printf("# %s: ok\n", conf->file);
-			conf_write(stdout, conf);
-		}
-		if (fflush(stdout) == EOF || ferror(stdout)) {
-			fprintf(stderr, "hi-q: write error: %s\n",
-			    strerror(errno));
-			code = QQ_BAD_CONFIG;
-		}
+	/* The caller of a hi-q that could not start must not block. */
+	if (!ran && !check)
+		drain_inputs(CONF_TIMEOUT_DEFAULT);
+	if (conf != NULL)
 		conf_free(conf);
-		poptFreeContext(pc);
-		free(config);
-		return code;
-	}
 	poptFreeContext(pc);
 	free(config);
-
-	if (fcntl(0, F_GETFL) == -1 || fcntl(1, F_GETFL) == -1)
-		die(QQ_READ_ERROR, "fd 0 and fd 1 must be open");
-	/* Nothing hi-q was given may leak into a stage or qmail-queue. */
-	if (io_cloexec_all(3) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
-		    "close-on-exec");
-	env = spawn_environ(environ);
-	code = loop_run(conf, env);
-	free(env);
-	conf_free(conf);
 	return code;
 }
