@@ -18,22 +18,11 @@ envelope a@example.org b@example.com c@example.com >"$TMP/env"
 # waiting for init)?  SIGKILL takes effect when the target next runs, so
 # look for up to five seconds.
 gone() {
-	_pid=$(cat "$1")
-	_i=0
-	while [ $_i -lt 50 ]; do
-		_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
-		    "/proc/$_pid/status" 2>/dev/null)
-		case $_st in
-		"" | Z)
-			echo "gone"
-			return
-			;;
-		esac
-		# Polling a condition, not waiting for one to happen by chance.
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "still running"
+	if poll 5 pid_gone "$(cat "$1")"; then
+		echo "gone"
+	else
+		echo "still running"
+	fi
 }
 
 # qmail_smtpd ARGS - qmail-smtpd's view: masked stderr, then the reply

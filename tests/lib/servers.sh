@@ -4,19 +4,15 @@
 # 127.0.0.1, on ports the kernel says are free.  Sourced, not run.
 #
 # Every server gets a directory of its own (its configuration, pidfile and
-# log) and is stopped by the PID it recorded, never by name.  Nothing here
-# sleeps to synchronise: srv_poll looks at a condition ten times a second
-# until it holds or the time limit passes.  The functions work under
-# "set -e" as well as without it.
+# log) and is stopped by the PID it recorded, never by name.  It needs
+# tests/lib/common.sh (poll, pid_gone, free_port, stop_pid) sourced first.
+# The functions work under "set -e" as well as without it.
 #
 # Both servers run as SRV_USER (default nobody), so everything they read
 # must be readable by that user: srv_install copies programs into a
 # directory of the caller's (the checkout may sit where nobody cannot
 # read), and the caller's temporary directory must be searchable (711).
 #
-#   srv_poll SECONDS CMD...     run CMD until it succeeds; 1 at the limit
-#   srv_free_port               print a free TCP port of 127.0.0.1
-#   srv_gone PID                true once PID has exited (or is a zombie)
 #   srv_install DIR FILE...     copy FILEs into DIR, readable by SRV_USER
 #   spamd_start DIR             spamd with a pinned site config in DIR;
 #                               sets SPAMD_PORT, SPAMD_PID
@@ -38,43 +34,6 @@
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
-
-# srv_poll SECONDS CMD... - run CMD until it succeeds, for at most SECONDS
-srv_poll() {
-	_srv_end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$_srv_end" ] || return 1
-		sleep 0.1
-	done
-}
-
-# srv_free_port - a port of 127.0.0.1 the kernel just handed out and that
-# nobody listens on (another program could take it before we do; the
-# server that gets it then fails to start, loudly)
-srv_free_port() {
-	perl -MIO::Socket::INET -e '
-	    my $s = IO::Socket::INET->new(Listen => 1, Proto => "tcp",
-	        LocalAddr => "127.0.0.1", LocalPort => 0) or die "$!\n";
-	    print $s->sockport, "\n";'
-}
-
-# srv_gone PID - has PID exited?  A zombie has: it waits for its parent.
-srv_gone() {
-	_srv_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
-	    "/proc/$1/status" 2>/dev/null)
-	[ -z "$_srv_st" ] || [ "$_srv_st" = Z ]
-}
-
-# srv_stop PID NAME - SIGTERM, wait up to 20 s, then SIGKILL
-srv_stop() {
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null || :
-	srv_poll 20 srv_gone "$1" && return 0
-	echo "servers: $2 (pid $1) ignored SIGTERM; killing it" >&2
-	kill -KILL "$1" 2>/dev/null || :
-	srv_poll 5 srv_gone "$1"
-}
 
 # srv_install DIR FILE... - copies of FILEs in DIR that SRV_USER can run
 srv_install() {
@@ -149,7 +108,7 @@ spamd_up() {
 # it; it writes its PID to DIR/spamd.pid itself (-r).
 spamd_start() {
 	spamd_site "$1" || return 1
-	SPAMD_PORT=$(srv_free_port) || return 1
+	SPAMD_PORT=$(free_port) || return 1
 	rm -f "$1/spamd.pid"
 	srv_remember "$1"
 	spamd --pidfile="$1/spamd.pid" \
@@ -159,8 +118,8 @@ spamd_start() {
 	    </dev/null >>"$1/spamd.out" 2>&1 &
 	SPAMD_PID=$!
 	echo "$SPAMD_PID" >"$1/spamd.started"
-	if ! srv_poll 60 spamd_ready "$SPAMD_PID" "$SPAMD_PORT" ||
-	    srv_gone "$SPAMD_PID"; then
+	if ! poll 60 spamd_ready "$SPAMD_PID" "$SPAMD_PORT" ||
+	    pid_gone "$SPAMD_PID"; then
 		echo "servers: spamd does not answer on port $SPAMD_PORT" >&2
 		tail -5 "$1/spamd.out" "$1/spamd.log" >&2 2>/dev/null
 		return 1
@@ -169,17 +128,13 @@ spamd_start() {
 
 # spamd_ready PID PORT - spamd answers, or it has exited: stop waiting
 spamd_ready() {
-	srv_gone "$1" || spamd_up "$2"
+	pid_gone "$1" || spamd_up "$2"
 }
 
 # spamd_stop DIR - stop the spamd started in DIR, by its PID; SIGTERM makes
 # it stop its children and remove its pidfile
 spamd_stop() {
-	[ -s "$1/spamd.started" ] || return 0
-	_srv_p=$(cat "$1/spamd.started")
-	srv_stop "$_srv_p" spamd || return 1
-	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/spamd.started" "$1/spamd.pid"
+	srv_stop_dir "$1" spamd
 }
 
 # smtp_up PORT - does an SMTP server greet us with 220?
@@ -226,7 +181,7 @@ qpsmtpd_start() {
 		} >plugins
 	) || return 1
 	chmod -R a+rX "$_srv_d/config" "$_srv_d/plugins"
-	QPSMTPD_PORT=$(srv_free_port) || return 1
+	QPSMTPD_PORT=$(free_port) || return 1
 	rm -f "$_srv_d/qpsmtpd.pid"
 	srv_remember "$_srv_d"
 	# In the background, not --detach: its log stays ours.  It writes
@@ -237,7 +192,7 @@ qpsmtpd_start() {
 	    </dev/null >>"$_srv_d/qpsmtpd.log" 2>&1 &
 	QPSMTPD_PID=$!
 	echo "$QPSMTPD_PID" >"$_srv_d/qpsmtpd.started"
-	if ! srv_poll 30 smtp_up "$QPSMTPD_PORT"; then
+	if ! poll 30 smtp_up "$QPSMTPD_PORT"; then
 		echo "servers: qpsmtpd does not answer on port" \
 		    "$QPSMTPD_PORT" >&2
 		tail -5 "$_srv_d/qpsmtpd.log" >&2
@@ -245,14 +200,19 @@ qpsmtpd_start() {
 	fi
 }
 
-# qpsmtpd_stop DIR - stop the qpsmtpd started in DIR: SIGTERM makes it
-# stop its children and remove its pidfile
+# qpsmtpd_stop DIR - the same for the qpsmtpd started in DIR
 qpsmtpd_stop() {
-	[ -s "$1/qpsmtpd.started" ] || return 0
-	_srv_p=$(cat "$1/qpsmtpd.started")
-	srv_stop "$_srv_p" qpsmtpd || return 1
+	srv_stop_dir "$1" qpsmtpd
+}
+
+# srv_stop_dir DIR NAME - stop server NAME started in DIR by the PID in
+# DIR/NAME.started; true once it has gone
+srv_stop_dir() {
+	[ -s "$1/$2.started" ] || return 0
+	_srv_p=$(cat "$1/$2.started")
+	stop_pid "$_srv_p" "$2" || return 1
 	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/qpsmtpd.started" "$1/qpsmtpd.pid"
+	rm -f "$1/$2.started" "$1/$2.pid"
 }
 
 # srv_stop_all - stop whatever was started with spamd_start and
