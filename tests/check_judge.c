@@ -43,21 +43,20 @@
 #define ZONE_NOTEXT "stage s /bin/cat\n" \
 		"    zone X-Spam-Status red 10 missing yellow\n"
 
-static struct conf *
-parse(const char *text)
-{
-	struct conf_error err;
-	struct conf *c;
-	FILE *fp;
+static struct conf *judged(const char *, struct stage_report *,
+		    enum stage_status, int);
+static void	 assert_judged(int, const struct stage_report *, enum outcome,
+		    const char *, const char *, const char *, const char *);
 
-	fp = tmpfile();
-	ck_assert_ptr_nonnull(fp);
-	fputs(text, fp);
-	rewind(fp);
-	c = conf_parse_stream(fp, "test.conf", &err);
-	ck_assert_msg(c != NULL, "test.conf:%u: %s", err.line, err.text);
-	ck_assert_int_eq(fclose(fp), 0);
-	return c;
+/* judged - the conf, and a report of a stage that ended as status/value */
+static struct conf *
+judged(const char *conf, struct stage_report *rep, enum stage_status status,
+    int value)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->status = status;
+	rep->value = value;
+	return check_conf_text(conf);
 }
 
 static void
@@ -70,6 +69,18 @@ assert_str(int i, const char *what, const char *got, const char *want)
 		ck_assert_msg(got != NULL && strcmp(got, want) == 0,
 		    "case %d: %s \"%s\", want \"%s\"", i, what,
 		    got ? got : "(none)", want);
+}
+
+/* assert_judged - the outcome, the reason and the text case i wants */
+static void
+assert_judged(int i, const struct stage_report *rep, enum outcome want,
+    const char *why, const char *want_why, const char *text,
+    const char *want_text)
+{
+	ck_assert_msg(rep->outcome == want, "case %d: outcome %s, want %s", i,
+	    outcome_name(rep->outcome), outcome_name(want));
+	assert_str(i, "why", why, want_why);
+	assert_str(i, "text", text, want_text);
 }
 
 struct stage_case {
@@ -126,19 +137,13 @@ START_TEST(test_stage)
 	const char *text;
 	char *why;
 
-	c = parse(t->conf);
-	memset(&rep, 0, sizeof(rep));
-	rep.status = t->status;
-	rep.value = t->value;
+	c = judged(t->conf, &rep, t->status, t->value);
 	step = judge_stage(&c->stages[0], &rep, t->kill_as, t->unread, &why,
 	    &text);
 	ck_assert_msg(step == t->step, "case %d: step %d, want %d", _i, step,
 	    t->step);
-	ck_assert_msg(rep.outcome == t->outcome, "case %d: outcome %s, want "
-	    "%s", _i, outcome_name(rep.outcome), outcome_name(t->outcome));
 	ck_assert_int_eq(rep.status, t->want_status);
-	assert_str(_i, "why", why, t->why);
-	assert_str(_i, "text", text, t->text);
+	assert_judged(_i, &rep, t->outcome, why, t->why, text, t->text);
 	free(why);
 	conf_free(c);
 }
@@ -179,19 +184,13 @@ START_TEST(test_zone)
 	const char *text;
 	char *why;
 
-	c = parse(t->conf);
-	memset(&rep, 0, sizeof(rep));
-	rep.status = STATUS_EXITED;
-	rep.outcome = OUTCOME_GREEN;
+	c = judged(t->conf, &rep, STATUS_EXITED, 0);
 	zone_tap_init(&tap, &c->stages[0].zone);
 	zone_tap_feed(&tap, t->output, strlen(t->output));
 	step = judge_zone(&c->stages[0], &rep, &tap, &why, &text);
-	ck_assert_msg(rep.outcome == t->outcome, "case %d: outcome %s, want "
-	    "%s", _i, outcome_name(rep.outcome), outcome_name(t->outcome));
 	ck_assert_int_eq(step, t->why != NULL ? JUDGE_DECIDES : JUDGE_PASSES);
 	ck_assert_int_eq(rep.have_score, t->have_score);
-	assert_str(_i, "why", why, t->why);
-	assert_str(_i, "text", text, t->text);
+	assert_judged(_i, &rep, t->outcome, why, t->why, text, t->text);
 	free(why);
 	zone_tap_free(&tap);
 	conf_free(c);

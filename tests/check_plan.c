@@ -68,23 +68,6 @@ lookup(const char *name)
 	return NULL;
 }
 
-static struct conf *
-parse(const char *text)
-{
-	struct conf_error err;
-	struct conf *c;
-	FILE *fp;
-
-	fp = tmpfile();
-	ck_assert_ptr_nonnull(fp);
-	fputs(text, fp);
-	rewind(fp);
-	c = conf_parse_stream(fp, "test.conf", &err);
-	ck_assert_msg(c != NULL, "test.conf:%u: %s", err.line, err.text);
-	ck_assert_int_eq(fclose(fp), 0);
-	return c;
-}
-
 static const char *
 end_name(const struct conf *c, int i)
 {
@@ -136,7 +119,7 @@ START_TEST(test_plan)
 	struct buf b;
 
 	cur = &plan_cases[_i];
-	c = parse(cur->conf);
+	c = check_conf_text(cur->conf);
 	plan_make(&pl, c, lookup);
 	buf_init(&b, 4096);
 	render(&pl, c, &b);

@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+struct conf;
+
 Suite	*suite_buf(void);
 Suite	*suite_conf(void);
 Suite	*suite_envelope(void);
@@ -14,5 +16,8 @@ Suite	*suite_zone(void);
 Suite	*suite_pump(void);
 Suite	*suite_plan(void);
 Suite	*suite_judge(void);
+
+/* Shared by the suites. */
+struct conf	*check_conf_text(const char *);
 
 #endif /* HIQ_CHECK_SUITES_H */
