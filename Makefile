@@ -33,7 +33,8 @@ PROGS		= hi-q pido contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o tests/check_plan.o tests/check_judge.o
+		  tests/check_pump.o tests/check_plan.o tests/check_judge.o \
+		  tests/check_spawn.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8

@@ -10,8 +10,8 @@
  *	code is what qmail-queue would have returned, so the client hears 250,
  *	451 or 554 before the SMTP connection closes.  See hi-q(8).
  *
- *	This file only reads options and the configuration; loop.c does the
- *	work.
+ *	This file only reads options and the configuration; the run does the
+ *	work (loop.c, with plan.c and judge.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>

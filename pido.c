@@ -20,7 +20,7 @@
  *	src/pidfile.c does the work.
  *
  * ERRORS
- *	The exit codes are in pidfile.h (PIDO_EXIT_*) and pido(8): 100 usage,
+ *	The exit codes are below (PIDO_EXIT_*) and in pido(8): 100 usage,
  *	111 system failure, 126 and 127 when PROGRAM cannot be run, 1 to 3
  *	for the state of a program that is not (or still) running.  Once
  *	PROGRAM runs, the exit status is its own.

@@ -26,6 +26,7 @@ main(void)
 		suite_pump,
 		suite_plan,
 		suite_judge,
+		suite_spawn,
 	};
 	SRunner *sr;
 	size_t i;

@@ -16,6 +16,7 @@ Suite	*suite_zone(void);
 Suite	*suite_pump(void);
 Suite	*suite_plan(void);
 Suite	*suite_judge(void);
+Suite	*suite_spawn(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);
