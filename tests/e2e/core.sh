@@ -376,8 +376,8 @@ queued
 echo "--- a slow stage that keeps reading is not killed by its timeout"
 conf <<EOF2
 timeout 30
-stage slow $FILTERS/slow-read.sh 131072 0.4
-    timeout 2
+stage slow $FILTERS/slow-read.sh 65536 0.3
+    timeout 3
 EOF2
 run_hiq "$TMP/large" "$TMP/env"
 queued
