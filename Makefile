@@ -27,7 +27,7 @@ ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  $(POPT_CFLAGS)
 
 LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
-		  src/judge.o src/loop.o src/pidfile.o src/plan.o src/pump.o src/signame.o src/spawn.o \
+		  src/judge.o src/loop.o src/pidfile.o src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
 		  src/verdict.o src/xalloc.o src/zone.o
 PROGS		= hi-q pido contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \

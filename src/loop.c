@@ -24,8 +24,8 @@
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point, the one place where the
- *	envelope is written to qmail-queue (the queue_* functions).
+ *	every stage judged leads to the commit point, queue_commit(): queue.c
+ *	is the one place where the envelope is written to qmail-queue.
  *
  *	The stages run in a process group whose leader is the first stage.
  *	The leader is not reaped until the very end (its exit is observed
@@ -63,6 +63,7 @@
 #include "plan.h"
 #include "pump.h"
 #include "qq.h"
+#include "queue.h"
 #include "report.h"
 #include "spawn.h"
 #include "xalloc.h"
@@ -99,18 +100,6 @@ struct hop {
 	size_t			 pcnt;
 };
 
-/* qmail-queue, the last hop: the one place a message is committed */
-struct queue {
-	pid_t			 pid;		/* 0: none */
-	int			 done;		/* reaped */
-	int			 status;
-	int			 env;		/* its fd 1, our end; -1 */
-	int			 env_watch;	/* its fd 1, its end */
-	int			 broken;	/* its stdin is gone */
-	int			 committed;	/* envelope handed over */
-	size_t			 env_off;	/* envelope bytes written */
-};
-
 enum deadline_what {
 	DL_STAGE,		/* a stage's own timeout */
 	DL_MESSAGE,		/* the message's, once the input ended */
@@ -135,6 +124,7 @@ struct run {
 	size_t			 nhops;
 	int			 direct;	/* fd 0 is qmail-queue's */
 	struct queue		 q;
+	int			 queue_broken;	/* its stdin is gone */
 	struct pollfd		*pfd;		/* for step(): */
 	int			*pidx;		/* pump_events' idx */
 	struct deadline		*dl;		/* room for deadlines() */
@@ -175,17 +165,15 @@ static void	 kill_group(struct run *, int);
 static int	 all_stages_done(const struct run *);
 static const char *lookup_env(const char *);
 static int	 reply_channel_usable(int);
-static int	 xpipe(int [2]);
 static void	 link_hops(struct run *, const struct plan *);
 static void	 pipe_plain(struct hop *);
 static int	 feed_pipe(struct stage_run *);
 static void	 pipe_pumped(struct hop *, int, int *);
 static void	 make_pipes(struct run *, int);
-static int	 queue_start(struct run *, int [2]);
 static void	 queue_unrunnable(struct run *, int, int);
 static void	 start_stages(struct run *);
 static void	 start(struct run *);
-static void	 queue_reap(struct run *);
+static void	 queue_ended(struct run *);
 static void	 reap_stages(struct run *);
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
 static void	 settle_zone(struct run *, struct stage_run *);
@@ -193,7 +181,6 @@ static void	 read_envelope(struct run *);
 static void	 envelope_ended(struct run *);
 static void	 handle_hop(struct run *, struct hop *, enum pump_result);
 static void	 hop_failed(struct run *, struct hop *);
-static void	 queue_write_envelope(struct run *, short);
 static void	 watch_stalls(struct run *, double);
 static int	 hop_stuck(const struct hop *, struct stage_run **);
 static double	 earlier(double, double);
@@ -246,8 +233,7 @@ cleanup(void)
 
 	if (r == NULL)
 		return;
-	if (r->q.env != -1)
-		(void)close(r->q.env);
+	queue_abandon(&r->q);
 	for (i = 0; i < r->nhops; i++)
 		if (r->hops[i].pumped)
 			(void)pump_close(&r->hops[i].pump);
@@ -291,10 +277,7 @@ decide(struct run *r, enum outcome verdict, int code, char *reason)
 	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
 		return;
 	stop_stages(r, STATUS_ABORTED);
-	/* Never commit: qmail-queue sees EOF and removes its files. */
-	if (r->q.env != -1 && close(r->q.env) == -1)
-		log_warn_sys("close qmail-queue envelope pipe");
-	r->q.env = -1;
+	queue_abandon(&r->q);	/* never commit */
 	/* Keep reading what comes, the caller's bytes above all. */
 	for (i = 0; i < r->nhops; i++)
 		if (r->hops[i].pumped && pump_drain(&r->hops[i].pump) == -1)
@@ -357,16 +340,6 @@ reply_channel_usable(int fd)
 	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
 }
 
-static int
-xpipe(int p[2])
-{
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return -1;
-	/* Best effort: the pipe works at its default size too. */
-	(void)fcntl(p[1], F_SETPIPE_SZ, LOOP_PIPE_SIZE);
-	return 0;
-}
-
 /* link_hops - the plan's hops and stages, as pointers into the run */
 static void
 link_hops(struct run *r, const struct plan *pl)
@@ -403,7 +376,7 @@ pipe_plain(struct hop *h)
 {
 	int p[2];
 
-	if (xpipe(p) == -1)
+	if (io_pipe(p, LOOP_PIPE_SIZE) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 	h->src->fd_out = p[1];
 	h->dst[0]->fd_in = p[0];
@@ -415,7 +388,7 @@ feed_pipe(struct stage_run *s)
 {
 	int p[2];
 
-	if (xpipe(p) == -1 || io_set_nonblock(p[1]) == -1)
+	if (io_pipe(p, LOOP_PIPE_SIZE) == -1 || io_set_nonblock(p[1]) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 	s->fd_in = p[0];
 	return p[1];
@@ -433,7 +406,7 @@ pipe_pumped(struct hop *h, int qm, int *devnull)
 	int p[2], src = 0;
 
 	if (h->src != NULL) {
-		if (xpipe(p) == -1 || io_set_nonblock(p[0]) == -1)
+		if (io_pipe(p, LOOP_PIPE_SIZE) == -1 || io_set_nonblock(p[0]) == -1)
 			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 		h->src->fd_out = p[1];
 		src = p[0];
@@ -477,39 +450,6 @@ make_pipes(struct run *r, int qm)
 }
 
 /*
- * queue_start - start qmail-queue; qm becomes the pipe to its stdin
- * (both -1 when it reads fd 0 itself).  Returns spawn_program()'s 0 or
- * errno value.
- */
-static int
-queue_start(struct run *r, int qm[2])
-{
-	int qe[2], rc;
-
-	if ((!r->direct && xpipe(qm) == -1) || xpipe(qe) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	if (r->direct)
-		qm[0] = qm[1] = -1;
-	rc = spawn_program(r->conf->queue_argv, r->env, r->direct ? 0 : qm[0],
-	    qe[0], -1, &r->q.pid);
-	if (!r->direct && close(qm[0]) == -1)
-		die_sys(QQ_TEMP_REJECT, "close");
-	/*
-	 * Keep qmail-queue's end of the envelope pipe (never read): after it
-	 * exits, bytes still in the pipe mean it never read the envelope, so
-	 * its 0 cannot mean "queued".
-	 */
-	r->q.env_watch = qe[0];
-	r->q.env = qe[1];
-	if (rc != 0)
-		return rc;
-	if ((!r->direct && io_set_nonblock(qm[1]) == -1) ||
-	    io_set_nonblock(qe[1]) == -1)
-		die_sys(QQ_TEMP_REJECT, "fcntl");
-	return 0;
-}
-
-/*
  * queue_unrunnable - qmail-queue could not be started: no stage runs,
  * and hi-q only drains its caller (qm: the pipe it would have read)
  */
@@ -519,8 +459,6 @@ queue_unrunnable(struct run *r, int rc, int qm)
 	const char *prog = r->conf->queue_argv[0];
 	size_t i;
 
-	r->q.pid = 0;
-	r->q.done = 1;
 	for (i = 0; i < r->n; i++)
 		if (!r->st[i].done) {
 			r->st[i].done = 1;
@@ -600,7 +538,7 @@ start(struct run *r)
 {
 	struct plan pl;
 	size_t i;
-	int qm[2], rc;
+	int qm, rc;
 
 	plan_make(&pl, r->conf, lookup_env);
 	for (i = 0; i < r->n; i++) {
@@ -615,9 +553,12 @@ start(struct run *r)
 		}
 	}
 	r->direct = pl.nhops == 0;
-	if ((rc = queue_start(r, qm)) != 0) {
+	rc = queue_start(&r->q, r->conf->queue_argv, r->env, r->direct, &qm);
+	if (rc == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to make a pipe for qmail-queue");
+	if (rc != 0) {
 		plan_free(&pl);
-		queue_unrunnable(r, rc, qm[1]);
+		queue_unrunnable(r, rc, qm);
 		return;
 	}
 	if (r->direct) {
@@ -631,31 +572,24 @@ start(struct run *r)
 	}
 	link_hops(r, &pl);
 	plan_free(&pl);
-	make_pipes(r, qm[1]);
+	make_pipes(r, qm);
 	start_stages(r);
 }
 
 /*
- * queue_reap - has qmail-queue exited?  Before the commit that is a
+ * queue_ended - has qmail-queue exited?  Before the commit that is a
  * fault, and it goes first: the stage deaths it caused must not decide
  * the verdict before its own code does.
  */
 static void
-queue_reap(struct run *r)
+queue_ended(struct run *r)
 {
-	pid_t p;
-	int st;
+	int st, rc;
 
-	if (r->q.pid <= 0 || r->q.done)
-		return;
-	while ((p = waitpid(r->q.pid, &st, WNOHANG)) == -1 && errno == EINTR)
-		continue;
-	if (p == -1)
+	if ((rc = queue_reap(&r->q)) == -1)
 		die_sys(QQ_INTERNAL, "waitpid qmail-queue");
-	if (p != r->q.pid)
+	if (rc == 0)
 		return;
-	r->q.done = 1;
-	r->q.status = st;
 	if (r->direct) {
 		/* fd 0 is ours again: read what is left. */
 		r->hops[0].pumped = 1;
@@ -664,6 +598,7 @@ queue_reap(struct run *r)
 	}
 	if (r->q.committed || r->decided)
 		return;
+	st = r->q.status;
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
 		decide(r, OUTCOME_TEMPFAIL, WEXITSTATUS(st),
 		    xasprintf("qmail-queue exited %d", WEXITSTATUS(st)));
@@ -897,7 +832,7 @@ hop_failed(struct run *r, struct hop *h)
 	}
 	if (s == NULL) {
 		/* qmail-queue closed its stdin; its exit code will say why. */
-		r->q.broken = 1;
+		r->queue_broken = 1;
 		(void)pump_drain(p);
 		return;
 	}
@@ -909,43 +844,6 @@ hop_failed(struct run *r, struct hop *h)
 			s->rep.outcome = OUTCOME_TEMPFAIL;
 		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
 	}
-}
-
-/*
- * queue_write_envelope - the commit point, a piece at a time
- *
- * WARNING
- *	Once the last byte of the envelope is written, qmail-queue may queue
- *	the message.  This runs only after judge_whole() found every stage
- *	judged and the verdict accept; nothing may call it otherwise.
- */
-static void
-queue_write_envelope(struct run *r, short revents)
-{
-	size_t len = r->envelope.used;
-	ssize_t w;
-
-	if (revents == 0 || r->q.env == -1)
-		return;
-	while (r->q.env_off < len) {
-		w = write(r->q.env, r->envbuf.data + r->q.env_off,
-		    len - r->q.env_off);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return;
-			/* qmail-queue is gone; its exit code decides. */
-			log_warn_sys("write envelope to qmail-queue");
-			(void)close(r->q.env);
-			r->q.env = -1;
-			return;
-		}
-		r->q.env_off += (size_t)w;
-	}
-	if (close(r->q.env) == -1)
-		log_warn_sys("close envelope pipe to qmail-queue");
-	r->q.env = -1;
 }
 
 /*
@@ -1215,7 +1113,7 @@ signals_read(struct run *r)
 	}
 	if (got == -1 && errno != EAGAIN && errno != EINTR)
 		die_sys(QQ_INTERNAL, "read signalfd");
-	queue_reap(r);
+	queue_ended(r);
 	reap_stages(r);
 }
 
@@ -1250,8 +1148,8 @@ poll_set(struct run *r, int *i_env, int *i_qe)
 		    &r->pidx[n]) : 0;
 		n += h->pcnt;
 	}
-	if (r->q.committed && r->q.env != -1)
-		poll_add(r->pfd, &n, r->q.env, POLLOUT, i_qe);
+	if (queue_envelope_fd(&r->q) != -1)
+		poll_add(r->pfd, &n, queue_envelope_fd(&r->q), POLLOUT, i_qe);
 	return n;
 }
 
@@ -1288,8 +1186,8 @@ step(struct run *r)
 			handle_hop(r, h, pump_step(&h->pump, &r->pfd[h->pfirst],
 			    &r->pidx[h->pfirst], h->pcnt));
 	}
-	if (i_qe >= 0)
-		queue_write_envelope(r, r->pfd[i_qe].revents);
+	if (i_qe >= 0 && r->pfd[i_qe].revents)
+		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
 	t = now();
 	watch_stalls(r, t);
 	fire_due(r, t);
@@ -1352,12 +1250,10 @@ judge_whole(struct run *r)
 	decide(r, v, -1, why);
 	if (v == OUTCOME_DISCARD) {
 		/* Explicitly configured: drop it, never queue it. */
-		if (r->q.env != -1 && close(r->q.env) == -1)
-			log_warn_sys("close qmail-queue envelope pipe");
-		r->q.env = -1;
+		queue_abandon(&r->q);
 	}
 	if (v == OUTCOME_GREEN || v == OUTCOME_YELLOW)
-		r->q.committed = 1;
+		queue_commit(&r->q);
 }
 
 /*
@@ -1411,14 +1307,13 @@ finish(struct run *r)
 	struct report rep;
 	struct stage_report *sr;
 	size_t i;
-	int code, unread = 0;
+	int code;
 
 	reap_stragglers(r);
 	jq.committed = r->q.committed;
 	jq.reaped = r->q.done;
 	jq.wstatus = r->q.status;
-	jq.took_envelope = r->q.env_off >= r->envelope.used &&
-	    ioctl(r->q.env_watch, FIONREAD, &unread) != -1 && unread == 0;
+	jq.took_envelope = queue_took_envelope(&r->q, r->envelope.used);
 	code = judge_code(r->verdict, r->code, &jq, &r->reason);
 	write_reply(r, &code);
 
@@ -1458,7 +1353,7 @@ loop_run(const struct conf *conf, char *const env[])
 	r->env = env;
 	r->n = conf->nstages;
 	r->st = xcalloc(r->n ? r->n : 1, sizeof(*r->st));
-	r->q.env = r->q.env_watch = -1;
+	queue_init(&r->q);
 	r->code = -1;
 	r->t_in_end = r->t_term = -1;
 	r->t0 = r->last_progress = now();
@@ -1475,7 +1370,7 @@ loop_run(const struct conf *conf, char *const env[])
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
-	    hops_done(r) && !zones_pending(r) && (!r->q.broken || r->q.done)))
+	    hops_done(r) && !zones_pending(r) && (!r->queue_broken || r->q.done)))
 		step(r);
 	if (!r->decided)
 		judge_whole(r);
