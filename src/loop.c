@@ -20,7 +20,7 @@
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is an entry of one
- *	table (deadlines()), which gives both the next wake-up and what to do
+ *	table (deadline.c), which gives both the next wake-up and what to do
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "deadline.h"
 #include "envelope.h"
 #include "io.h"
 #include "judge.h"
@@ -81,9 +82,9 @@ struct stage_run {
 	struct hop		*in;		/* the hop that feeds it */
 	size_t			 dst;		/* its place in that hop */
 	struct hop		*out;		/* the hop it feeds; NULL */
-	double			 t_in;		/* its input ended; -1 */
+	struct deadline_stage	*clock;		/* t_in, t_stall: its input
+						   ended, or is stuck */
 	double			 t_exit;
-	double			 t_stall;	/* full, taking nothing; -1 */
 	unsigned long long	 taken;		/* bytes taken at t_stall */
 	enum stage_status	 kill_as;	/* if hi-q kills it */
 	struct zone_tap		 tap;
@@ -100,21 +101,6 @@ struct hop {
 	size_t			 pcnt;
 };
 
-enum deadline_what {
-	DL_STAGE,		/* a stage's own timeout */
-	DL_MESSAGE,		/* the message's, once the input ended */
-	DL_INPUT,		/* the input stalled */
-	DL_KILL,		/* the grace after SIGTERM */
-	DL_CALLER,		/* decided: stop waiting for the caller */
-	DL_QUEUE		/* decided: stop waiting for qmail-queue */
-};
-
-struct deadline {
-	double			 when;
-	enum deadline_what	 what;
-	struct stage_run	*s;		/* DL_STAGE */
-};
-
 struct run {
 	const struct conf	*conf;
 	char *const		*env;
@@ -127,7 +113,8 @@ struct run {
 	int			 queue_broken;	/* its stdin is gone */
 	struct pollfd		*pfd;		/* for step(): */
 	int			*pidx;		/* pump_events' idx */
-	struct deadline		*dl;		/* room for deadlines() */
+	struct deadline_stage	*clocks;	/* one per stage */
+	struct deadline		*dl;		/* room for the table */
 
 	pid_t			 leader;	/* the stages' group; 0 */
 	int			 leader_reaped;
@@ -183,9 +170,7 @@ static void	 handle_hop(struct run *, struct hop *, enum pump_result);
 static void	 hop_failed(struct run *, struct hop *);
 static void	 watch_stalls(struct run *, double);
 static int	 hop_stuck(const struct hop *, struct stage_run **);
-static double	 earlier(double, double);
-static size_t	 deadlines(const struct run *, struct deadline *);
-static double	 next_wakeup(const struct run *);
+static size_t	 deadlines(struct run *);
 static void	 fire(struct run *, const struct deadline *);
 static void	 fire_message(struct run *);
 static void	 fire_input(struct run *);
@@ -546,7 +531,9 @@ start(struct run *r)
 		r->st[i].rep.name = r->st[i].conf->name;
 		r->st[i].rep.outcome = OUTCOME_GREEN;
 		r->st[i].fd_in = r->st[i].fd_out = -1;
-		r->st[i].t_in = r->st[i].t_stall = -1;
+		r->st[i].clock = &r->clocks[i];
+		r->clocks[i].timeout = r->conf->stages[i].timeout;
+		r->clocks[i].t_in = r->clocks[i].t_stall = -1;
 		if (pl.stages[i].skipped) {
 			r->st[i].rep.status = STATUS_SKIPPED;
 			r->st[i].done = 1;
@@ -665,10 +652,11 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 		(void)close(s->fd_in);	/* a read end: nothing to lose */
 		s->fd_in = -1;
 	}
-	if (s->out != NULL && !s->out->pumped && s->out->dst[0]->t_in < 0)
-		s->out->dst[0]->t_in = s->t_exit;
-	if (s->t_in >= 0 && s->t_exit > s->t_in)
-		s->rep.seconds = s->t_exit - s->t_in;
+	if (s->out != NULL && !s->out->pumped &&
+	    s->out->dst[0]->clock->t_in < 0)
+		s->out->dst[0]->clock->t_in = s->t_exit;
+	if (s->clock->t_in >= 0 && s->t_exit > s->clock->t_in)
+		s->rep.seconds = s->t_exit - s->clock->t_in;
 	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, &why,
 	    &text)) {
 	case JUDGE_DECIDES:
@@ -789,8 +777,8 @@ handle_hop(struct run *r, struct hop *h, enum pump_result pr)
 		if (h->src == NULL)
 			r->last_progress = r->t_in_end = t;
 		for (i = 0; i < h->ndst; i++)
-			if (h->dst[i] != NULL && h->dst[i]->t_in < 0)
-				h->dst[i]->t_in = t;
+			if (h->dst[i] != NULL && h->dst[i]->clock->t_in < 0)
+				h->dst[i]->clock->t_in = t;
 		break;
 	case PUMP_ERROR:
 		hop_failed(r, h);
@@ -869,9 +857,9 @@ watch_stalls(struct run *r, double t)
 				continue;
 			taken = pump_taken(&r->hops[i].pump, k);
 			if (!pump_waiting(&r->hops[i].pump, k))
-				s->t_stall = -1;
-			else if (s->t_stall < 0 || taken != s->taken)
-				s->t_stall = t;
+				s->clock->t_stall = -1;
+			else if (s->clock->t_stall < 0 || taken != s->taken)
+				s->clock->t_stall = t;
 			s->taken = taken;
 		}
 	}
@@ -891,70 +879,32 @@ hop_stuck(const struct hop *h, struct stage_run **who)
 	return 0;
 }
 
-static double
-earlier(double a, double b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
 /*
- * deadlines - every deadline that holds now, in the order they fire:
- * the one table for both the next wake-up and what is due
+ * deadlines - fill r->dl with deadline.h's table for the run as it is now;
+ * returns its length
  */
 static size_t
-deadlines(const struct run *r, struct deadline *dl)
+deadlines(struct run *r)
 {
-	const struct stage_run *s;
-	double limit = r->conf->timeout, w;
-	size_t i, n = 0;
+	struct deadline_state ds;
+	size_t i;
 
-#define DL_ADD(t, w_, s_) do {						\
-	dl[n].when = (t);						\
-	dl[n].what = (w_);						\
-	dl[n++].s = (s_);						\
-} while (0)
-	if (!r->decided) {
-		for (i = 0; i < r->n; i++) {
-			s = &r->st[i];
-			if (s->done || s->conf->timeout == 0)
-				continue;
-			w = earlier(s->t_in < 0 ? -1 : s->t_in +
-			    s->conf->timeout, s->t_stall < 0 ? -1 :
-			    s->t_stall + s->conf->timeout);
-			if (w >= 0)
-				DL_ADD(w, DL_STAGE, &r->st[i]);
-		}
-		if (r->t_in_end >= 0)
-			DL_ADD(r->t_in_end + limit, DL_MESSAGE, NULL);
-		else if (!r->direct)
-			DL_ADD(r->last_progress + limit, DL_INPUT, NULL);
-		return n;
-	}
-	if (r->t_term >= 0 && !r->killed && !all_stages_done(r))
-		DL_ADD(r->t_term + LOOP_KILL_GRACE, DL_KILL, NULL);
-	if (!inputs_done(r))
-		DL_ADD(r->last_progress + limit, DL_CALLER, NULL);
-	if (r->q.pid > 0 && !r->q.done && !r->gave_up)
-		DL_ADD(r->t_decided + limit, DL_QUEUE, NULL);
-#undef DL_ADD
-	return n;
-}
-
-/* next_wakeup - the earliest deadline, or -1 */
-static double
-next_wakeup(const struct run *r)
-{
-	size_t i, n;
-	double d = -1;
-
-	n = deadlines(r, r->dl);
-	for (i = 0; i < n; i++)
-		d = earlier(d, r->dl[i].when);
-	return d;
+	for (i = 0; i < r->n; i++)
+		r->clocks[i].running = !r->st[i].done;
+	ds.limit = r->conf->timeout;
+	ds.decided = r->decided;
+	ds.direct = r->direct;
+	ds.t_in_end = r->t_in_end;
+	ds.last_progress = r->last_progress;
+	ds.t_term = r->t_term;
+	ds.t_decided = r->t_decided;
+	ds.killed = r->killed;
+	ds.stages_done = all_stages_done(r);
+	ds.inputs_done = inputs_done(r);
+	ds.queue_waiting = r->q.pid > 0 && !r->q.done && !r->gave_up;
+	ds.stages = r->clocks;
+	ds.nstages = r->n;
+	return deadline_table(&ds, r->dl);
 }
 
 /* fire_due - act on every deadline that has passed */
@@ -963,7 +913,7 @@ fire_due(struct run *r, double t)
 {
 	size_t i, n;
 
-	n = deadlines(r, r->dl);
+	n = deadlines(r);
 	for (i = 0; i < n; i++)
 		if (t >= r->dl[i].when)
 			fire(r, &r->dl[i]);
@@ -972,26 +922,29 @@ fire_due(struct run *r, double t)
 static void
 fire(struct run *r, const struct deadline *d)
 {
+	struct stage_run *s;
+
 	switch (d->what) {
-	case DL_STAGE:
-		d->s->kill_as = STATUS_TIMEOUT;
+	case DEADLINE_STAGE:
+		s = &r->st[d->stage];
+		s->kill_as = STATUS_TIMEOUT;
 		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
-		    "out after %us", d->s->conf->name, d->s->conf->timeout));
+		    "out after %us", s->conf->name, s->conf->timeout));
 		break;
-	case DL_MESSAGE:
+	case DEADLINE_MESSAGE:
 		fire_message(r);
 		break;
-	case DL_INPUT:
+	case DEADLINE_INPUT:
 		fire_input(r);
 		break;
-	case DL_KILL:
+	case DEADLINE_KILL:
 		kill_group(r, SIGKILL);
 		r->killed = 1;
 		break;
-	case DL_CALLER:
+	case DEADLINE_CALLER:
 		fire_caller(r);
 		break;
-	case DL_QUEUE:
+	case DEADLINE_QUEUE:
 		fire_queue(r);
 		break;
 	}
@@ -1037,7 +990,7 @@ fire_input(struct run *r)
 
 /*
  * fire_caller - the caller sent nothing for a whole timeout: stop reading
- * it, but still wait for qmail-queue (DL_QUEUE) so it is reaped, not
+ * it, but still wait for qmail-queue (DEADLINE_QUEUE) so it is reaped, not
  * orphaned
  */
 static void
@@ -1163,7 +1116,7 @@ step(struct run *r)
 	double d, t;
 
 	n = poll_set(r, &i_env, &i_qe);
-	d = next_wakeup(r);
+	d = deadline_next(r->dl, deadlines(r));
 	t = now();
 	if (d < 0)
 		timeout_ms = -1;
@@ -1353,6 +1306,7 @@ loop_run(const struct conf *conf, char *const env[])
 	r->env = env;
 	r->n = conf->nstages;
 	r->st = xcalloc(r->n ? r->n : 1, sizeof(*r->st));
+	r->clocks = xcalloc(r->n ? r->n : 1, sizeof(*r->clocks));
 	queue_init(&r->q);
 	r->code = -1;
 	r->t_in_end = r->t_term = -1;
@@ -1366,7 +1320,7 @@ loop_run(const struct conf *conf, char *const env[])
 	start(r);
 	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pfd));
 	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pidx));
-	r->dl = xcalloc(r->n + 6, sizeof(*r->dl));
+	r->dl = xcalloc(DEADLINE_MAX(r->n), sizeof(*r->dl));
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&

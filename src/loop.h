@@ -24,7 +24,6 @@
 #include "conf.h"
 
 #define LOOP_ENVELOPE_MAX	(16U << 20)	/* bytes */
-#define LOOP_KILL_GRACE		2		/* seconds, TERM to KILL */
 /*
  * Pipes hi-q makes are enlarged to this (F_SETPIPE_SZ; best effort): a
  * quarter of the syscalls and wake-ups of the 64 KiB default for a large

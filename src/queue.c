@@ -36,7 +36,8 @@ queue_start(struct queue *q, char *const argv[], char *const env[],
 {
 	int qm[2] = { -1, -1 }, qe[2], rc;
 
-	if ((!direct && io_pipe(qm, LOOP_PIPE_SIZE) == -1) || io_pipe(qe, LOOP_PIPE_SIZE) == -1)
+	if ((!direct && io_pipe(qm, LOOP_PIPE_SIZE) == -1) ||
+	    io_pipe(qe, LOOP_PIPE_SIZE) == -1)
 		return -1;
 	rc = spawn_program(argv, env, direct ? 0 : qm[0], qe[0], -1, &q->pid);
 	if (!direct && close(qm[0]) == -1)

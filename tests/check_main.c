@@ -27,6 +27,7 @@ main(void)
 		suite_plan,
 		suite_judge,
 		suite_spawn,
+		suite_deadline,
 	};
 	SRunner *sr;
 	size_t i;

@@ -17,6 +17,7 @@ Suite	*suite_pump(void);
 Suite	*suite_plan(void);
 Suite	*suite_judge(void);
 Suite	*suite_spawn(void);
+Suite	*suite_deadline(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);
