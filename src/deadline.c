@@ -59,7 +59,8 @@ deadline_table(const struct deadline_state *s, struct deadline *t)
 		return n;
 	}
 	if (s->t_term >= 0 && !s->killed && !s->stages_done)
-		n = add(t, n, s->t_term + DEADLINE_KILL_GRACE, DEADLINE_KILL, 0);
+		n = add(t, n, s->t_term + DEADLINE_KILL_GRACE, DEADLINE_KILL,
+		    0);
 	if (!s->inputs_done)
 		n = add(t, n, s->last_progress + s->limit, DEADLINE_CALLER, 0);
 	if (s->queue_waiting)

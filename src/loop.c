@@ -391,7 +391,8 @@ pipe_pumped(struct hop *h, int qm, int *devnull)
 	int p[2], src = 0;
 
 	if (h->src != NULL) {
-		if (io_pipe(p, LOOP_PIPE_SIZE) == -1 || io_set_nonblock(p[0]) == -1)
+		if (io_pipe(p, LOOP_PIPE_SIZE) == -1 ||
+		    io_set_nonblock(p[0]) == -1)
 			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 		h->src->fd_out = p[1];
 		src = p[0];
@@ -542,7 +543,8 @@ start(struct run *r)
 	r->direct = pl.nhops == 0;
 	rc = queue_start(&r->q, r->conf->queue_argv, r->env, r->direct, &qm);
 	if (rc == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe for qmail-queue");
+		die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
+		    "qmail-queue");
 	if (rc != 0) {
 		plan_free(&pl);
 		queue_unrunnable(r, rc, qm);
@@ -815,7 +817,8 @@ hop_failed(struct run *r, struct hop *h)
 		log_warn_sys("write to %s", s == NULL ? "qmail-queue" :
 		    s->conf->name);
 		(void)pump_drain(p);
-		decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("pipeline write error"));
+		decide(r, OUTCOME_TEMPFAIL, -1,
+		    xstrdup("pipeline write error"));
 		return;
 	}
 	if (s == NULL) {
@@ -1324,7 +1327,8 @@ loop_run(const struct conf *conf, char *const env[])
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
-	    hops_done(r) && !zones_pending(r) && (!r->queue_broken || r->q.done)))
+	    hops_done(r) && !zones_pending(r) &&
+	    (!r->queue_broken || r->q.done)))
 		step(r);
 	if (!r->decided)
 		judge_whole(r);
