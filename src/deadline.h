@@ -44,7 +44,7 @@ struct deadline_stage {
 	int		 running;	/* not finished */
 	unsigned	 timeout;	/* its own, seconds; 0: none */
 	double		 t_in;		/* its input ended */
-	double		 t_stall;	/* its input pipe full and unread since */
+	double		 t_stall;	/* input pipe full and unread since */
 };
 
 struct deadline_state {
