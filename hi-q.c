@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,62 +39,11 @@
 
 extern char **environ;
 
-static void	drain_inputs(unsigned);
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
 static int	check_conf(const struct conf *);
 static int	run_message(const struct conf *);
 static int	queue_is_self(const struct conf *);
-
-/*
- * drain_inputs - read fd 0 and fd 1 to their end before an early exit
- *
- *	A caller still writing must not block or see a write error instead
- *	of our exit code.  Gives up after idle seconds without a byte, and
- *	leaves a terminal alone.
- */
-static void
-drain_inputs(unsigned idle)
-{
-	struct pollfd pfd[2];
-	char chunk[65536];
-	int open0, open1, n, i;
-	ssize_t r;
-
-	/* A person at a terminal is not a caller to unblock. */
-	open0 = !isatty(0);
-	open1 = !isatty(1);
-
-	while (open0 || open1) {
-		n = 0;
-		if (open0) {
-			pfd[n].fd = 0;
-			pfd[n++].events = POLLIN;
-		}
-		if (open1) {
-			pfd[n].fd = 1;
-			pfd[n++].events = POLLIN;
-		}
-		if ((i = poll(pfd, (nfds_t)n, (int)idle * 1000)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (i == 0)
-			return;
-		for (i = 0; i < n; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			r = io_read(pfd[i].fd, chunk, sizeof(chunk));
-			if (r <= 0 && !(r == -1 && errno == EAGAIN)) {
-				if (pfd[i].fd == 0)
-					open0 = 0;
-				else
-					open1 = 0;
-			}
-		}
-	}
-}
 
 /*
  * usage - the SYNOPSIS of hi-q(8), then 55: a caller that ran hi-q with
@@ -106,7 +54,7 @@ usage(void)
 {
 	fputs("usage: hi-q [-c FILE] [--check]\n"
 	    "       hi-q --help | --version\n", stderr);
-	drain_inputs(CONF_TIMEOUT_DEFAULT);
+	loop_drain(CONF_TIMEOUT_DEFAULT);
 	exit(QQ_BAD_CONFIG);
 }
 
@@ -260,7 +208,7 @@ main(int argc, char **argv)
 	}
 	/* The caller of a hi-q that could not start must not block. */
 	if (!ran && !check)
-		drain_inputs(CONF_TIMEOUT_DEFAULT);
+		loop_drain(conf != NULL ? conf->timeout : CONF_TIMEOUT_DEFAULT);
 	if (conf != NULL)
 		conf_free(conf);
 	poptFreeContext(pc);

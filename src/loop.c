@@ -190,6 +190,8 @@ static void	 judge_whole(struct run *);
 static void	 reap_stragglers(struct run *);
 static void	 write_reply(struct run *, int *);
 static int	 finish(struct run *);
+static void	 run_init(struct run *, const struct conf *, char *const []);
+static void	 run_polls(struct run *);
 
 static double
 now(void)
@@ -1298,12 +1300,10 @@ finish(struct run *r)
 	return code;
 }
 
-int
-loop_run(const struct conf *conf, char *const env[])
+/* run_init - a run of conf, with die()'s cleanup and hi-q's signals */
+static void
+run_init(struct run *r, const struct conf *conf, char *const env[])
 {
-	static struct run run;
-	struct run *r = &run;
-
 	memset(r, 0, sizeof(*r));
 	r->conf = conf;
 	r->env = env;
@@ -1318,12 +1318,27 @@ loop_run(const struct conf *conf, char *const env[])
 	dying = r;
 	die_set_cleanup(cleanup);
 	signals_setup(r);
+}
 
-	r->reply_ok = reply_channel_usable(conf->reply_fd);
-	start(r);
+/* run_polls - room for step()'s pollfds and deadlines, once hops exist */
+static void
+run_polls(struct run *r)
+{
 	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pfd));
 	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pidx));
 	r->dl = xcalloc(DEADLINE_MAX(r->n), sizeof(*r->dl));
+}
+
+int
+loop_run(const struct conf *conf, char *const env[])
+{
+	static struct run run;
+	struct run *r = &run;
+
+	run_init(r, conf, env);
+	r->reply_ok = reply_channel_usable(conf->reply_fd);
+	start(r);
+	run_polls(r);
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
@@ -1338,4 +1353,37 @@ loop_run(const struct conf *conf, char *const env[])
 	    (r->q.pid <= 0 || r->q.done)))
 		step(r);
 	return finish(r);
+}
+
+/*
+ * loop_drain - the run's own drain of the caller, for an exit before any
+ * message run: a run with nothing to start, decided from the outset
+ */
+void
+loop_drain(unsigned idle)
+{
+	static struct conf none;
+	static struct run run;
+	struct run *r = &run;
+	int skip0, skip1;
+
+	/* A person at a terminal is not a caller to unblock. */
+	skip0 = isatty(0) || fcntl(0, F_GETFL) == -1;
+	skip1 = isatty(1) || fcntl(1, F_GETFL) == -1;
+	none.timeout = idle;
+	none.reply_fd = -1;
+	run_init(r, &none, NULL);
+	r->env_code = QQ_BAD_CONFIG;	/* the envelope is not kept */
+	r->env_eof = skip1;
+	r->hops = xcalloc(1, sizeof(*r->hops));
+	r->nhops = r->hops[0].ndst = 1;
+	r->hops[0].pumped = 1;
+	pump_init(&r->hops[0].pump, 0, -1, 0);
+	if (skip0)
+		(void)pump_close(&r->hops[0].pump);
+	run_polls(r);
+	decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
+	while (!r->gave_up && !inputs_done(r))
+		step(r);
+	dying = NULL;
 }
