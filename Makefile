@@ -26,19 +26,25 @@ CHECK_LIBS	= $(shell pkg-config --libs check)
 ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  $(POPT_CFLAGS)
 
-LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o src/log.o \
-		  src/judge.o src/loop.o src/pidfile.o src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
-		  src/verdict.o src/xalloc.o src/zone.o
-PROGS		= hi-q pido contrib/qq-sink
+LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
+		  src/judge.o src/log.o src/loop.o src/pidfile.o src/plan.o \
+		  src/pump.o src/queue.o src/signame.o src/spawn.o \
+		  src/verdict.o src/xalloc.o src/zone.o \
+		  src/lines.o src/logline.o src/tally.o src/bands.o \
+		  src/rtext.o src/rjson.o src/rsvg.o
+PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o tests/check_plan.o tests/check_judge.o \
+		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
+		  tests/check_tally.o tests/check_plan.o tests/check_judge.o \
 		  tests/check_spawn.o tests/check_deadline.o
 TEST_PROG	= tests/check_hiq
-TEST_TOOLS	= tests/qq-caller tests/stage-probe
-MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
+TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
+MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
+		  docs/hi-q-report.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
+		  tests/run tests/install-deps tests/fresh-root \
 		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run
@@ -54,7 +60,7 @@ src/paths.h: FORCE
 	    '#define HIQ_VERSION "$(VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o src/conf.o tests/check_conf.o: src/paths.h
+hi-q.o pido.o hi-q-report.o src/conf.o tests/check_conf.o: src/paths.h
 
 src/libhiq.a: $(LIB_OBJS)
 	rm -f $@.tmp
@@ -83,6 +89,11 @@ pido: pido.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o src/libhiq.a $(POPT_LIBS)
 	mv -f $@.tmp $@
 
+hi-q-report: hi-q-report.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o src/libhiq.a \
+	    $(POPT_LIBS) -lm
+	mv -f $@.tmp $@
+
 contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o src/libhiq.a \
 	    $(POPT_LIBS)
@@ -90,7 +101,7 @@ contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
 
 $(TEST_PROG): $(TEST_OBJS) src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/libhiq.a \
-	    $(CHECK_LIBS) $(POPT_LIBS)
+	    $(CHECK_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
 tests/qq-caller: tests/qq-caller.c
@@ -99,6 +110,10 @@ tests/qq-caller: tests/qq-caller.c
 
 tests/stage-probe: tests/stage-probe.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/stage-probe.c
+	mv -f $@.tmp $@
+
+tests/syslog-sink: tests/syslog-sink.c
+	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@.tmp tests/syslog-sink.c
 	mv -f $@.tmp $@
 
 # check: the unit suites, then the end-to-end tests; stops at the first
@@ -126,7 +141,10 @@ check-asan:
 	$(MAKE) clean
 
 lint:
-	for m in $(MANS); do mandoc -T lint -W warning $$m || exit 1; done
+	for m in $(MANS); do mandoc -T lint -W style $$m || exit 1; done
+	@for m in $(MANS); do mandoc -T ascii -O width=80 $$m | col -b | \
+	    awk -v m=$$m 'length > 80 { print m ": wider than 80: " $$0; \
+	    bad = 1 } END { exit bad }' || exit 1; done
 	shellcheck -x $(SHELL_SCRIPTS)
 	perl -MQpsmtpd::Constants -wc contrib/qpsmtpd/queue-hi-q
 	podchecker contrib/qpsmtpd/queue-hi-q
@@ -136,6 +154,9 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 755 hi-q $(DESTDIR)$(QMAILHOME)/bin/hi-q
 	$(INSTALL) -m 644 docs/hi-q.8 $(DESTDIR)$(MANDIR)/man8/hi-q.8
+	$(INSTALL) -m 755 hi-q-report $(DESTDIR)$(QMAILHOME)/bin/hi-q-report
+	$(INSTALL) -m 644 docs/hi-q-report.8 \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q-report.8
 	$(INSTALL) -m 644 docs/filters.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR)
@@ -154,6 +175,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(QMAILHOME)/bin/hi-q \
 	    $(DESTDIR)$(MANDIR)/man8/hi-q.8 \
+	    $(DESTDIR)$(QMAILHOME)/bin/hi-q-report \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q-report.8 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
 	rm -f $(DESTDIR)$(SBINDIR)/pido $(DESTDIR)$(MANDIR)/man8/pido.8
 	@echo "left $(DESTDIR)$(QMAILHOME)/control/filters.conf in place"
@@ -183,7 +206,7 @@ uninstall-init:
 
 clean:
 	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a src/paths.h *.o src/*.o tests/*.o \
-	    contrib/*.o hi-q.d pido.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
+	    contrib/*.o hi-q.d pido.d hi-q-report.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
 	    tests/*.tmp contrib/*.tmp
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
@@ -197,5 +220,6 @@ bench bench-quick: all
 	install uninstall clean
 
 -include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
+    hi-q-report.d \
     contrib/qq-sink.d)
 FORCE:

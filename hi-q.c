@@ -130,6 +130,8 @@ run_message(const struct conf *conf)
 	if (io_cloexec_all(3) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
 		    "close-on-exec");
+	if (conf->log_facility != CONF_LOG_STDERR)
+		log_set_syslog(conf->log_facility);
 	env = spawn_environ(environ);
 	code = loop_run(conf, env);
 	free(env);

@@ -6,8 +6,8 @@
  *	and fd 1 inherited, waits for it, and exits with its exit code (or
  *	128 + the signal that killed it).  Nothing else: no configuration,
  *	no envelope handling, no pump.  Linked statically where libc.a is
- *	available, so it shows what process creation alone costs; see
- *	REFERENCE.md, "Cost of the reference programs".
+ *	available, so it shows what process creation alone costs: on a
+ *	2-core VM, 1.2 to 1.4 times a direct qmail-queue at 4 KB.
  *
  *	wrapper STAGE [ARGS] "|" ... "|" PROGRAM [ARGS]: the same for a
  *	pipeline, the floor for hi-q with stages.  Each stage reads the

@@ -14,6 +14,11 @@
  *	with CODE at that point without committing, to stand for a failing
  *	qmail-queue (53 disk full, 54 read error ...).  See qq-sink(8).
  *
+ *	--journal FILE appends one line to FILE when qq-sink starts and one
+ *	when it ends, with the bytes it wrote and the fsyncs it made, so a
+ *	test can count how often the queue program ran and what a message
+ *	cost the queue's disk.
+ *
  *	Unlike qmail-queue it adds no Received: line, so what the tests find
  *	in DIR/new is exactly what hi-q handed over.
  *
@@ -50,8 +55,14 @@
 static char *tmpdir;			/* DIR/tmp/ID while it exists */
 static char *msgfile;
 static char *envfile;
+static int journal_fd = -1;		/* --journal; -1: none */
+static unsigned long long written;	/* bytes written under DIR */
+static unsigned long fsyncs;
 
 static void	 cleanup(void);
+static void	 die_cleanup(void);
+static void	 journal(const char *);
+static int	 sync_fd(int);
 static void	 on_alarm(int);
 static int	 write_file(const char *, const char *, size_t);
 static void	 copy_message(int);
@@ -66,6 +77,42 @@ cleanup(void)
 		(void)unlink(envfile);
 	if (tmpdir != NULL)
 		(void)rmdir(tmpdir);
+}
+
+/*
+ * journal - one line of this run's story in the --journal file: the
+ * event, our pid, what we wrote and synced so far.  One write(2) with
+ * O_APPEND, so lines of concurrent sinks never mix.  Best effort: the
+ * journal is for tests and benchmarks, never a reason to fail a message.
+ */
+static void
+journal(const char *event)
+{
+	char line[128];
+	int n;
+
+	if (journal_fd == -1)
+		return;
+	n = snprintf(line, sizeof(line), "%s pid=%ld written=%llu fsyncs=%lu\n",
+	    event, (long)getpid(), written, fsyncs);
+	if (n > 0 && (size_t)n < sizeof(line))
+		(void)io_write_all(journal_fd, line, (size_t)n);
+}
+
+/* die_cleanup - what die() runs: the journal's last line, then cleanup */
+static void
+die_cleanup(void)
+{
+	journal("abort");
+	cleanup();
+}
+
+/* sync_fd - fsync(2), counted for the journal */
+static int
+sync_fd(int fd)
+{
+	fsyncs++;
+	return fsync(fd);
 }
 
 /*
@@ -93,8 +140,9 @@ copy_message(int fd)
 			break;
 		if (io_write_all(fd, chunk, (size_t)n) == -1)
 			die_sys(QQ_WRITE_ERROR, "write %s", msgfile);
+		written += (unsigned long long)n;
 	}
-	if (fsync(fd) == -1)
+	if (sync_fd(fd) == -1)
 		die_sys(QQ_WRITE_ERROR, "fsync %s", msgfile);
 	if (close(fd) == -1)
 		die_sys(QQ_WRITE_ERROR, "close %s", msgfile);
@@ -122,6 +170,7 @@ read_envelope(struct buf *b, struct envelope *env)
 			die_sys(QQ_READ_ERROR, "read envelope");
 		if (n == 0) {
 			/* As qmail-queue: the caller gave up; say nothing. */
+			journal("abort");
 			cleanup();
 			_exit(QQ_READ_ERROR);
 		}
@@ -138,10 +187,11 @@ write_file(const char *path, const char *data, size_t len)
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0644)) == -1)
 		return -1;
-	if (io_write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (io_write_all(fd, data, len) == -1 || sync_fd(fd) == -1) {
 		(void)close(fd);
 		return -1;
 	}
+	written += len;
 	return close(fd);
 }
 
@@ -149,7 +199,7 @@ int
 main(int argc, char **argv)
 {
 	static unsigned long counter;
-	char *dir = NULL, *when = NULL, *newdir, *newsub, *sub;
+	char *dir = NULL, *when = NULL, *jpath = NULL, *newdir, *newsub, *sub;
 	int fail = -1, rc, fd;
 	struct buf envbuf;
 	struct envelope env;
@@ -163,6 +213,8 @@ main(int argc, char **argv)
 		{ "fail-at", '\0', POPT_ARG_STRING, &when, 0,
 		  "when to fail: start, message (read) or envelope (read)",
 		  "WHEN" },
+		{ "journal", 'j', POPT_ARG_STRING, &jpath, 0,
+		  "append a line to FILE at each start and end", "FILE" },
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
@@ -189,12 +241,18 @@ main(int argc, char **argv)
 	if (dir == NULL && (dir = getenv("QQ_SINK_DIR")) == NULL)
 		die(QQ_BAD_CONFIG, "no folder: give -d DIR or QQ_SINK_DIR");
 
-	if (fail >= 0 && strcmp(when, "start") == 0)
+	if (jpath != NULL && (journal_fd = open(jpath,
+	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		die_sys(QQ_WRITE_ERROR, "open %s", jpath);
+	journal("start");
+	if (fail >= 0 && strcmp(when, "start") == 0) {
+		journal("fail");
 		_exit(fail);
+	}
 	if (signal(SIGALRM, on_alarm) == SIG_ERR)
 		die_sys(QQ_INTERNAL, "signal");
 	alarm(SINK_DEATH);
-	die_set_cleanup(cleanup);
+	die_set_cleanup(die_cleanup);
 
 	sub = xasprintf("%s/tmp", dir);
 	newsub = xasprintf("%s/new", dir);
@@ -215,6 +273,7 @@ main(int argc, char **argv)
 		die_sys(QQ_WRITE_ERROR, "open %s", msgfile);
 	copy_message(fd);
 	if (fail >= 0 && strcmp(when, "message") == 0) {
+		journal("fail");
 		cleanup();
 		_exit(fail);
 	}
@@ -222,6 +281,7 @@ main(int argc, char **argv)
 	buf_init(&envbuf, SINK_ENV_MAX);
 	read_envelope(&envbuf, &env);
 	if (fail >= 0) {
+		journal("fail");
 		cleanup();
 		_exit(fail);
 	}
@@ -235,8 +295,9 @@ main(int argc, char **argv)
 		die_sys(QQ_WRITE_ERROR, "rename %s", tmpdir);
 	die_set_cleanup(NULL);
 	if ((fd = open(newsub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    fsync(fd) == -1 || close(fd) == -1)
+	    sync_fd(fd) == -1 || close(fd) == -1)
 		die_sys(QQ_WRITE_ERROR, "fsync %s", newsub);
+	journal("commit");
 	buf_free(&envbuf);
 	free(newdir);
 	free(newsub);
@@ -245,6 +306,7 @@ main(int argc, char **argv)
 	free(envfile);
 	free(tmpdir);
 	free(when);
+	free(jpath);
 	free(dir != getenv("QQ_SINK_DIR") ? dir : NULL);
 	return QQ_OK;
 }

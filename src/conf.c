@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <popt.h>
 
@@ -37,7 +38,21 @@ struct parser {
 	int			 have_queue;
 	int			 have_timeout;
 	int			 have_reply;
+	int			 have_log;
 };
+
+/* The syslog facilities "log syslog FACILITY" takes. */
+static const struct {
+	const char	*name;
+	int		 value;
+} facilities[] = {
+	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 }
+};
+#define NFACILITIES	(sizeof(facilities) / sizeof(facilities[0]))
 
 static int	 fail(struct parser *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -54,6 +69,7 @@ static int	 check_text(struct parser *, const char *);
 static int	 do_zone(struct parser *, struct stage_conf *, int,
 		    const char **);
 static int	 parse_double(const char *, double *);
+static int	 do_log(struct parser *, int, const char **);
 
 static int
 fail(struct parser *p, const char *fmt, ...)
@@ -391,6 +407,32 @@ valid_name(const char *s)
 	return n > 0 && n <= CONF_NAME_MAX;
 }
 
+/* do_log - "log stderr" or "log syslog [FACILITY]" */
+static int
+do_log(struct parser *p, int argc, const char **argv)
+{
+	size_t i;
+
+	if (p->have_log)
+		return fail(p, "duplicate \"log\"");
+	p->have_log = 1;
+	if (argc == 2 && strcmp(argv[1], "stderr") == 0)
+		return 0;
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "syslog") != 0)
+		return fail(p, "usage: log stderr | log syslog [FACILITY]");
+	if (argc == 2) {
+		p->conf->log_facility = LOG_MAIL;
+		return 0;
+	}
+	for (i = 0; i < NFACILITIES; i++)
+		if (strcmp(argv[2], facilities[i].name) == 0) {
+			p->conf->log_facility = facilities[i].value;
+			return 0;
+		}
+	return fail(p, "unknown syslog facility \"%s\" (want mail, daemon, "
+	    "user or local0 to local7)", argv[2]);
+}
+
 static int
 do_top(struct parser *p, int argc, const char **argv)
 {
@@ -478,6 +520,8 @@ do_top(struct parser *p, int argc, const char **argv)
 		c->reply_code = (int)code;
 		return 0;
 	}
+	if (strcmp(argv[0], "log") == 0)
+		return do_log(p, argc, argv);
 	if (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "skip-if-env") == 0 ||
 	    strcmp(argv[0], "zone") == 0)
 		return fail(p, "\"%s\" must be indented under a stage",
@@ -506,6 +550,7 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	c->timeout = CONF_TIMEOUT_DEFAULT;
 	c->reply_fd = CONF_REPLY_FD_DEFAULT;
 	c->reply_code = CONF_REPLY_CODE_DEFAULT;
+	c->log_facility = CONF_LOG_STDERR;
 	memset(&p, 0, sizeof(p));
 	p.conf = c;
 	p.err = err;
@@ -727,6 +772,9 @@ conf_write(FILE *fp, const struct conf *c)
 	else
 		fprintf(fp, "reply-channel %d %d\n", c->reply_fd,
 		    c->reply_code);
+	for (i = 0; i < NFACILITIES; i++)
+		if (facilities[i].value == c->log_facility)
+			fprintf(fp, "log syslog %s\n", facilities[i].name);
 	for (i = 0; i < c->nstages; i++) {
 		st = &c->stages[i];
 		fprintf(fp, "\n# stage %zu of %zu, line %u\n%s %s ", i + 1,

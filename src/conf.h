@@ -29,6 +29,7 @@
 #define CONF_REPLY_FD_DEFAULT	6	/* notqmail's custom error channel */
 #define CONF_REPLY_CODE_DEFAULT	82
 #define CONF_CHECKS_MAX		15	/* checks in a row, between stages */
+#define CONF_LOG_STDERR		(-1)	/* log_facility: no syslog copy */
 
 /* "skip-if-env NAME" (value NULL) or "skip-if-env NAME=VALUE". */
 struct skip_env {
@@ -67,6 +68,8 @@ struct conf {
 	int		  reply_code;
 	struct stage_conf *stages;
 	size_t		  nstages;
+	int		  log_facility;	/* LOG_MAIL...: the line to syslog
+					   too; or CONF_LOG_STDERR */
 };
 
 struct conf_error {

@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	See envelope.h.  The order of the checks follows qmail-queue.c, so
  *	hi-q answers a broken envelope with the code qmail-queue would have
- *	given (../shared/REFERENCE.md).
+ *	given (docs/QMAIL-QUEUE.md).
  *
  * ERRORS
  *	See envelope.h.

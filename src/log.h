@@ -10,7 +10,9 @@
  *	log_format_report() builds the per-message line documented in hi-q(8)
  *	(LOG FORMAT); log_report() writes it to stderr in one write(2), so
  *	lines from concurrent messages never interleave.  The format is an
- *	interface: tuning tools parse it.  Its fields are in report.h.
+ *	interface: tuning tools parse it.  Its fields are in report.h.  After
+ *	log_set_syslog() it also sends the line, without "hi-q: ", to syslog
+ *	at priority info.
  */
 #ifndef HIQ_LOG_H
 #define HIQ_LOG_H
@@ -20,6 +22,7 @@
 #include "report.h"
 
 void	log_set_prog(const char *);
+void	log_set_syslog(int);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn_sys(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	die_set_cleanup(void (*)(void));

@@ -6,7 +6,7 @@
  *	qmail-smtpd, qmail-inject and every other caller exactly as they read
  *	qmail-queue's.  These are the only exit codes hi-q uses; no other file
  *	writes a bare number for one.  The replies in the comments are what
- *	notqmail's qmail-smtpd sends for each (../shared/REFERENCE.md).
+ *	notqmail's qmail-smtpd sends for each (docs/QMAIL-QUEUE.md).
  *
  *	docs/hi-q.8 (EXIT STATUS) lists the same table; keep them in step.
  */

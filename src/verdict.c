@@ -6,7 +6,7 @@
  *	order they were written and returns the outcome of the first that
  *	matches the wait status; rule is set to it (or NULL) so the caller can
  *	find its SMTP text and line.  A status no rule matches gets the
- *	default of DESIGN.md: exit 0 is green, anything else tempfail.
+ *	default of filters.conf(5): exit 0 is green, anything else tempfail.
  *	verdict_map_end() does the same for an exit code or a signal number
  *	(what waitid(2) reports), so no wait status has to be made up.
  *

@@ -5,7 +5,7 @@
  *	Every allocation in hi-q goes through these.  When memory runs out
  *	they call die(QQ_OOM), as qmail-queue does: the caller answers 451
  *	"qq out of memory" and the client tries again later.  This is the one
- *	place where a module may end the process (STYLE.md, section 3).
+ *	place where a module may end the process.
  */
 #ifndef HIQ_XALLOC_H
 #define HIQ_XALLOC_H

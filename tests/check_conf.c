@@ -236,6 +236,7 @@ assert_conf_same(const struct conf *a, const struct conf *b)
 	ck_assert_uint_eq(b->timeout, a->timeout);
 	ck_assert_int_eq(b->reply_fd, a->reply_fd);
 	ck_assert_int_eq(b->reply_code, a->reply_code);
+	ck_assert_int_eq(b->log_facility, a->log_facility);
 	ck_assert_uint_eq(b->nstages, a->nstages);
 	for (i = 0; i < a->nstages; i++) {
 		sa = &a->stages[i];
@@ -797,6 +798,17 @@ static const struct err_case err_cases[] = {
 	    "duplicate \"reply-channel\"" },
 	{ "reply-channel 6\n", 1,
 	    "usage: reply-channel FD EXITCODE | reply-channel none" },
+	{ "log syslog\nlog stderr\n", 2, "duplicate \"log\"" },
+	{ "log\n", 1, "usage: log stderr | log syslog [FACILITY]" },
+	{ "log file /tmp/x\n", 1, "usage: log stderr | log syslog [FACILITY]" },
+	{ "log stderr mail\n", 1, "usage: log stderr | log syslog [FACILITY]" },
+	{ "log syslog mail extra\n", 1,
+	    "usage: log stderr | log syslog [FACILITY]" },
+	{ "log syslog kern\n", 1, "unknown syslog facility \"kern\" (want "
+	    "mail, daemon, user or local0 to local7)" },
+	{ "log syslog MAIL\n", 1, "unknown syslog facility \"MAIL\" (want "
+	    "mail, daemon, user or local0 to local7)" },
+	{ "  log syslog\n", 1, "\"log\" is indented but no stage is open" },
 	{ "reply-channel 1 82\n", 1,
 	    "usage: reply-channel FD EXITCODE | reply-channel none" },
 	{ "reply-channel 1024 82\n", 1,
@@ -1198,7 +1210,36 @@ static const char *const round_trip_cases[] = {
 	"stage s /bin/cat\n  zone X margin 0.123456789\n"
 	"stage t /bin/cat\n  zone Y red 1234567.5\n"
 	"stage u /bin/cat\n  zone Z red 100000000000000000000\n",
+	"log syslog\n",
+	"log syslog local3\nstage s /bin/cat\n",
 };
+
+/* "log": the facility each spelling gives (numbers from <syslog.h>). */
+static const struct {
+	const char	*text;
+	int		 facility;
+} log_cases[] = {
+	{ "", CONF_LOG_STDERR },
+	{ "log stderr\n", CONF_LOG_STDERR },
+	{ "log syslog\n", 2 << 3 },		/* LOG_MAIL */
+	{ "log syslog mail\n", 2 << 3 },
+	{ "log syslog daemon\n", 3 << 3 },
+	{ "log syslog user\n", 1 << 3 },
+	{ "log syslog local0\n", 16 << 3 },
+	{ "log 'syslog' local7 # comment\n", 23 << 3 },
+};
+
+START_TEST(test_parse_log)
+{
+	struct conf *c;
+
+	c = parse_ok(log_cases[_i].text);
+	ck_assert_msg(c->log_facility == log_cases[_i].facility,
+	    "case %d: got facility %d, want %d", _i, c->log_facility,
+	    log_cases[_i].facility);
+	conf_free(c);
+}
+END_TEST
 
 START_TEST(test_write_round_trip)
 {
@@ -1242,6 +1283,8 @@ suite_conf(void)
 	tcase_add_test(tc, test_parse_line_ends);
 	tcase_add_test(tc, test_parse_check_zone);
 	tcase_add_test(tc, test_parse_timeouts_per_stage);
+	tcase_add_loop_test(tc, test_parse_log, 0,
+	    (int)(sizeof(log_cases) / sizeof(log_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

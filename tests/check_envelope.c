@@ -8,7 +8,7 @@
  *	recipient count and the bytes used.  Separate tables cover addresses
  *	at and past QQ_ADDR_MAX (1002 bytes), in the sender and in a
  *	recipient; one test reads 5000 recipients.  The expected values are
- *	those measured with notqmail's qmail-queue (../shared/REFERENCE.md).
+ *	those measured with notqmail's qmail-queue (docs/QMAIL-QUEUE.md).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  *	-x no envelope is written at all (qmail-smtpd's own refusals).
  *
  *	It prints what a client of qmail-smtpd would be told, using notqmail's
- *	table (../shared/REFERENCE.md), and whether its writes succeeded:
+ *	table (docs/QMAIL-QUEUE.md), and whether its writes succeeded:
  *
  *	    write: ok
  *	    reply: 554 mail server permanently rejected message (#5.3.0)

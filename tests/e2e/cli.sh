@@ -34,7 +34,7 @@ stage spamc /bin/cat -u   # a comment
 EOF2
 "$HIQ" --check -c "$TMP/filters.conf" >"$TMP/out"
 echo "exit $?"
-sed "s|$TMP|TMP|g; s|$TOP|TOP|g" "$TMP/out"
+sed "s|$TMP|TMP|g; s|$TOP/|TOP/|g" "$TMP/out"
 
 echo "--- --check output is itself a valid configuration"
 "$HIQ" --check -c "$TMP/filters.conf" >"$TMP/again.conf"

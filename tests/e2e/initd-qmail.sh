@@ -61,7 +61,7 @@ hello() {
 	# shellcheck disable=SC2016
 	timeout 20 tcpclient -RHl0 127.0.0.1 "$1" sh -c \
 	    'IFS= read -r l <&6; printf "%s\n" "$l"; printf "QUIT\r\n" >&7' |
-	    tr -d '\r' | sed -e "s|$TOP|TOP|g"
+	    tr -d '\r' | sed -e "s|$TOP/|TOP/|g"
 }
 
 # pid_of NAME - the PID of a running service
@@ -105,7 +105,7 @@ echo "--- smtps answers TLS with the certificate made here (stunnel4)"
 printf 'QUIT\r\n' | timeout 20 openssl s_client -quiet -connect \
     "127.0.0.1:$SMTPS_PORT" -CAfile "$TMP/tls/cert.pem" \
     -verify_hostname localhost -verify_return_error 2>"$TMP/s_client" |
-    tr -d '\r' | sed -e "s|$TOP|TOP|g"
+    tr -d '\r' | sed -e "s|$TOP/|TOP/|g"
 echo "exit $?"
 grep -q '^verify return:1' "$TMP/s_client" && echo "certificate verified"
 

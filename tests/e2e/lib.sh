@@ -32,6 +32,16 @@ envelope() {
 	printf '\0'
 }
 
+# message ID SUBJECT - a complete message (Date, Message-ID, From, To,
+# Subject) on stdout, as spamd scores it in spamd.sh and report.sh
+message() {
+	printf 'Date: Wed, 25 Nov 2026 08:00:00 +0000\n'
+	printf 'Message-ID: <%s@example.org>\n' "$1"
+	printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.com>\n'
+	printf 'Subject: %s\n\n' "$2"
+	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
+}
+
 # conf - $TMP/filters.conf from stdin, with the sink as its queue
 conf() {
 	conf_to "$TMP/filters.conf"

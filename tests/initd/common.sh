@@ -49,6 +49,6 @@ initd() {
 	env QMAIL_DEFAULTS="$_d" SPAMD_DEFAULTS="$_d" \
 	    sh "$TOP/init.d/$_s" "$@" >"$TMP/out" 2>&1
 	_rc=$?
-	mask <"$TMP/out" | sed -e "s|$TOP|TOP|g"
+	mask <"$TMP/out" | sed -e "s|$TOP/|TOP/|g"
 	echo "exit $_rc"
 }

@@ -14,6 +14,10 @@
 # read), and the caller's temporary directory must be searchable (711).
 #
 #   srv_install DIR FILE...     copy FILEs into DIR, readable by SRV_USER
+#   srv_wait_up PID SECONDS CMD...  wait until CMD succeeds, but not once
+#                               PID has exited; true if it succeeded
+#   srv_failed NAME PID PORT LOG...  say why a server is not up, its own
+#                               log lines first; always false
 #   spamd_start DIR             spamd with a pinned site config in DIR;
 #                               sets SPAMD_PORT, SPAMD_PID
 #   spamd_up PORT               does spamd answer?
@@ -118,17 +122,48 @@ spamd_start() {
 	    </dev/null >>"$1/spamd.out" 2>&1 &
 	SPAMD_PID=$!
 	echo "$SPAMD_PID" >"$1/spamd.started"
-	if ! poll 60 spamd_ready "$SPAMD_PID" "$SPAMD_PORT" ||
-	    pid_gone "$SPAMD_PID"; then
-		echo "servers: spamd does not answer on port $SPAMD_PORT" >&2
-		tail -5 "$1/spamd.out" "$1/spamd.log" >&2 2>/dev/null
-		return 1
-	fi
+	srv_wait_up "$SPAMD_PID" 60 spamd_up "$SPAMD_PORT" ||
+	    srv_failed spamd "$SPAMD_PID" "$SPAMD_PORT" \
+	    "$1/spamd.out" "$1/spamd.log"
 }
 
-# spamd_ready PID PORT - spamd answers, or it has exited: stop waiting
-spamd_ready() {
-	pid_gone "$1" || spamd_up "$2"
+# srv_up_or_gone PID CMD... - CMD succeeds, or PID has exited: either way
+# there is no point in waiting longer
+srv_up_or_gone() {
+	_srv_w=$1
+	shift
+	pid_gone "$_srv_w" || "$@"
+}
+
+# srv_wait_up PID SECONDS CMD... - wait until CMD succeeds; stop waiting
+# at once when the server PID exits.  True if it answers.
+srv_wait_up() {
+	_srv_w=$1
+	_srv_s=$2
+	shift 2
+	poll "$_srv_s" srv_up_or_gone "$_srv_w" "$@" || return 1
+	! pid_gone "$_srv_w"
+}
+
+# srv_failed NAME PID PORT LOG... - say why server NAME is not up: its
+# own last lines first, then ours; always false
+srv_failed() {
+	_srv_n=$1
+	_srv_w=$2
+	_srv_port=$3
+	shift 3
+	for _srv_f in "$@"; do
+		[ -s "$_srv_f" ] || continue
+		echo "servers: the last lines of $_srv_f:" >&2
+		tail -n 8 "$_srv_f" | sed 's/^/    /' >&2
+	done
+	if pid_gone "$_srv_w"; then
+		echo "servers: $_srv_n (pid $_srv_w) exited at start" >&2
+	else
+		echo "servers: $_srv_n (pid $_srv_w) does not answer on port" \
+		    "$_srv_port" >&2
+	fi
+	return 1
 }
 
 # spamd_stop DIR - stop the spamd started in DIR, by its PID; SIGTERM makes
@@ -186,18 +221,18 @@ qpsmtpd_start() {
 	srv_remember "$_srv_d"
 	# In the background, not --detach: its log stays ours.  It writes
 	# the pidfile once it listens, so the PID is known from then on.
-	env QPSMTPD_CONFIG="$_srv_d/config" qpsmtpd-forkserver \
+	# From its own directory: qpsmtpd asks "git describe" for its
+	# version there, which inside a checkout only prints noise.
+	(cd "$_srv_d" && exec env QPSMTPD_CONFIG="$_srv_d/config" \
+	    qpsmtpd-forkserver \
 	    --listen-address 127.0.0.1 --port "$QPSMTPD_PORT" \
 	    --user "$SRV_USER" --pid-file "$_srv_d/qpsmtpd.pid" --no-rdns \
-	    </dev/null >>"$_srv_d/qpsmtpd.log" 2>&1 &
+	    </dev/null >>"$_srv_d/qpsmtpd.log" 2>&1) &
 	QPSMTPD_PID=$!
 	echo "$QPSMTPD_PID" >"$_srv_d/qpsmtpd.started"
-	if ! poll 30 smtp_up "$QPSMTPD_PORT"; then
-		echo "servers: qpsmtpd does not answer on port" \
-		    "$QPSMTPD_PORT" >&2
-		tail -5 "$_srv_d/qpsmtpd.log" >&2
-		return 1
-	fi
+	srv_wait_up "$QPSMTPD_PID" 30 smtp_up "$QPSMTPD_PORT" ||
+	    srv_failed qpsmtpd "$QPSMTPD_PID" "$QPSMTPD_PORT" \
+	    "$_srv_d/qpsmtpd.log"
 }
 
 # qpsmtpd_stop DIR - the same for the qpsmtpd started in DIR
