@@ -45,6 +45,7 @@ MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/run tests/install-deps tests/fresh-root \
+		  contrib/spamc-zap.test \
 		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run
