@@ -26,9 +26,10 @@ CHECK_LIBS	= $(shell pkg-config --libs check)
 ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  $(POPT_CFLAGS)
 
-LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
-		  src/number.o src/user.o \
-		  src/loop.o src/pidfile.o src/pump.o src/spawn.o \
+LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
+		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
+		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
+		  src/user.o \
 		  src/verdict.o src/xalloc.o src/zone.o \
 		  src/lines.o src/logline.o src/tally.o src/bands.o \
 		  src/rtext.o src/rjson.o src/rsvg.o
@@ -37,7 +38,9 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
 		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
-		  tests/check_tally.o tests/check_number.o tests/check_user.o
+		  tests/check_tally.o tests/check_number.o tests/check_user.o \
+		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
+		  tests/check_deadline.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \

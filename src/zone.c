@@ -83,6 +83,33 @@ zone_tap_feed(struct zone_tap *t, const char *p, size_t n)
 		t->overflow = 1;
 }
 
+/* zone_tap_take - a pump's tap: feed, and say whether to go on */
+int
+zone_tap_take(void *arg, const char *p, size_t n)
+{
+	struct zone_tap *t = arg;
+
+	zone_tap_feed(t, p, n);
+	return !zone_tap_settled(t);
+}
+
+/* zone_tap_settled - the header block ended, or not within the limit */
+int
+zone_tap_settled(const struct zone_tap *t)
+{
+	return t->done || t->overflow;
+}
+
+int
+zone_tap_score(const struct zone_tap *t, double *score, double *required)
+{
+	if (!t->have_score)
+		return 0;
+	*score = t->score;
+	*required = t->required;
+	return 1;
+}
+
 /*
  * number_after - the number after "key=" in s[0..n), as SpamAssassin
  *	writes it ("score=5.5", "required=5.0", "score=-0.3")

@@ -29,6 +29,10 @@ main(void)
 		suite_tally,
 		suite_number,
 		suite_user,
+		suite_plan,
+		suite_judge,
+		suite_spawn,
+		suite_deadline,
 	};
 	SRunner *sr;
 	size_t i;

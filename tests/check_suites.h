@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+struct conf;
+
 Suite	*suite_buf(void);
 Suite	*suite_conf(void);
 Suite	*suite_envelope(void);
@@ -17,5 +19,12 @@ Suite	*suite_lines(void);
 Suite	*suite_tally(void);
 Suite	*suite_number(void);
 Suite	*suite_user(void);
+Suite	*suite_plan(void);
+Suite	*suite_judge(void);
+Suite	*suite_spawn(void);
+Suite	*suite_deadline(void);
+
+/* Shared by the suites. */
+struct conf	*check_conf_text(const char *);
 
 #endif /* HIQ_CHECK_SUITES_H */

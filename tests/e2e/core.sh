@@ -18,22 +18,11 @@ envelope a@example.org b@example.com c@example.com >"$TMP/env"
 # waiting for init)?  SIGKILL takes effect when the target next runs, so
 # look for up to five seconds.
 gone() {
-	_pid=$(cat "$1")
-	_i=0
-	while [ $_i -lt 50 ]; do
-		_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
-		    "/proc/$_pid/status" 2>/dev/null)
-		case $_st in
-		"" | Z)
-			echo "gone"
-			return
-			;;
-		esac
-		# Polling a condition, not waiting for one to happen by chance.
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "still running"
+	if poll 5 pid_gone "$(cat "$1")"; then
+		echo "gone"
+	else
+		echo "still running"
+	fi
 }
 
 # qmail_smtpd ARGS - qmail-smtpd's view: masked stderr, then the reply
@@ -371,6 +360,33 @@ EOF2
 qmail_smtpd -r 4 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 gone "$TMP/stuck.pid"
 queued
+
+# 1.4 MB: more than the pipes between hi-q and a stage hold.
+{
+	printf 'Subject: large\nFrom: a@example.org\n\n'
+	head -c 1468006 /dev/zero | tr '\0' 'x' | fold -w 76
+} >"$TMP/large"
+
+echo "--- a stage that stops reading: its own timeout, not the message's"
+conf <<EOF2
+timeout 30
+stage stuck $FILTERS/hang.sh $TMP/stuck2.pid
+    timeout 2
+EOF2
+run_hiq "$TMP/large" "$TMP/env"
+gone "$TMP/stuck2.pid"
+queued
+
+echo "--- a slow stage that keeps reading is not killed by its timeout"
+conf <<EOF2
+timeout 30
+stage slow $FILTERS/slow-read.sh 65536 0.3
+    timeout 3
+EOF2
+run_hiq "$TMP/large" "$TMP/env"
+queued
+cmp "$TMP/large" "$Q"/new/*/message && echo "message identical"
+rm -rf "$Q"
 
 echo "--- qmail-queue exits 0 without reading the envelope: not queued, 71"
 {

@@ -4,6 +4,8 @@
 # Sets HIQ, SINK, FILTERS and a private temporary directory TMP, removed on
 # exit together with any server started with start_bg (stopped by PID).
 set -u
+# shellcheck source=tests/lib/common.sh
+. "$TOP/tests/lib/common.sh"
 HIQ="$TOP/hi-q"
 SINK="$TOP/contrib/qq-sink"
 # shellcheck disable=SC2034 # used by the tests that source this
