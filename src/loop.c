@@ -2,7 +2,7 @@
  * loop.c - run one message through the pipeline
  *
  * DESCRIPTION
- *	See loop.h for the contract and DESIGN.md for the data flow.  The
+ *	See loop.h for the contract and hi-q(8) for the data flow.  The
  *	shape of one message:
  *
  *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> qq

@@ -21,8 +21,8 @@
  *	left alone.
  *
  * ERRORS
- *	None of its own: every failure becomes the exit code the DESIGN.md
- *	table names (QQ_TEMP_REJECT for faults of the pipeline, the envelope
+ *	None of its own: every failure becomes the exit code hi-q(8)
+ *	names in EXIT STATUS (QQ_TEMP_REJECT for faults of the pipeline, the envelope
  *	codes of envelope.h, qmail-queue's own code when it failed).
  */
 #ifndef HIQ_LOOP_H
