@@ -21,9 +21,10 @@
  *	left alone.
  *
  * ERRORS
- *	None of its own: every failure becomes the exit code hi-q(8)
- *	names in EXIT STATUS (QQ_TEMP_REJECT for faults of the pipeline, the envelope
- *	codes of envelope.h, qmail-queue's own code when it failed).
+ *	None of its own: every failure becomes the exit code hi-q(8) names
+ *	in EXIT STATUS (QQ_TEMP_REJECT for faults of the pipeline, the
+ *	envelope codes of envelope.h, qmail-queue's own code when it
+ *	failed).
  */
 #ifndef HIQ_LOOP_H
 #define HIQ_LOOP_H
