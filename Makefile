@@ -26,20 +26,30 @@ CHECK_LIBS	= $(shell pkg-config --libs check)
 ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  $(POPT_CFLAGS)
 
-LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
-		  src/loop.o src/pidfile.o src/pump.o src/spawn.o src/spool.o \
-		  src/verdict.o src/xalloc.o src/zone.o
-PROGS		= hi-q pido contrib/qq-sink
+LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
+		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
+		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
+		  src/spool.o src/user.o \
+		  src/verdict.o src/xalloc.o src/zone.o \
+		  src/lines.o src/logline.o src/tally.o src/bands.o \
+		  src/rtext.o src/rjson.o src/rsvg.o
+PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o tests/check_spool.o
+		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
+		  tests/check_tally.o tests/check_number.o tests/check_user.o \
+		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
+		  tests/check_deadline.o tests/check_spool.o
 TEST_PROG	= tests/check_hiq
-TEST_TOOLS	= tests/qq-caller tests/stage-probe
-MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8
+TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
+MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
+		  docs/hi-q-report.8
 SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/run tests/install-deps tests/fresh-root \
-		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
+		  contrib/spamc-zap.test \
+		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
+		  tests/initd/*.sh tests/load/run \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run
 
@@ -54,7 +64,7 @@ src/paths.h: FORCE
 	    '#define HIQ_VERSION "$(VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o src/conf.o tests/check_conf.o: src/paths.h
+hi-q.o pido.o hi-q-report.o src/conf.o tests/check_conf.o: src/paths.h
 
 src/libhiq.a: $(LIB_OBJS)
 	rm -f $@.tmp
@@ -83,6 +93,11 @@ pido: pido.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o src/libhiq.a $(POPT_LIBS)
 	mv -f $@.tmp $@
 
+hi-q-report: hi-q-report.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o src/libhiq.a \
+	    $(POPT_LIBS) -lm
+	mv -f $@.tmp $@
+
 contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o src/libhiq.a \
 	    $(POPT_LIBS)
@@ -90,7 +105,7 @@ contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
 
 $(TEST_PROG): $(TEST_OBJS) src/libhiq.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/libhiq.a \
-	    $(CHECK_LIBS) $(POPT_LIBS)
+	    $(CHECK_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
 tests/qq-caller: tests/qq-caller.c
@@ -99,6 +114,10 @@ tests/qq-caller: tests/qq-caller.c
 
 tests/stage-probe: tests/stage-probe.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/stage-probe.c
+	mv -f $@.tmp $@
+
+tests/syslog-sink: tests/syslog-sink.c
+	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@.tmp tests/syslog-sink.c
 	mv -f $@.tmp $@
 
 # check: the unit suites, then the end-to-end tests; stops at the first
@@ -139,6 +158,9 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 755 hi-q $(DESTDIR)$(QMAILHOME)/bin/hi-q
 	$(INSTALL) -m 644 docs/hi-q.8 $(DESTDIR)$(MANDIR)/man8/hi-q.8
+	$(INSTALL) -m 755 hi-q-report $(DESTDIR)$(QMAILHOME)/bin/hi-q-report
+	$(INSTALL) -m 644 docs/hi-q-report.8 \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q-report.8
 	$(INSTALL) -m 644 docs/filters.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR)
@@ -157,6 +179,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(QMAILHOME)/bin/hi-q \
 	    $(DESTDIR)$(MANDIR)/man8/hi-q.8 \
+	    $(DESTDIR)$(QMAILHOME)/bin/hi-q-report \
+	    $(DESTDIR)$(MANDIR)/man8/hi-q-report.8 \
 	    $(DESTDIR)$(MANDIR)/man5/filters.conf.5
 	rm -f $(DESTDIR)$(SBINDIR)/pido $(DESTDIR)$(MANDIR)/man8/pido.8
 	@echo "left $(DESTDIR)$(QMAILHOME)/control/filters.conf in place"
@@ -164,8 +188,12 @@ uninstall:
 # install-init: the init scripts and their settings, for hosts that boot
 # with /etc/init.d (docs/INSTALL-init.md).  Settings files that exist are
 # kept, and so is a spamd script that Debian's spamd package installed.
+# hi-q-functions, which both scripts source from their own directory, is
+# not executable, so boot tools do not take it for a script.
 install-init:
 	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 644 init.d/hi-q-functions \
+	    $(DESTDIR)$(INITDIR)/hi-q-functions
 	$(INSTALL) -m 755 init.d/qmail $(DESTDIR)$(INITDIR)/qmail
 	@for f in $(INITDIR)/spamd $(SYSCONFDIR)/default/qmail \
 	    $(SYSCONFDIR)/default/spamd; do \
@@ -181,13 +209,69 @@ install-init:
 
 uninstall-init:
 	rm -f $(DESTDIR)$(INITDIR)/qmail
+	@if grep -q hi-q-functions $(DESTDIR)$(INITDIR)/spamd 2>/dev/null; \
+	then \
+	    echo "left $(DESTDIR)$(INITDIR)/hi-q-functions for" \
+	        "$(DESTDIR)$(INITDIR)/spamd"; \
+	else \
+	    rm -f $(DESTDIR)$(INITDIR)/hi-q-functions; \
+	fi
 	@echo "left $(DESTDIR)$(INITDIR)/spamd and" \
 	    "$(DESTDIR)$(SYSCONFDIR)/default/qmail, spamd in place"
 
 clean:
+	rm -f $(FUZZERS) tests/fuzz/*.tmp
 	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a src/paths.h *.o src/*.o tests/*.o \
-	    contrib/*.o hi-q.d pido.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
+	    contrib/*.o hi-q.d pido.d hi-q-report.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
 	    tests/*.tmp contrib/*.tmp
+
+# fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
+# envelope check and the zone reader, built with clang under ASan and UBSan
+# and each run for FUZZ_SECONDS from its seed corpus in tests/fuzz/corpus/.
+# tests/fuzz/NAME.dict, where there is one, gives libFuzzer the words of
+# the format.  New inputs go to a temporary directory; a failing input is
+# written as tests/fuzz/crash-* (or leak-*, timeout-*) and the target
+# fails.
+FUZZ_CC		?= clang-14
+FUZZ_SECONDS	?= 60
+FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS	= $(LIB_OBJS:.o=.c)
+FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
+		  tests/fuzz/fuzz-zone
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/paths.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	    -iquote src $(POPT_CFLAGS) -o $@.tmp $< $(FUZZ_SRCS) $(POPT_LIBS)
+	mv -f $@.tmp $@
+
+fuzz-build: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    n=$${f##*/fuzz-}; \
+	    w=$$(mktemp -d "$${TMPDIR:-/tmp}/hiq-fuzz-$$n.XXXXXX") || exit 1; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    d=; [ ! -f tests/fuzz/$$n.dict ] || d=-dict=tests/fuzz/$$n.dict; \
+	    ./$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 $$d \
+	        -print_final_stats=1 -artifact_prefix=tests/fuzz/ \
+	        "$$w" tests/fuzz/corpus/$$n >"$$w.log" 2>&1; \
+	    rc=$$?; \
+	    grep -E '^stat::number_of_executed_units|^Done' "$$w.log"; \
+	    if [ $$rc -ne 0 ]; then \
+	        tail -40 "$$w.log"; rm -rf "$$w" "$$w.log"; \
+	        echo "fuzz: $$n FAILED"; exit 1; \
+	    fi; \
+	    rm -rf "$$w" "$$w.log"; \
+	done
+
+# check-load: 1,000 messages through hi-q (50 at a time) and 200 SMTP
+# sessions at once through qpsmtpd, green, red and tempfail mixed; fails if
+# a message is lost, queued when rejected, or a process or temp file is
+# left (tests/load/run).  It takes minutes on a busy machine, so it is not
+# part of "make check".
+check-load: all $(TEST_TOOLS)
+	sh tests/load/run
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
@@ -197,11 +281,13 @@ clean:
 bench bench-quick bench-reject bench-reject-quick: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick bench-reject bench-reject-quick
+.PHONY: bench bench-quick bench-reject bench-reject-quick fuzz fuzz-build \
+	check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean
 
 -include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
+    hi-q-report.d \
     contrib/qq-sink.d)
 FORCE:

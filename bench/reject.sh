@@ -97,9 +97,26 @@ messages 16000000
 # its own journal and the new hi-q can get AFTER_CONF.
 # conf NAME SIDE NSTAGES JUDGE [JOURNAL]: NSTAGES /bin/cat stages, then
 # (JUDGE not "-") a check that exits JUDGE, 1 mapped to red.
+# user_line HIQ: "user root" if we run as root and HIQ knows the directive
+# (a hi-q started as root runs its stages only as a named user; one from
+# before that rule does not know the word)
+user_line() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	printf 'queue /bin/true\nuser root\n' >"$T/probe.conf"
+	if "$1" --check -c "$T/probe.conf" >/dev/null 2>&1; then
+		echo "user root"
+	fi
+}
+UL_before=$(user_line "$HB")
+UL_after=$(user_line "$HA")
 conf() {
 	f=$T/$1.$2.conf
 	{
+		if [ "$2" = before ]; then
+			[ -z "$UL_before" ] || echo "$UL_before"
+		else
+			[ -z "$UL_after" ] || echo "$UL_after"
+		fi
 		if [ -n "${5:-}" ]; then
 			printf 'queue %s -d %s -j %s\n' "$SINK" "$Q" "$5"
 		else

@@ -57,10 +57,11 @@ wrap_link=$(wrap_link)
 messages 39000000
 
 # --- configurations
-# conf NAME NSTAGES [QUEUE]: NSTAGES /bin/cat stages into the sink
+# conf NAME NSTAGES [QUEUE]: NSTAGES /bin/cat stages into the sink.  The
+# bench runs as root, so each names root as the user to run the stages as.
 conf() {
 	{
-		printf 'queue %s\n' "${3:-$SINK -d $Q}"
+		printf 'queue %s\nuser root\n' "${3:-$SINK -d $Q}"
 		cats "$2"
 	} >"$T/$1.conf"
 }
@@ -75,7 +76,7 @@ EOF
 # zconf NAME ZONE? [QUEUE]: that stage, with the zone line if ZONE is 1
 zconf() {
 	{
-		printf 'queue %s\n' "${3:-$SINK -d $Q}"
+		printf 'queue %s\nuser root\n' "${3:-$SINK -d $Q}"
 		printf 'stage spamc /bin/sh %s\n' "$T/spamc.sh"
 		[ "$2" = 1 ] && printf '    zone X-Spam-Status margin 2\n'
 		:
@@ -476,6 +477,11 @@ EOF
 	echo
 	echo "Tap alone: $ZB bytes / ($(f2 "$zcpu") - $(f2 "$c0cpu")) ms" \
 	    "= $tap GB/s."
+	# The load figures come from "make check-load", not from this run.
+	if [ -f "$here/RESULTS.md" ]; then
+		sed -n '/^## Load (make check-load)/,$p' "$here/RESULTS.md" |
+		    sed '1s/^/\n/'
+	fi
 } >"$here/RESULTS.md.tmp"
 mv -f "$here/RESULTS.md.tmp" "$here/RESULTS.md"
 step "wrote bench/RESULTS.md in ${elapsed}s; load before: $load_before;" \

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -25,6 +26,7 @@
 
 static const char *prog = "hi-q";
 static void (*cleanup)(void);
+static int to_syslog;
 
 static void	vmsg(const char *, int, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
@@ -37,6 +39,19 @@ void
 log_set_prog(const char *name)
 {
 	prog = name;
+}
+
+/*
+ * log_set_syslog - copy each per-message line to syslog, with facility
+ *
+ *	The socket opens at the first line (no LOG_NDELAY), after the stages
+ *	have started, and glibc opens it close-on-exec.
+ */
+void
+log_set_syslog(int facility)
+{
+	openlog(prog, LOG_PID, facility);
+	to_syslog = 1;
 }
 
 void
@@ -136,14 +151,11 @@ put(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die_oom();
-	if (buf_append(b, s, (size_t)n) == -1)
+	if (buf_append(b, s, strlen(s)) == -1)
 		b->limit = b->len;	/* cut here: nothing more fits */
 	free(s);
 }
@@ -245,8 +257,14 @@ void
 log_report(const struct report *r)
 {
 	char *line;
+	size_t n, skip;
 
 	line = log_format_report(r);
-	(void)io_write_all(2, line, strlen(line));
+	n = strlen(line);
+	(void)io_write_all(2, line, n);
+	/* syslog adds the name and pid itself; it never fails the message. */
+	skip = strlen(prog) + 2;
+	if (to_syslog && n > skip)
+		syslog(LOG_INFO, "%.*s", (int)(n - skip - 1), line + skip);
 	free(line);
 }

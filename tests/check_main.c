@@ -24,6 +24,15 @@ main(void)
 		suite_pidfile,
 		suite_zone,
 		suite_pump,
+		suite_logline,
+		suite_lines,
+		suite_tally,
+		suite_number,
+		suite_user,
+		suite_plan,
+		suite_judge,
+		suite_spawn,
+		suite_deadline,
 		suite_spool,
 	};
 	SRunner *sr;

@@ -4,6 +4,8 @@
 # Sets HIQ, SINK, FILTERS and a private temporary directory TMP, removed on
 # exit together with any server started with start_bg (stopped by PID).
 set -u
+# shellcheck source=tests/lib/common.sh
+. "$TOP/tests/lib/common.sh"
 HIQ="$TOP/hi-q"
 SINK="$TOP/contrib/qq-sink"
 # shellcheck disable=SC2034 # used by the tests that source this
@@ -30,7 +32,18 @@ envelope() {
 	printf '\0'
 }
 
-# conf - $TMP/filters.conf from stdin, with the sink as its queue
+# message ID SUBJECT - a complete message (Date, Message-ID, From, To,
+# Subject) on stdout, as spamd scores it in spamd.sh and report.sh
+message() {
+	printf 'Date: Wed, 25 Nov 2026 08:00:00 +0000\n'
+	printf 'Message-ID: <%s@example.org>\n' "$1"
+	printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.com>\n'
+	printf 'Subject: %s\n\n' "$2"
+	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
+}
+
+# conf - $TMP/filters.conf from stdin, with the sink as its queue; the tests
+# run as root, so it names root as the user to run the stages as
 conf() {
 	conf_to "$TMP/filters.conf"
 }
@@ -40,6 +53,7 @@ conf_to() {
 	{
 		echo "queue $SINK -d $Q"
 		cat
+		echo "user root"
 	} >"$1"
 }
 
@@ -50,6 +64,7 @@ conf_to() {
 shipped_conf() {
 	{
 		echo "queue $SINK -d $Q"
+		echo "user root"
 		sed -n '/^stage spamc /,$p' "$TOP/filters.conf" |
 		    sed "s|^stage spamc /usr/bin/spamc |stage spamc $1 |"
 	} >"$TMP/filters.conf"

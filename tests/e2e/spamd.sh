@@ -17,14 +17,6 @@ chmod 711 "$TMP"
 spamd_start "$TMP/spamd" || exit 1
 SPAMC="/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
 
-# Complete messages: Date, Message-ID, From, To, Subject.
-message() {
-	printf 'Date: Wed, 25 Nov 2026 08:00:00 +0000\n'
-	printf 'Message-ID: <%s@example.org>\n' "$1"
-	printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.com>\n'
-	printf 'Subject: %s\n\n' "$2"
-	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
-}
 message ham "lunch on Friday" >"$TMP/ham"
 message yellow "yellowtest lunch on Friday" >"$TMP/yellow"
 {

@@ -1,0 +1,44 @@
+/*
+ * lines.h - read a descriptor line by line in bounded memory
+ *
+ * DESCRIPTION
+ *	lines_init() prepares a reader on an open descriptor, lines_next()
+ *	returns the next line, without its newline and NUL-terminated in the
+ *	reader's buffer (valid until the next call; the caller may change its
+ *	bytes), and lines_free() releases the buffer.  The buffer never holds
+ *	more than LINES_MAX bytes of one line plus one read: a longer line is
+ *	skipped to its newline and reported with LINES_TOO_LONG and no text.
+ *	A last line without a newline is reported with LINES_NO_NEWLINE.
+ *	lines_number() is the number of the line returned last, from 1.
+ *
+ * ERRORS
+ *	lines_next() returns 1 for a line, 0 at the end, -1 with errno set
+ *	when read(2) failed.  Out of memory: die(QQ_OOM).
+ */
+#ifndef HIQ_LINES_H
+#define HIQ_LINES_H
+
+#include <stddef.h>
+
+/* hi-q cuts its line at 1 MiB; leave room for a logger's prefix. */
+#define LINES_MAX	((1U << 20) + 4096)
+
+#define LINES_TOO_LONG		0x1
+#define LINES_NO_NEWLINE	0x2
+
+struct lines {
+	int			 fd;
+	char			*buf;
+	size_t			 cap;
+	size_t			 start;		/* first byte not returned */
+	size_t			 end;		/* first byte not read */
+	int			 eof;
+	unsigned long long	 number;
+};
+
+void	lines_init(struct lines *, int);
+int	lines_next(struct lines *, char **, size_t *, int *);
+unsigned long long lines_number(const struct lines *);
+void	lines_free(struct lines *);
+
+#endif /* HIQ_LINES_H */

@@ -1,0 +1,601 @@
+/*
+ * logline.c - one line of a log to one hi-q message record
+ *
+ * DESCRIPTION
+ *	See logline.h.  The line is read left to right once: the logger's
+ *	prefix (which gives the day), the "hi-q: " or "hi-q[PID]: " tag,
+ *	then the fields of hi-q(8) LOG FORMAT in their order.  Fields this
+ *	parser does not know are skipped, as the man page asks.  The
+ *	common numbers ("0.045", "6.9") are read digit by digit; only the
+ *	odd ones go through strtod(3).
+ *
+ * ERRORS
+ *	See logline.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "logline.h"
+#include "xalloc.h"
+
+/* TAI64 label of 1970-01-01 00:00:00 UTC, with the 10 s TAI-UTC offset. */
+#define TAI64_UNIX	4611686018427387914ULL
+#define MAX_MS		1000000000000000LL	/* 31 700 years */
+#define DIGIT(c)	((c) >= '0' && (c) <= '9')	/* no locale lookup */
+
+enum field {
+	FIELD_NONE,		/* no "=": not a field */
+	FIELD_VERDICT,
+	FIELD_CODE,
+	FIELD_FROM,
+	FIELD_TIME,
+	FIELD_STAGE,
+	FIELD_OTHER		/* rcpts, bytes, out, reason, unknown */
+};
+
+static const char *const form_names[LOGLINE_NFORMS] = {
+	"bare", "multilog", "syslog", "iso", "other"
+};
+
+static char	*find_tag(char *, char *, char **);
+static void	 read_prefix(struct logline_parser *, char *, char *,
+		    struct logline_rec *);
+static int	 read_uint(const char *, long long, long long *);
+static int	 read_ms(const char *, long long *);
+static int	 read_tenths(const char *, long long *, enum logline_score *,
+		    int *);
+static int	 read_status(const char *, enum stage_status *, int *);
+static int	 read_outcome(const char *, enum outcome *);
+static const char *read_stage(char *, struct logline_stage *, int);
+static enum field field(char *, size_t, char **);
+static struct logline_stage *new_stage(struct logline_parser *,
+		    struct logline_rec *);
+
+void
+logline_init(struct logline_parser *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->hour_lo = p->hour_hi = 0;
+}
+
+void
+logline_free(struct logline_parser *p)
+{
+	free(p->stages);
+	p->stages = NULL;
+	p->cap = 0;
+}
+
+const char *
+logline_form_name(enum logline_form f)
+{
+	return form_names[f];
+}
+
+/*
+ * find_tag - the text after "hi-q: " or "hi-q[PID]: " that starts a word
+ *
+ *	Sets *at to the "h".  NULL when there is none.
+ */
+static char *
+find_tag(char *s, char *end, char **at)
+{
+	char *p = s, *q;
+
+	/* The common forms first: bare, and after a multilog label. */
+	if (end - s >= 6 && memcmp(s, "hi-q: ", 6) == 0) {
+		*at = s;
+		return s + 6;
+	}
+	if (end - s >= 32 && s[0] == '@' && memcmp(s + 25, " hi-q: ", 7) == 0) {
+		*at = s + 26;
+		return s + 32;
+	}
+	while ((p = memmem(p, (size_t)(end - p), "hi-q", 4)) != NULL) {
+		q = p + 4;
+		if (p == s || p[-1] == ' ') {
+			if (q < end && *q == '[') {
+				for (q++; q < end && DIGIT(*q);
+				    q++)
+					continue;
+				if (q < end && *q == ']')
+					q++;
+				else
+					q = p + 4 + 1;	/* not a pid */
+			}
+			if (end - q >= 1 && *q == ':' &&
+			    (q + 1 == end || q[1] == ' ')) {
+				*at = p;
+				return q + 1 < end ? q + 2 : q + 1;
+			}
+		}
+		p += 4;
+	}
+	return NULL;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * read_prefix - the form of the logger's prefix before the tag, and the
+ * day it gives
+ *
+ *	multilog's @tai64n label is turned into the local date, as
+ *	tai64nlocal(8) would; localtime_r() runs once per clock hour of
+ *	the log (time zone and daylight saving changes fall on hours).
+ */
+static void
+read_prefix(struct logline_parser *p, char *s, char *at,
+    struct logline_rec *rec)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	unsigned long long tai = 0;
+	struct tm tm;
+	time_t t;
+	int i, h;
+
+	rec->day[0] = '\0';
+	if (at == s) {
+		rec->form = LOGLINE_BARE;
+		return;
+	}
+	if (at - s >= 26 && s[0] == '@' && s[25] == ' ') {
+		for (i = 1; i <= 16 && (h = hexval(s[i])) >= 0; i++)
+			tai = tai << 4 | (unsigned)h;
+		for (h = 0; i <= 24 && (h = hexval(s[i])) >= 0; i++)
+			continue;
+		if (i == 25 && h >= 0 && tai >= TAI64_UNIX &&
+		    tai - TAI64_UNIX < (1ULL << 40)) {
+			rec->form = LOGLINE_MULTILOG;
+			t = (time_t)(tai - TAI64_UNIX);
+			if (t < p->hour_lo || t >= p->hour_hi) {
+				if (localtime_r(&t, &tm) == NULL)
+					return;
+				strftime(p->hour_day, sizeof(p->hour_day),
+				    "%Y-%m-%d", &tm);
+				p->hour_lo = t - tm.tm_min * 60 - tm.tm_sec;
+				p->hour_hi = p->hour_lo + 3600;
+			}
+			memcpy(rec->day, p->hour_day, sizeof(rec->day));
+			return;
+		}
+	}
+	if (at - s >= 11 && DIGIT(s[0]) &&
+	    DIGIT(s[1]) && DIGIT(s[2]) &&
+	    DIGIT(s[3]) && s[4] == '-' &&
+	    DIGIT(s[5]) && DIGIT(s[6]) &&
+	    s[7] == '-' && DIGIT(s[8]) &&
+	    DIGIT(s[9]) && (s[10] == 'T' || s[10] == ' ')) {
+		rec->form = LOGLINE_ISO;
+		memcpy(rec->day, s, 10);
+		rec->day[10] = '\0';
+		return;
+	}
+	if (at - s >= 16 && s[3] == ' ' &&
+	    (s[4] == ' ' || DIGIT(s[4])) &&
+	    DIGIT(s[5]) && s[6] == ' ' && s[9] == ':') {
+		for (i = 0; i < 12; i++)
+			if (memcmp(s, months + 3 * i, 3) == 0)
+				break;
+		if (i < 12) {
+			rec->form = LOGLINE_SYSLOG;
+			memcpy(rec->day, s, 4);
+			rec->day[4] = s[4] == ' ' ? '0' : s[4];
+			rec->day[5] = s[5];
+			rec->day[6] = '\0';
+			return;
+		}
+	}
+	rec->form = LOGLINE_OTHER;
+}
+
+/* read_uint - decimal digits only, at most max */
+static int
+read_uint(const char *s, long long max, long long *out)
+{
+	long long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (!DIGIT(*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > max)
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* read_ms - seconds ("0.045", hi-q's "%.3f") to milliseconds */
+static int
+read_ms(const char *s, long long *ms)
+{
+	const char *p;
+	long long v = 0;
+	double d;
+	char *end;
+
+	for (p = s; DIGIT(*p) && p - s < 12; p++)
+		v = v * 10 + (*p - '0');
+	if (p > s && p[0] == '.' && DIGIT(p[1]) &&
+	    DIGIT(p[2]) && DIGIT(p[3]) &&
+	    p[4] == '\0') {
+		*ms = v * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
+		    (p[3] - '0');
+		return 0;
+	}
+	if (!DIGIT(*s))
+		return -1;
+	errno = 0;
+	d = strtod(s, &end);
+	if (*end != '\0' || !isfinite(d) || d < 0 || d * 1000 >= MAX_MS)
+		return -1;
+	*ms = llround(d * 1000);
+	return 0;
+}
+
+/*
+ * read_tenths - a score ("6.9", "-0.3", hi-q's "%.1f") to tenths
+ *
+ *	Anything else strtod(3) reads is classified: nan, a value beyond
+ *	LOGLINE_SCORE_MAX tenths (inf, 1e308), or a number rounded to
+ *	tenths.  *negzero is set for a negative zero.
+ */
+static int
+read_tenths(const char *s, long long *t, enum logline_score *kind,
+    int *negzero)
+{
+	const char *p = s;
+	long long v = 0;
+	double d;
+	char *end;
+	int neg = 0;
+
+	*negzero = 0;
+	*kind = LOGLINE_SCORE_OK;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (s = p; DIGIT(*p) && p - s < 12; p++)
+		v = v * 10 + (*p - '0');
+	if (p > s && p[0] == '.' && DIGIT(p[1]) &&
+	    p[2] == '\0') {
+		v = v * 10 + (p[1] - '0');
+		*negzero = neg && v == 0;
+		*t = neg ? -v : v;
+		return 0;
+	}
+	if (neg)
+		s--;
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	d = strtod(s, &end);
+	if (*end != '\0')
+		return -1;
+	if (isnan(d)) {
+		*kind = LOGLINE_SCORE_NAN;
+		return 0;
+	}
+	if (d * 10 > (double)LOGLINE_SCORE_MAX) {
+		*kind = LOGLINE_SCORE_HIGH;
+		return 0;
+	}
+	if (d * 10 < -(double)LOGLINE_SCORE_MAX) {
+		*kind = LOGLINE_SCORE_LOW;
+		return 0;
+	}
+	*t = llround(d * 10);
+	*negzero = d == 0 && signbit(d);
+	return 0;
+}
+
+/*
+ * read_outcome - outcome_parse() with a first-letter test in front: this
+ * runs several times a line
+ */
+static int
+read_outcome(const char *s, enum outcome *o)
+{
+	static const enum outcome all[] = {
+		OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_DISCARD,
+		OUTCOME_TEMPFAIL, OUTCOME_RED
+	};
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		name = outcome_name(all[i]);
+		if (name[0] == s[0] && strcmp(name, s) == 0) {
+			*o = all[i];
+			return 0;
+		}
+	}
+	return outcome_parse(s, o);
+}
+
+/* The status words of hi-q(8) other than exitN and signalN. */
+static const struct {
+	const char		*word;
+	enum stage_status	 status;
+} status_words[] = {
+	{ "skipped", STATUS_SKIPPED }, { "noexec", STATUS_NOEXEC },
+	{ "timeout", STATUS_TIMEOUT }, { "aborted", STATUS_ABORTED },
+	{ "running", STATUS_RUNNING }
+};
+#define NSTATUS_WORDS	(sizeof(status_words) / sizeof(status_words[0]))
+
+/* logline_status_name - the word for a status, NULL for exitN, signalN */
+const char *
+logline_status_name(enum stage_status st)
+{
+	size_t i;
+
+	for (i = 0; i < NSTATUS_WORDS; i++)
+		if (status_words[i].status == st)
+			return status_words[i].word;
+	return NULL;
+}
+
+/* read_status - the words of hi-q(8): exitN, signalN, skipped, ... */
+static int
+read_status(const char *s, enum stage_status *st, int *value)
+{
+	long long v;
+	size_t i;
+
+	*value = 0;
+	if (s[0] == 'e' && strncmp(s, "exit", 4) == 0 &&
+	    read_uint(s + 4, 255, &v) == 0) {
+		*st = STATUS_EXITED;
+		*value = (int)v;
+		return 0;
+	}
+	if (strncmp(s, "signal", 6) == 0 && read_uint(s + 6, 127, &v) == 0) {
+		*st = STATUS_SIGNALED;
+		*value = (int)v;
+		return 0;
+	}
+	for (i = 0; i < NSTATUS_WORDS; i++)
+		if (strcmp(s, status_words[i].word) == 0) {
+			*st = status_words[i].status;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * read_stage - NAME:STATUS:OUTCOME:SECONDS[:score=S/R][:...] into *st
+ *
+ *	Returns NULL, or why the field cannot be read.  last says the field
+ *	ends the line, where a short field means the line was cut.
+ */
+static const char *
+read_stage(char *s, struct logline_stage *st, int last)
+{
+	char *part[4], *rest, *slash;
+	enum logline_score k2;
+	long long req;
+	int i, nz2;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < 4; i++) {
+		part[i] = s;
+		if ((s = strchr(s, ':')) != NULL)
+			*s++ = '\0';
+		else if (i < 3)
+			return last ? "" : "stage field with fewer than four "
+			    "parts";
+		else
+			break;
+	}
+	rest = s;
+	if (part[0][0] == '\0')
+		return "stage without a name";
+	st->name = part[0];
+	if (read_status(part[1], &st->status, &st->value) == -1)
+		return last && rest == NULL ? "" : "unknown stage status";
+	if (read_outcome(part[2], &st->outcome) == -1)
+		return last && rest == NULL ? "" : "unknown stage outcome";
+	if (read_ms(part[3], &st->ms) == -1)
+		return "bad stage time";
+	for (; rest != NULL; rest = s) {
+		if ((s = strchr(rest, ':')) != NULL)
+			*s++ = '\0';
+		if (strncmp(rest, "score=", 6) != 0)
+			continue;	/* unknown: ignored */
+		if ((slash = strchr(rest + 6, '/')) == NULL)
+			return last && s == NULL ? "" : "score without /";
+		*slash++ = '\0';
+		if (read_tenths(rest + 6, &st->score10, &st->score,
+		    &st->negzero) == -1 ||
+		    read_tenths(slash, &req, &k2, &nz2) == -1)
+			return "bad score";
+		st->required10 = req;
+		if (k2 != LOGLINE_SCORE_OK)
+			st->score = LOGLINE_SCORE_NAN;	/* no threshold */
+	}
+	return NULL;
+}
+
+/* field - which field a word of len bytes is, and where its value starts */
+static enum field
+field(char *tok, size_t len, char **val)
+{
+	char *eq;
+
+#define KEY(k, f)							\
+	if (len >= sizeof(k) - 1 && memcmp(tok, k, sizeof(k) - 1) == 0) {	\
+		*val = tok + sizeof(k) - 1;				\
+		return f;						\
+	}
+	switch (tok[0]) {
+	case 'v':
+		KEY("verdict=", FIELD_VERDICT);
+		break;
+	case 'c':
+		KEY("code=", FIELD_CODE);
+		break;
+	case 'f':
+		KEY("from=", FIELD_FROM);
+		break;
+	case 't':
+		KEY("time=", FIELD_TIME);
+		break;
+	case 's':
+		KEY("stage=", FIELD_STAGE);
+		break;
+	case 'r':
+		KEY("rcpts=", FIELD_OTHER);
+		break;
+	case 'b':
+		KEY("bytes=", FIELD_OTHER);
+		break;
+	case 'o':
+		KEY("out=", FIELD_OTHER);
+		break;
+	}
+#undef KEY
+	if ((eq = memchr(tok, '=', len)) == NULL)
+		return FIELD_NONE;
+	*val = eq + 1;
+	return FIELD_OTHER;
+}
+
+static struct logline_stage *
+new_stage(struct logline_parser *p, struct logline_rec *rec)
+{
+	if (rec->nstages == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->stages = xreallocarray(p->stages, p->cap,
+		    sizeof(*p->stages));
+	}
+	return &p->stages[rec->nstages++];
+}
+
+enum logline_kind
+logline_parse(struct logline_parser *p, char *line, size_t len,
+    struct logline_rec *rec)
+{
+	char *end = line + len, *s, *tok, *val = NULL, *at;
+	struct logline_stage *st;
+	const char *why;
+	enum field kind;
+	long long v;
+	size_t n;
+	int have_code = 0, have_time = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	if ((s = find_tag(line, end, &at)) == NULL)
+		return LOGLINE_FOREIGN;
+	read_prefix(p, line, at, rec);
+	if ((size_t)(end - s) < 8 || memcmp(s, "verdict=", 8) != 0) {
+		if ((size_t)(end - s) < 8 &&
+		    memcmp(s, "verdict=", (size_t)(end - s)) == 0) {
+			rec->why = "line ends in the tag";
+			return LOGLINE_TRUNCATED;
+		}
+		return LOGLINE_DIAG;
+	}
+	while (s < end) {
+		tok = s;
+		if (tok[0] == 'r' && strncmp(tok, "reason=\"", 8) == 0) {
+			if ((s = memchr(tok + 8, '"', (size_t)(end - tok - 8)))
+			    == NULL) {
+				rec->why = "reason without its closing quote";
+				return LOGLINE_TRUNCATED;
+			}
+			s++;
+			if (s < end && *s != ' ') {
+				rec->why = "text after the reason's quote";
+				return LOGLINE_MALFORMED;
+			}
+		} else if ((s = memchr(tok, ' ', (size_t)(end - tok))) == NULL)
+			s = end;
+		*s = '\0';
+		kind = field(tok, (size_t)(s - tok), &val);
+		s++;
+		switch (kind) {
+		case FIELD_NONE:
+			if (s >= end) {
+				rec->why = "line ends inside a field";
+				return LOGLINE_TRUNCATED;
+			}
+			rec->why = "a field without \"=\"";
+			return LOGLINE_MALFORMED;
+		case FIELD_VERDICT:
+			if (read_outcome(val, &rec->verdict) == -1) {
+				rec->why = "unknown verdict";
+				goto bad;
+			}
+			break;
+		case FIELD_CODE:
+			if (read_uint(val, 255, &v) == -1) {
+				rec->why = "bad code";
+				goto bad;
+			}
+			rec->code = (int)v;
+			have_code = 1;
+			break;
+		case FIELD_FROM:
+			if (strcmp(val, "-") != 0 && (val[0] != '<' ||
+			    (n = strlen(val)) < 2 || val[n - 1] != '>')) {
+				rec->why = "bad from=";
+				goto bad;
+			}
+			break;
+		case FIELD_TIME:
+			if (read_ms(val, &rec->ms) == -1) {
+				rec->why = "bad time";
+				goto bad;
+			}
+			have_time = 1;
+			break;
+		case FIELD_STAGE:
+			st = new_stage(p, rec);
+			if ((why = read_stage(val, st, s >= end)) != NULL) {
+				if (*why == '\0') {
+					rec->why = "line ends inside a stage "
+					    "field";
+					return LOGLINE_TRUNCATED;
+				}
+				rec->why = why;
+				return LOGLINE_MALFORMED;
+			}
+			break;
+		case FIELD_OTHER:
+			break;
+		}
+		/* rcpts, bytes, out, reason and unknown fields: skipped */
+	}
+	if (!have_code || !have_time) {
+		rec->why = "line ends before code= or time=";
+		return LOGLINE_TRUNCATED;
+	}
+	rec->stages = p->stages;
+	return LOGLINE_MESSAGE;
+bad:
+	/* A bad last word may just be cut short. */
+	if (s >= end) {
+		rec->why = "line ends inside a field";
+		return LOGLINE_TRUNCATED;
+	}
+	return LOGLINE_MALFORMED;
+}

@@ -1,0 +1,98 @@
+# shellcheck shell=sh source-path=SCRIPTDIR/../..
+# report.sh - hi-q-report on the lines real hi-q runs wrote: Debian's spamd
+# and spamc with the shipped filters.conf score a plain message (0.0,
+# green), the marked subject (5.5, yellow) and GTUBE (1000.0, red); a
+# message over spamc's -s passes unscanned and a relay client is skipped.
+# The lines are kept as multilog and syslog keep them, with a foreign, a
+# cut, a malformed and a nan line among them; the counts, the histogram,
+# the what-if table, the JSON and the SVG (parsed by xmllint, drawn by
+# rsvg-convert) are checked.
+. "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/lib/servers.sh"
+REPORT="$TOP/hi-q-report"
+trap 'srv_stop_all; cleanup' EXIT
+trap 'exit 1' INT TERM HUP PIPE
+chmod 711 "$TMP"
+spamd_start "$TMP/spamd" || exit 1
+shipped_conf "/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
+
+message ham "lunch on Friday" >"$TMP/ham"
+message yellow "yellowtest lunch on Friday" >"$TMP/yellow"
+{
+	message gtube "lunch on Friday"
+	echo 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X'
+} >"$TMP/gtube"
+{
+	message big "lunch on Friday"
+	head -c 1100000 /dev/zero | tr '\0' 'x' | fold -w 76
+} >"$TMP/big"
+envelope alice@example.org bob@example.com >"$TMP/env"
+
+# hiq MESSAGE [VAR=VALUE] - one real hi-q run; its log line goes to
+# $TMP/raw
+hiq() {
+	env ${2:+"$2"} "$HIQ" -c "$TMP/filters.conf" <"$TMP/$1" 1<"$TMP/env" \
+	    2>>"$TMP/raw"
+	echo "$1: exit $?"
+}
+
+echo "--- nine messages through hi-q and spamd"
+for m in ham ham yellow gtube ham yellow gtube big; do
+	hiq $m
+done
+hiq ham RELAYCLIENT=
+grep -c '^hi-q: verdict=' "$TMP/raw"
+
+# The lines as logs keep them: four under a multilog label of 30 November
+# (UTC), three of 1 December, two as syslog writes "log syslog" lines; a
+# tcpserver line, a line cut short, a malformed and a nan line among them.
+tai1=@400000006b0d654a00000000	# 2026-11-30 12:00:00 UTC
+tai2=@400000006b0eb6ca00000000	# 2026-12-01 12:00:00 UTC
+{
+	sed -n "1,4s/^/$tai1 /p" "$TMP/raw"
+	echo "$tai1 tcpserver: status: 1/20"
+	sed -n "5,7s/^/$tai2 /p" "$TMP/raw"
+	sed -n '1s/^\(.\{60\}\).*/\1/p' "$TMP/raw"
+	sed -n '8,9s/^hi-q: /Dec  1 12:00:00 mx hi-q[4711]: /p' "$TMP/raw"
+	sed -n '1s/verdict=green/verdict=blue/p' "$TMP/raw"
+	sed -n '1s/score=0.0/score=nan/p' "$TMP/raw"
+} >"$TMP/log"
+
+echo "--- the report, per day, with today's margin (2)"
+TZ=UTC0 "$REPORT" -v --by day --margin 2 --svg "$TMP/h.svg" "$TMP/log" \
+    >"$TMP/out" 2>"$TMP/err"
+echo "exit $?"
+sed -e 's/^\(  time (s)\).*(\(.*\))$/\1 P50 P90 P99 MAX (\2)/' \
+    -e "s|$TMP|TMP|g" "$TMP/err" "$TMP/out"
+
+echo "--- the same from standard input, as JSON: valid, with the same counts"
+TZ=UTC0 "$REPORT" --json <"$TMP/log" >"$TMP/json"
+echo "exit $?"
+json_pp <"$TMP/json" >/dev/null && echo "json_pp: valid"
+grep -o '"verdicts": {[^}]*}' "$TMP/json" | head -1
+grep -o '"threshold": 5.0, "margin": 2.0, [^}]*' "$TMP/json"
+
+echo "--- the SVG: well-formed XML, an svg root, drawn by rsvg-convert"
+xmllint --noout "$TMP/h.svg" && echo "xmllint: well-formed"
+xmllint --xpath 'name(/*)' "$TMP/h.svg"
+echo
+rsvg-convert -o "$TMP/h.png" "$TMP/h.svg"
+echo "rsvg-convert: exit $?"
+od -An -c -N4 "$TMP/h.png"
+
+echo "--- half-point bands from 4 to 6, the rest in the edge bands"
+TZ=UTC0 "$REPORT" --margin 2 --band 0.5 --from 4 --to 6 "$TMP/log" |
+    sed -n '/^scores of/,/^$/p'
+
+echo "--- a stage without scores: no histogram, no what-if"
+TZ=UTC0 "$REPORT" --stage nosuch "$TMP/log" | sed -n '/^no scores/,$p'
+
+echo "--- a file that cannot be read: 111, the rest still counted"
+"$REPORT" "$TMP/none" "$TMP/raw" 2>&1 | sed -e "s|$TMP|TMP|g" |
+    sed -n '1,2p'
+"$REPORT" "$TMP/none" >/dev/null 2>&1
+echo "exit $?"
+
+echo "--- a bad option: 100 and the usage"
+"$REPORT" --band 0.05 2>&1
+echo "exit $?"
