@@ -1009,12 +1009,10 @@ fire_input(struct run *r)
 
 	if (r->decided)
 		return;
-	if (!hop_stuck(&r->hops[0], &who))
+	/* The spool (who NULL) always takes what it is given. */
+	if (!hop_stuck(&r->hops[0], &who) || who == NULL)
 		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
 		    xasprintf("no input for %us", limit));
-	else if (who == NULL)
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-		    xasprintf("qmail-queue read nothing for %us", limit));
 	else {
 		who->kill_as = STATUS_TIMEOUT;
 		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
