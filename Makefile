@@ -26,8 +26,10 @@ CHECK_LIBS	= $(shell pkg-config --libs check)
 ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 		  $(POPT_CFLAGS)
 
-LIB_OBJS	= src/buf.o src/conf.o src/envelope.o src/io.o src/log.o \
-		  src/loop.o src/pidfile.o src/pump.o src/spawn.o \
+LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
+		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
+		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
+		  src/spool.o src/user.o \
 		  src/verdict.o src/xalloc.o src/zone.o \
 		  src/lines.o src/logline.o src/tally.o src/bands.o \
 		  src/rtext.o src/rjson.o src/rsvg.o
@@ -36,7 +38,9 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
 		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
 		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
-		  tests/check_tally.o
+		  tests/check_tally.o tests/check_number.o tests/check_user.o \
+		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
+		  tests/check_deadline.o tests/check_spool.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
@@ -45,7 +49,8 @@ SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
 		  tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/run tests/install-deps tests/fresh-root \
 		  contrib/spamc-zap.test \
-		  tests/lib/*.sh init.d/qmail init.d/spamd tests/initd/*.sh \
+		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
+		  tests/initd/*.sh tests/load/run \
 		  contrib/default/qmail contrib/default/spamd \
 		  contrib/service/*/run contrib/service/*/log/run
 
@@ -184,8 +189,12 @@ uninstall:
 # install-init: the init scripts and their settings, for hosts that boot
 # with /etc/init.d (docs/INSTALL-init.md).  Settings files that exist are
 # kept, and so is a spamd script that Debian's spamd package installed.
+# hi-q-functions, which both scripts source from their own directory, is
+# not executable, so boot tools do not take it for a script.
 install-init:
 	$(INSTALL) -d $(DESTDIR)$(INITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 644 init.d/hi-q-functions \
+	    $(DESTDIR)$(INITDIR)/hi-q-functions
 	$(INSTALL) -m 755 init.d/qmail $(DESTDIR)$(INITDIR)/qmail
 	@for f in $(INITDIR)/spamd $(SYSCONFDIR)/default/qmail \
 	    $(SYSCONFDIR)/default/spamd; do \
@@ -201,20 +210,81 @@ install-init:
 
 uninstall-init:
 	rm -f $(DESTDIR)$(INITDIR)/qmail
+	@if grep -q hi-q-functions $(DESTDIR)$(INITDIR)/spamd 2>/dev/null; \
+	then \
+	    echo "left $(DESTDIR)$(INITDIR)/hi-q-functions for" \
+	        "$(DESTDIR)$(INITDIR)/spamd"; \
+	else \
+	    rm -f $(DESTDIR)$(INITDIR)/hi-q-functions; \
+	fi
 	@echo "left $(DESTDIR)$(INITDIR)/spamd and" \
 	    "$(DESTDIR)$(SYSCONFDIR)/default/qmail, spamd in place"
 
 clean:
+	rm -f $(FUZZERS) tests/fuzz/*.tmp
 	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a src/paths.h *.o src/*.o tests/*.o \
 	    contrib/*.o hi-q.d pido.d hi-q-report.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
 	    tests/*.tmp contrib/*.tmp
 
+# fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
+# envelope check and the zone reader, built with clang under ASan and UBSan
+# and each run for FUZZ_SECONDS from its seed corpus in tests/fuzz/corpus/.
+# tests/fuzz/NAME.dict, where there is one, gives libFuzzer the words of
+# the format.  New inputs go to a temporary directory; a failing input is
+# written as tests/fuzz/crash-* (or leak-*, timeout-*) and the target
+# fails.
+FUZZ_CC		?= clang-14
+FUZZ_SECONDS	?= 60
+FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS	= $(LIB_OBJS:.o=.c)
+FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
+		  tests/fuzz/fuzz-zone
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/paths.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	    -iquote src $(POPT_CFLAGS) -o $@.tmp $< $(FUZZ_SRCS) $(POPT_LIBS)
+	mv -f $@.tmp $@
+
+fuzz-build: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    n=$${f##*/fuzz-}; \
+	    w=$$(mktemp -d "$${TMPDIR:-/tmp}/hiq-fuzz-$$n.XXXXXX") || exit 1; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    d=; [ ! -f tests/fuzz/$$n.dict ] || d=-dict=tests/fuzz/$$n.dict; \
+	    ./$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 $$d \
+	        -print_final_stats=1 -artifact_prefix=tests/fuzz/ \
+	        "$$w" tests/fuzz/corpus/$$n >"$$w.log" 2>&1; \
+	    rc=$$?; \
+	    grep -E '^stat::number_of_executed_units|^Done' "$$w.log"; \
+	    if [ $$rc -ne 0 ]; then \
+	        tail -40 "$$w.log"; rm -rf "$$w" "$$w.log"; \
+	        echo "fuzz: $$n FAILED"; exit 1; \
+	    fi; \
+	    rm -rf "$$w" "$$w.log"; \
+	done
+
+# check-load: 1,000 messages through hi-q (50 at a time) and 200 SMTP
+# sessions at once through qpsmtpd, green, red and tempfail mixed; fails if
+# a message is lost, queued when rejected, or a process or temp file is
+# left (tests/load/run).  It takes minutes on a busy machine, so it is not
+# part of "make check".
+check-load: all $(TEST_TOOLS)
+	sh tests/load/run
+
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
-bench bench-quick bench-smtp bench-scanners: all
+# bench-reject: a red message against a green one, hi-q at BEFORE_REV (or
+# BEFORE=path) beside this tree's (or AFTER=path); bench-reject-quick
+# takes few pairs.
+bench bench-quick bench-reject bench-reject-quick bench-smtp \
+    bench-scanners: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick bench-smtp bench-scanners
+.PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
+	bench-scanners fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean

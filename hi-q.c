@@ -10,15 +10,14 @@
  *	code is what qmail-queue would have returned, so the client hears 250,
  *	451 or 554 before the SMTP connection closes.  See hi-q(8).
  *
- *	This file only reads options and the configuration; loop.c does the
- *	work.
+ *	This file only reads options and the configuration; the run does the
+ *	work (loop.c, with plan.c and judge.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "paths.h"
 #include "qq.h"
 #include "spawn.h"
+#include "user.h"
 #include "xalloc.h"
 
 
@@ -40,60 +40,12 @@
 
 extern char **environ;
 
-static void	drain_inputs(unsigned);
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
+static int	check_conf(const struct conf *);
+static int	run_message(const struct conf *);
 static int	queue_is_self(const struct conf *);
-
-/*
- * drain_inputs - read fd 0 and fd 1 to their end before an early exit
- *
- *	A caller still writing must not block or see a write error instead
- *	of our exit code.  Gives up after idle seconds without a byte, and
- *	leaves a terminal alone.
- */
-static void
-drain_inputs(unsigned idle)
-{
-	struct pollfd pfd[2];
-	char chunk[65536];
-	int open0, open1, n, i;
-	ssize_t r;
-
-	/* A person at a terminal is not a caller to unblock. */
-	open0 = !isatty(0);
-	open1 = !isatty(1);
-
-	while (open0 || open1) {
-		n = 0;
-		if (open0) {
-			pfd[n].fd = 0;
-			pfd[n++].events = POLLIN;
-		}
-		if (open1) {
-			pfd[n].fd = 1;
-			pfd[n++].events = POLLIN;
-		}
-		if ((i = poll(pfd, (nfds_t)n, (int)idle * 1000)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (i == 0)
-			return;
-		for (i = 0; i < n; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			r = io_read(pfd[i].fd, chunk, sizeof(chunk));
-			if (r <= 0 && !(r == -1 && errno == EAGAIN)) {
-				if (pfd[i].fd == 0)
-					open0 = 0;
-				else
-					open1 = 0;
-			}
-		}
-	}
-}
+static int	become_user(const struct conf *);
 
 /*
  * usage - the SYNOPSIS of hi-q(8), then 55: a caller that ran hi-q with
@@ -104,7 +56,7 @@ usage(void)
 {
 	fputs("usage: hi-q [-c FILE] [--check]\n"
 	    "       hi-q --help | --version\n", stderr);
-	drain_inputs(CONF_TIMEOUT_DEFAULT);
+	loop_drain(CONF_TIMEOUT_DEFAULT);
 	exit(QQ_BAD_CONFIG);
 }
 
@@ -123,6 +75,47 @@ queue_is_self(const struct conf *c)
 	    stat(c->queue_argv[0], &q) == -1)
 		return 0;
 	return self.st_dev == q.st_dev && self.st_ino == q.st_ino;
+}
+
+/*
+ * become_user - started as root, run everything as the config's user
+ *
+ *	A caller that runs hi-q as root (local injection with QMAILQUEUE set
+ *	for everyone) must not have the stages run as root without the
+ *	config saying so: without a "user" line hi-q refuses.  Prints why and
+ *	returns the exit code, or 0.
+ */
+static int
+become_user(const struct conf *c)
+{
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	if (geteuid() != 0)
+		return 0;
+	if (c->user == NULL) {
+		fprintf(stderr, "hi-q: %s: refused: hi-q runs as root and "
+		    "would run the stages as root; name the user to run "
+		    "them as with \"user NAME\"\n", c->file);
+		return QQ_BAD_CONFIG;
+	}
+	if ((rc = user_lookup(c->user, &uid, &gid)) == USER_UNKNOWN) {
+		fprintf(stderr, "hi-q: %s: user %s: no such user in %s\n",
+		    c->file, c->user, USER_PASSWD);
+		return QQ_BAD_CONFIG;
+	}
+	if (rc == -1) {
+		fprintf(stderr, "hi-q: %s: user %s: unable to read %s: %s\n",
+		    c->file, c->user, USER_PASSWD, strerror(errno));
+		return QQ_BAD_CONFIG;
+	}
+	if (user_become(uid, gid) == -1) {
+		fprintf(stderr, "hi-q: unable to become user %s: %s\n",
+		    c->user, strerror(errno));
+		return QQ_TEMP_REJECT;
+	}
+	return 0;
 }
 
 /* check_programs - for --check: can every program be run? */
@@ -149,6 +142,45 @@ check_programs(const struct conf *c)
 	return bad ? -1 : 0;
 }
 
+/* check_conf - --check: the programs, then the pipeline as understood */
+static int
+check_conf(const struct conf *conf)
+{
+	int code;
+
+	code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;
+	if (code == 0) {
+		printf("# %s: ok\n", conf->file);
+		conf_write(stdout, conf);
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "hi-q: write error: %s\n", strerror(errno));
+		code = QQ_BAD_CONFIG;
+	}
+	return code;
+}
+
+/* run_message - one message, on fd 0 and fd 1 */
+static int
+run_message(const struct conf *conf)
+{
+	char **env;
+	int code;
+
+	if (fcntl(0, F_GETFL) == -1 || fcntl(1, F_GETFL) == -1)
+		die(QQ_READ_ERROR, "fd 0 and fd 1 must be open");
+	/* Nothing hi-q was given may leak into a stage or qmail-queue. */
+	if (io_cloexec_all(3) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
+		    "close-on-exec");
+	if (conf->log_facility != CONF_LOG_STDERR)
+		log_set_syslog(conf->log_facility);
+	env = spawn_environ(environ);
+	code = loop_run(conf, env);
+	free(env);
+	return code;
+}
+
 /*
  * main - options, configuration, then one message
  */
@@ -156,11 +188,10 @@ int
 main(int argc, char **argv)
 {
 	char *config = NULL;
-	int check = 0, version = 0, rc, code;
+	int check = 0, version = 0, ran = 0, rc, code;
 	const char *file;
 	struct conf *conf;
 	struct conf_error err;
-	char **env;
 	poptContext pc;
 	struct poptOption options[] = {
 		{ "config", 'c', POPT_ARG_STRING, &config, 0,
@@ -203,60 +234,31 @@ main(int argc, char **argv)
 		file = config;
 	else if ((file = getenv("HIQ_CONFIG")) == NULL || *file == '\0')
 		file = DEFAULT_CONFIG;
-	conf = conf_parse_file(file, &err);
-	if (conf == NULL) {
+	code = QQ_BAD_CONFIG;
+	if ((conf = conf_parse_file(file, &err)) == NULL) {
 		if (err.line > 0)
 			fprintf(stderr, "hi-q: %s:%u: %s\n", err.file,
 			    err.line, err.text);
 		else
 			fprintf(stderr, "hi-q: %s: %s\n", err.file, err.text);
 		conf_error_free(&err);
-		poptFreeContext(pc);
-		free(config);
-		if (!check)
-			drain_inputs(CONF_TIMEOUT_DEFAULT);
-		return QQ_BAD_CONFIG;
-	}
-	if (queue_is_self(conf)) {
+	} else if (queue_is_self(conf))
 		fprintf(stderr, "hi-q: %s: the queue program is hi-q itself; "
 		    "name the real qmail-queue\n", conf->file);
-		conf_free(conf);
-		poptFreeContext(pc);
-		free(config);
-		if (!check)
-			drain_inputs(CONF_TIMEOUT_DEFAULT);
-		return QQ_BAD_CONFIG;
-	}
-	if (check) {
-		code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;
-		if (code == 0) {
-			printf("# %s: ok\n", conf->file);
-			conf_write(stdout, conf);
+	else if ((code = become_user(conf)) == 0) {
+		if (check)
+			code = check_conf(conf);
+		else {
+			code = run_message(conf);
+			ran = 1;
 		}
-		if (fflush(stdout) == EOF || ferror(stdout)) {
-			fprintf(stderr, "hi-q: write error: %s\n",
-			    strerror(errno));
-			code = QQ_BAD_CONFIG;
-		}
-		conf_free(conf);
-		poptFreeContext(pc);
-		free(config);
-		return code;
 	}
+	/* The caller of a hi-q that could not start must not block. */
+	if (!ran && !check)
+		loop_drain(conf != NULL ? conf->timeout : CONF_TIMEOUT_DEFAULT);
+	if (conf != NULL)
+		conf_free(conf);
 	poptFreeContext(pc);
 	free(config);
-
-	if (fcntl(0, F_GETFL) == -1 || fcntl(1, F_GETFL) == -1)
-		die(QQ_READ_ERROR, "fd 0 and fd 1 must be open");
-	/* Nothing hi-q was given may leak into a stage or qmail-queue. */
-	if (io_cloexec_all(3) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
-		    "close-on-exec");
-	if (conf->log_facility != CONF_LOG_STDERR)
-		log_set_syslog(conf->log_facility);
-	env = spawn_environ(environ);
-	code = loop_run(conf, env);
-	free(env);
-	conf_free(conf);
 	return code;
 }

@@ -20,7 +20,7 @@
  *	src/pidfile.c does the work.
  *
  * ERRORS
- *	The exit codes are in pidfile.h (PIDO_EXIT_*) and pido(8): 100 usage,
+ *	The exit codes are below (PIDO_EXIT_*) and in pido(8): 100 usage,
  *	111 system failure, 126 and 127 when PROGRAM cannot be run, 1 to 3
  *	for the state of a program that is not (or still) running.  Once
  *	PROGRAM runs, the exit status is its own.
@@ -39,6 +39,20 @@
 #include "log.h"
 #include "paths.h"
 #include "pidfile.h"
+#include "signame.h"
+
+/* pido's exit codes (docs/pido.8, EXIT STATUS); after exec, the program's. */
+enum {
+	PIDO_EXIT_OK = 0,	/* done; for --check: running */
+	PIDO_EXIT_DEAD = 1,	/* not running, pidfile left (LSB 1) */
+	PIDO_EXIT_RUNNING = 2,	/* running: start or remove refused, or
+				   still running at the --wait limit */
+	PIDO_EXIT_ABSENT = 3,	/* not running, no pidfile (LSB 3) */
+	PIDO_EXIT_USAGE = 100,	/* bad options or arguments */
+	PIDO_EXIT_SYSTEM = 111,	/* a system call failed */
+	PIDO_EXIT_NOEXEC = 126,	/* PROGRAM found but not runnable */
+	PIDO_EXIT_NOTFOUND = 127 /* PROGRAM not found */
+};
 
 /* The longest --wait, in seconds (a year is plenty for any shutdown). */
 #define PIDO_WAIT_MAX	31536000UL
@@ -245,7 +259,7 @@ main(int argc, char **argv)
 		poptFreeContext(pc);
 		return PIDO_EXIT_OK;
 	}
-	if (signame != NULL && pidfile_signal_parse(signame, &sig) == -1) {
+	if (signame != NULL && signame_parse(signame, &sig) == -1) {
 		fprintf(stderr, "pido: unknown signal: %s\n", signame);
 		usage();
 	}

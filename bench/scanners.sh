@@ -19,6 +19,7 @@
 # by any test.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/common.sh"
 . "$top/tests/lib/servers.sh"
 RESULTS="$top/bench/RESULTS-scanners.md"
 ROUNDS=${ROUNDS:-41}
@@ -27,7 +28,7 @@ trap 'srv_stop_all; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM HUP
 chmod 711 "$T"
 
-PORT=$(srv_free_port) || exit 1
+PORT=$(free_port) || exit 1
 spamd_start_on "$T/s1" 127.0.0.1 "$PORT" || exit 1
 spamd_start_on "$T/s2" 127.0.0.2 "$PORT" || exit 1
 clamd_start "$T/c1" || exit 1
@@ -66,7 +67,9 @@ stage() {
 	sed -n '/^stage spamc /,$p' "$top/filters.conf" |
 	    sed "s|^stage spamc /usr/bin/spamc |&-d 127.0.0.1 -p $PORT |"
 }
-queue="queue $top/bench/out/nullq"
+# hi-q runs as root here, and runs its stages as root only when told so.
+queue="queue $top/bench/out/nullq
+user root"
 { echo "$queue"; check; stage; } >"$T/before.conf"
 { echo "$queue"; stage; check; } >"$T/after.conf"
 { echo "$queue"; check; } >"$T/check.conf"

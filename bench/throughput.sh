@@ -14,6 +14,7 @@
 # here is asserted by the tests.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/common.sh"
 . "$top/tests/lib/servers.sh"
 OUT="$top/bench/out/smtp"
 RESULTS="$top/bench/RESULTS-smtp.md"
@@ -44,7 +45,7 @@ TALLY="$T/tally"
 # Servers: clamd with a stream limit above the largest message, spamd with
 # Debian's default of 5 children.
 CLAMD_STREAMMAX=25M clamd_start "$T/clamd" || exit 1
-SPAMD_PORT=$(srv_free_port) || exit 1
+SPAMD_PORT=$(free_port) || exit 1
 SPAMD_CHILDREN=5 spamd_start_on "$T/spamd" 127.0.0.1 "$SPAMD_PORT" ||
     exit 1
 CLAMD_MAIN=$CLAMD_PID
@@ -64,26 +65,16 @@ sed -e '/^#check clamav /,/^$/s/^#//' \
     -e "s|^check clamav /usr/bin/clamdscan |check clamav $clamdscan |" \
     -e "s|^stage spamc /usr/bin/spamc |stage spamc $spamc |" \
     "$top/filters.conf" >"$T/filters.conf" || exit 1
+# qpsmtpd runs hi-q as nobody; the line is for the --check here, as root.
+echo "user $SRV_USER" >>"$T/filters.conf" || exit 1
 chmod 644 "$T/filters.conf"
 "$top/hi-q" --check -c "$T/filters.conf" >"$OUT/filters.check" || exit 1
 
-# qpsmtpd: its configuration from qpsmtpd_start, then started again with
-# room for 40 sessions from one address (its defaults: 15, and 5 per
-# address).
-qpsmtpd_start "$T/qpsmtpd" \
+# qpsmtpd with room for 40 sessions from one address (its defaults: 15,
+# and 5 per address).
+QPSMTPD_OPTS="--limit-connections 100 --max-from-ip 100" \
+    qpsmtpd_start "$T/qpsmtpd" \
     "queue-hi-q $(tally hiq) $BIN/hi-q -c $T/filters.conf" || exit 1
-qpsmtpd_stop "$T/qpsmtpd" || exit 1
-env QPSMTPD_CONFIG="$T/qpsmtpd/config" qpsmtpd-forkserver \
-    --listen-address 127.0.0.1 --port "$QPSMTPD_PORT" \
-    --limit-connections 100 --max-from-ip 100 \
-    --user "$SRV_USER" --pid-file "$T/qpsmtpd/qpsmtpd.pid" --no-rdns \
-    </dev/null >>"$T/qpsmtpd/qpsmtpd.log" 2>&1 &
-QPSMTPD_PID=$!
-echo "$QPSMTPD_PID" >"$T/qpsmtpd/qpsmtpd.started"
-srv_poll 30 smtp_up "$QPSMTPD_PORT" || {
-	echo "throughput: qpsmtpd does not answer" >&2
-	exit 1
-}
 
 # The messages: complete, with a Message-ID the load generator fills in.
 message() {
@@ -174,7 +165,7 @@ for run in $RUNS; do
 	    "$T/msg" "$OUT/lat.$n.tsv")
 	t1=$(date +%s.%N)
 	# qpsmtpd reaps its last sessions just after they close.
-	srv_poll 10 sh -c "[ -z \"\$(ps -o pid= --ppid $QPSMTPD_PID)\" ]"
+	poll 10 sh -c "[ -z \"\$(ps -o pid= --ppid $QPSMTPD_PID)\" ]"
 	q1=$(ticks "$QPSMTPD_PID")
 	s1=$(tree_ticks "$SPAMD_MAIN")
 	c1=$(ticks "$CLAMD_MAIN")

@@ -12,22 +12,25 @@
  * ERRORS
  *	See conf.h.  Out of memory: die(QQ_OOM).
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <popt.h>
 
 #include "conf.h"
+#include "number.h"
 #include "paths.h"
+#include "spool.h"
 #include "xalloc.h"
 
 
@@ -39,6 +42,8 @@ struct parser {
 	int			 have_timeout;
 	int			 have_reply;
 	int			 have_log;
+	int			 have_user;
+	int			 have_spool;
 };
 
 /* The syslog facilities "log syslog FACILITY" takes. */
@@ -68,8 +73,9 @@ static int	 parse_codes(struct parser *, const char *, struct rule *);
 static int	 check_text(struct parser *, const char *);
 static int	 do_zone(struct parser *, struct stage_conf *, int,
 		    const char **);
-static int	 parse_double(const char *, double *);
 static int	 do_log(struct parser *, int, const char **);
+static int	 valid_user(const char *);
+static char	*unsafe_file(int);
 
 static int
 fail(struct parser *p, const char *fmt, ...)
@@ -281,22 +287,6 @@ do_on(struct parser *p, struct stage_conf *st, int argc, const char **argv)
 	return 0;
 }
 
-/* parse_double - a finite decimal such as 2, 2.5 or -1.0, nothing else */
-static int
-parse_double(const char *s, double *out)
-{
-	char *end;
-
-	if (*s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno != 0 || *end != '\0' || !isfinite(*out) ||
-	    strpbrk(s, "+eExXpPiInN") != NULL)
-		return -1;
-	return 0;
-}
-
 /*
  * do_zone - "zone HEADER margin Y [missing OUTCOME]" or
  * "zone HEADER red SCORE [missing OUTCOME]"
@@ -323,7 +313,7 @@ do_zone(struct parser *p, struct stage_conf *st, int argc, const char **argv)
 			break;
 	if (*s != '\0' || s == argv[1])
 		return fail(p, "bad header name \"%s\"", argv[1]);
-	if (parse_double(argv[3], &v) == -1)
+	if (number_parse(argv[3], strlen(argv[3]), &v) == -1)
 		return fail(p, "bad number \"%s\"", argv[3]);
 	if (strcmp(argv[2], "margin") == 0) {
 		if (v < 0)
@@ -433,6 +423,21 @@ do_log(struct parser *p, int argc, const char **argv)
 	    "user or local0 to local7)", argv[2]);
 }
 
+/* valid_user - a login name; it cannot start with "-" */
+static int
+valid_user(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '-')
+		return 0;
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return 0;
+	return n > 0 && n <= CONF_USER_MAX;
+}
+
 static int
 do_top(struct parser *p, int argc, const char **argv)
 {
@@ -494,6 +499,17 @@ do_top(struct parser *p, int argc, const char **argv)
 		c->queue_argv = dup_argv(argc - 1, argv + 1);
 		return 0;
 	}
+	if (strcmp(argv[0], "spool") == 0) {
+		if (p->have_spool)
+			return fail(p, "duplicate \"spool\"");
+		if (argc != 2 || argv[1][0] != '/')
+			return fail(p, "usage: spool DIRECTORY (an absolute "
+			    "path)");
+		p->have_spool = 1;
+		free(c->spool);
+		c->spool = xstrdup(argv[1]);
+		return 0;
+	}
 	if (strcmp(argv[0], "timeout") == 0) {
 		if (p->have_timeout)
 			return fail(p, "duplicate \"timeout\"");
@@ -522,6 +538,17 @@ do_top(struct parser *p, int argc, const char **argv)
 	}
 	if (strcmp(argv[0], "log") == 0)
 		return do_log(p, argc, argv);
+	if (strcmp(argv[0], "user") == 0) {
+		if (p->have_user)
+			return fail(p, "duplicate \"user\"");
+		if (argc != 2 || !valid_user(argv[1]))
+			return fail(p, "usage: user NAME (a login name: "
+			    "letters, digits, \".\", \"_\" and \"-\", "
+			    "at most %d)", CONF_USER_MAX);
+		p->have_user = 1;
+		c->user = xstrdup(argv[1]);
+		return 0;
+	}
 	if (strcmp(argv[0], "on") == 0 || strcmp(argv[0], "skip-if-env") == 0 ||
 	    strcmp(argv[0], "zone") == 0)
 		return fail(p, "\"%s\" must be indented under a stage",
@@ -548,6 +575,7 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	c->queue_argv = xcalloc(2, sizeof(char *));
 	c->queue_argv[0] = xstrdup(HIQ_QMAILHOME "/bin/qmail-queue");
 	c->timeout = CONF_TIMEOUT_DEFAULT;
+	c->spool = xstrdup(SPOOL_DIR);
 	c->reply_fd = CONF_REPLY_FD_DEFAULT;
 	c->reply_code = CONF_REPLY_CODE_DEFAULT;
 	c->log_facility = CONF_LOG_STDERR;
@@ -590,16 +618,46 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	return c;
 }
 
+/*
+ * unsafe_file - why the open file fd must not be trusted, or NULL
+ *
+ *	Checked on the descriptor read, so the answer is about that file.
+ */
+static char *
+unsafe_file(int fd)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == -1)
+		return xasprintf("unable to stat: %s", strerror(errno));
+	if (sb.st_uid != 0 && sb.st_uid != geteuid())
+		return xasprintf("refused: owned by uid %lu, neither root nor "
+		    "the user running hi-q (uid %lu)",
+		    (unsigned long)sb.st_uid, (unsigned long)geteuid());
+	if ((sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return xasprintf("refused: writable by %s (mode %04o); "
+		    "chmod go-w it", (sb.st_mode & S_IWOTH) != 0 ?
+		    "everyone" : "its group", (unsigned)(sb.st_mode & 07777));
+	return NULL;
+}
+
 struct conf *
 conf_parse_file(const char *path, struct conf_error *err)
 {
 	struct conf *c;
 	FILE *fp;
+	char *why;
 
+	memset(err, 0, sizeof(err[0]));
 	if ((fp = fopen(path, "re")) == NULL) {
-		memset(err, 0, sizeof(err[0]));
 		err->file = xstrdup(path);
 		err->text = xasprintf("unable to open: %s", strerror(errno));
+		return NULL;
+	}
+	if ((why = unsafe_file(fileno(fp))) != NULL) {
+		(void)fclose(fp);
+		err->file = xstrdup(path);
+		err->text = why;
 		return NULL;
 	}
 	c = conf_parse_stream(fp, path, err);
@@ -648,6 +706,8 @@ conf_free(struct conf *c)
 		free(st->zone.header);
 	}
 	free(c->stages);
+	free(c->user);
+	free(c->spool);
 	free_argv(c->queue_argv);
 	free(c->file);
 	free(c);
@@ -689,26 +749,6 @@ write_word(FILE *fp, const char *w)
 		fputc(*s, fp);
 	}
 	fputc('\'', fp);
-}
-
-/* write_number - the shortest decimal that reads back as the same double */
-static void
-write_number(FILE *fp, double v)
-{
-	char s[64];
-	int prec;
-
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, v);
-		if (strtod(s, NULL) == v)
-			break;
-	}
-	if (prec == 17)
-		snprintf(s, sizeof(s), "%.17g", v);
-	/* %g may pick an exponent, which parse_double() refuses. */
-	if (strpbrk(s, "eE") != NULL)
-		snprintf(s, sizeof(s), "%.17f", v);
-	fputs(s, fp);
 }
 
 static void
@@ -762,11 +802,13 @@ conf_write(FILE *fp, const struct conf *c)
 	const struct stage_conf *st;
 	const struct rule *r;
 	size_t i, j;
-	char *kv;
+	char *kv, *num;
 
 	fputs("queue ", fp);
 	write_argv(fp, c->queue_argv);
-	fprintf(fp, "\ntimeout %u\n", c->timeout);
+	fprintf(fp, "\ntimeout %u\nspool ", c->timeout);
+	write_word(fp, c->spool);
+	fputc('\n', fp);
 	if (c->reply_fd < 0)
 		fputs("reply-channel none\n", fp);
 	else
@@ -775,6 +817,8 @@ conf_write(FILE *fp, const struct conf *c)
 	for (i = 0; i < NFACILITIES; i++)
 		if (facilities[i].value == c->log_facility)
 			fprintf(fp, "log syslog %s\n", facilities[i].name);
+	if (c->user != NULL)
+		fprintf(fp, "user %s\n", c->user);
 	for (i = 0; i < c->nstages; i++) {
 		st = &c->stages[i];
 		fprintf(fp, "\n# stage %zu of %zu, line %u\n%s %s ", i + 1,
@@ -799,10 +843,11 @@ conf_write(FILE *fp, const struct conf *c)
 			fputs("    zone ", fp);
 			write_word(fp, st->zone.header);
 			fputs(st->zone.absolute ? " red " : " margin ", fp);
-			write_number(fp, st->zone.absolute ? st->zone.red_at :
-			    st->zone.margin);
-			fprintf(fp, " missing %s\n",
+			num = number_format(st->zone.absolute ?
+			    st->zone.red_at : st->zone.margin);
+			fprintf(fp, "%s missing %s\n", num,
 			    outcome_name(st->zone.missing));
+			free(num);
 		}
 		if (st->timeout > 0)
 			fprintf(fp, "    timeout %u\n", st->timeout);

@@ -8,6 +8,11 @@
  *	it opens nothing but the file, runs nothing and checks no program.
  *	conf_free() releases a conf.
  *
+ *	conf_parse_file() refuses, as sshd refuses a loose key file, a file
+ *	that is group- or world-writable or owned by a user other than root
+ *	and the one running hi-q: whoever can change the file chooses the
+ *	programs that see all mail, and the user they run as.
+ *
  * ERRORS
  *	Both parsers return NULL and fill *err: the file, the line (0 when the
  *	file itself could not be read) and what is wrong.  conf_error_free()
@@ -28,6 +33,7 @@
 #define CONF_TEXT_MAX		254	/* SMTP text, without its D or Z */
 #define CONF_REPLY_FD_DEFAULT	6	/* notqmail's custom error channel */
 #define CONF_REPLY_CODE_DEFAULT	82
+#define CONF_USER_MAX		32	/* "user NAME" length */
 #define CONF_CHECKS_MAX		15	/* checks in a row, between stages */
 #define CONF_LOG_STDERR		(-1)	/* log_facility: no syslog copy */
 
@@ -66,6 +72,8 @@ struct conf {
 	unsigned	  timeout;	/* seconds, whole message */
 	int		  reply_fd;	/* -1: never write reply text */
 	int		  reply_code;
+	char		 *user;		/* runs the pipeline for root; NULL */
+	char		 *spool;	/* directory the message waits in */
 	struct stage_conf *stages;
 	size_t		  nstages;
 	int		  log_facility;	/* LOG_MAIL...: the line to syslog

@@ -107,3 +107,16 @@ io_cloexec_all(int lowfd)
 	}
 	return closedir(d);
 }
+
+/*
+ * io_pipe - a close-on-exec pipe, enlarged to size bytes where the kernel
+ * allows (F_SETPIPE_SZ; best effort: it works at its default size too)
+ */
+int
+io_pipe(int p[2], unsigned size)
+{
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	(void)fcntl(p[1], F_SETPIPE_SZ, size);
+	return 0;
+}

@@ -6,6 +6,7 @@
  *	byte or fails.  io_set_nonblock() sets O_NONBLOCK on a descriptor that
  *	hi-q alone uses.  io_cloexec_all() marks every descriptor from lowfd
  *	up close-on-exec, so nothing hi-q was given leaks into a stage.
+ *	io_pipe() makes a close-on-exec pipe of a given size where it can.
  */
 #ifndef HIQ_IO_H
 #define HIQ_IO_H
@@ -16,5 +17,6 @@ ssize_t	io_read(int, void *, size_t);
 int	io_write_all(int, const void *, size_t);
 int	io_set_nonblock(int);
 int	io_cloexec_all(int);
+int	io_pipe(int [2], unsigned);
 
 #endif /* HIQ_IO_H */

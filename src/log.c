@@ -151,14 +151,11 @@ put(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die_oom();
-	if (buf_append(b, s, (size_t)n) == -1)
+	if (buf_append(b, s, strlen(s)) == -1)
 		b->limit = b->len;	/* cut here: nothing more fits */
 	free(s);
 }

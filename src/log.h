@@ -10,53 +10,16 @@
  *	log_format_report() builds the per-message line documented in hi-q(8)
  *	(LOG FORMAT); log_report() writes it to stderr in one write(2), so
  *	lines from concurrent messages never interleave.  The format is an
- *	interface: tuning tools parse it.  After log_set_syslog() it also
- *	sends the line, without "hi-q: ", to syslog at priority info.
+ *	interface: tuning tools parse it.  Its fields are in report.h.  After
+ *	log_set_syslog() it also sends the line, without "hi-q: ", to syslog
+ *	at priority info.
  */
 #ifndef HIQ_LOG_H
 #define HIQ_LOG_H
 
 #include <stddef.h>
 
-#include "verdict.h"
-
-enum stage_status {
-	STATUS_RUNNING,		/* not finished when the verdict was taken */
-	STATUS_EXITED,		/* value: exit code */
-	STATUS_SIGNALED,	/* value: signal number */
-	STATUS_SKIPPED,		/* skip-if-env matched; never started */
-	STATUS_NOEXEC,		/* could not be started; value: errno */
-	STATUS_TIMEOUT,		/* killed at its deadline */
-	STATUS_ABORTED		/* killed once the verdict was decided */
-};
-
-struct stage_report {
-	const char		*name;
-	enum stage_status	 status;
-	int			 value;
-	enum outcome		 outcome;
-	double			 seconds;
-	int			 have_score;	/* a zone read a score */
-	double			 score;
-	double			 required;
-};
-
-struct report {
-	enum outcome		 verdict;
-	int			 code;		/* hi-q's exit code */
-	int			 have_envelope;
-	const char		*sender;	/* not NUL-terminated */
-	size_t			 sender_len;
-	size_t			 rcpts;
-	unsigned long long	 bytes_in;	/* from the caller */
-	unsigned long long	 bytes_out;	/* to qmail-queue */
-	double			 seconds;
-	const struct stage_report *stages;
-	size_t			 nstages;
-	const char		*reason;	/* why, or NULL */
-	int			 direct;	/* qmail-queue read fd 0: no
-						   byte counts */
-};
+#include "report.h"
 
 void	log_set_prog(const char *);
 void	log_set_syslog(int);

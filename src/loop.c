@@ -2,19 +2,23 @@
  * loop.c - run one message through the pipeline
  *
  * DESCRIPTION
- *	See loop.h for the contract and DESIGN.md for the data flow.  The
+ *	See loop.h for the contract and hi-q(8) for the data flow.  The
  *	shape of one message:
  *
- *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> qq
- *	    fd 1 -> envelope buffer ........ (commit point) ..... qq
+ *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> spool
+ *	    fd 1 -> envelope buffer .............................. |
+ *	                     (verdict accept: the commit point)    v
+ *	                     qq, fd 0 = the spool, fd 1 = the envelope
  *
- *	The message travels over hops.  A hop runs from a source (fd 0, or a
- *	filter stage's stdout) to a main destination (the next filter's stdin,
- *	or qmail-queue's) and to the stdin of every check placed between the
- *	two.  The first and the last hop, a hop out of a stage with a zone,
- *	and a hop that feeds a check are pumped by hi-q (pump.c); the others
- *	are plain pipes from one stage to the next.  With no stage the one hop
- *	runs from fd 0 to qmail-queue.
+ *	The last hop ends in the spool (spool.c), not in qmail-queue: qmail-
+ *	queue is started only for an accept verdict, so a rejected message
+ *	never costs a queue write.  With no stage to run, qmail-queue is
+ *	started at once and reads fd 0 itself.
+ *
+ *	This file is the run: it starts what plan.c laid out, polls, pumps,
+ *	reaps, and keeps the deadlines; what each event means is asked of
+ *	judge.c.  The hops are plan.h's, each with a pump when hi-q copies
+ *	it (pump.c).
  *
  *	hi-q keeps the read end of every stage's stdin (the "watch"
  *	descriptor, never read): when the stage exits, FIONREAD on it says
@@ -22,12 +26,14 @@
  *	silently with the pipe.
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
- *	children are reaped by pid, and every deadline is computed from
- *	CLOCK_MONOTONIC.  A message goes through three states: running (no
+ *	children are reaped by pid, and every deadline is an entry of one
+ *	table (deadline.c), which gives both the next wake-up and what to do
+ *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point, the one place where the
- *	envelope is written to qmail-queue.
+ *	every stage judged leads to the commit point, enqueue(): qmail-queue
+ *	starts on the spool, and queue.c is the one place where the envelope
+ *	is written to it.
  *
  *	The stages run in a process group whose leader is the first stage.
  *	The leader is not reaped until the very end (its exit is observed
@@ -57,30 +63,38 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "deadline.h"
 #include "envelope.h"
 #include "io.h"
+#include "judge.h"
 #include "log.h"
 #include "loop.h"
+#include "plan.h"
 #include "pump.h"
 #include "qq.h"
+#include "queue.h"
+#include "report.h"
 #include "spawn.h"
+#include "spool.h"
 #include "xalloc.h"
 #include "zone.h"
+
+struct hop;
 
 struct stage_run {
 	const struct stage_conf	*conf;
 	struct stage_report	 rep;
 	pid_t			 pid;		/* 0: not running */
 	int			 done;		/* status known */
-	int			 wstatus;
 	int			 fd_in;		/* its stdin; our watch */
 	int			 fd_out;	/* its stdout, until spawned */
-	size_t			 hop_in;	/* the hop that feeds it */
-	int			 dst_index;	/* its place in that pump; -1 */
-	int			 hop_out;	/* the hop it feeds; -1 */
-	double			 t_in;		/* its input ended; -1 */
+	struct hop		*in;		/* the hop that feeds it */
+	size_t			 dst;		/* its place in that hop */
+	struct hop		*out;		/* the hop it feeds; NULL */
+	struct deadline_stage	*clock;		/* t_in, t_stall: its input
+						   ended, or is stuck */
 	double			 t_exit;
-	const struct rule	*rule;		/* the rule that matched */
+	unsigned long long	 taken;		/* bytes taken at t_stall */
 	enum stage_status	 kill_as;	/* if hi-q kills it */
 	struct zone_tap		 tap;
 	int			 zone_pending;	/* exited; score not read */
@@ -88,38 +102,31 @@ struct stage_run {
 
 struct hop {
 	int			 pumped;
-	int			 src_stage;	/* act index; -1: the caller */
-	int			 main_stage;	/* act index; -1: qmail-queue */
-	int			 copies[PUMP_MAXDST];	/* act indices */
-	size_t			 ncopies;
+	struct stage_run	*src;		/* NULL: the caller */
+	struct stage_run	*dst[PUMP_MAXDST];	/* [0] NULL: qq */
+	size_t			 ndst;
 	struct pump		 pump;
+	size_t			 pfirst;	/* its pollfds in step() */
+	size_t			 pcnt;
 };
 
 struct run {
 	const struct conf	*conf;
 	char *const		*env;
-	struct stage_run	*st;
+	struct stage_run	*st;		/* one per conf stage */
 	size_t			 n;
-	size_t			*act;		/* indices of started stages */
-	size_t			 nact;
 	struct hop		*hops;
 	size_t			 nhops;
 	int			 direct;	/* fd 0 is qmail-queue's */
+	int			 spool;		/* the last hop's file; -1 */
+	struct queue		 q;
 	struct pollfd		*pfd;		/* for step(): */
 	int			*pidx;		/* pump_events' idx */
-	size_t			*pfirst;	/* each hop's first pfd */
-	size_t			*pcnt;		/* and how many */
+	struct deadline_stage	*clocks;	/* one per stage */
+	struct deadline		*dl;		/* room for the table */
 
 	pid_t			 leader;	/* the stages' group; 0 */
 	int			 leader_reaped;
-	pid_t			 qq;
-	int			 qq_done;
-	int			 qq_status;
-	int			 qq_env;	/* its fd 1, our end; -1 */
-	int			 qq_env_watch;	/* its fd 1, its end */
-	int			 qq_broken;	/* its stdin is gone */
-	int			 committed;	/* envelope handed over */
-	size_t			 env_off;	/* envelope bytes written */
 
 	struct buf		 envbuf;
 	int			 env_eof;
@@ -143,33 +150,58 @@ struct run {
 	int			 gave_up;	/* stop waiting, go */
 };
 
-static struct run run;
+/* Only for die()'s cleanup, which gets no argument. */
+static struct run *dying;
 
 static double	 now(void);
 static void	 cleanup(void);
 static void	 decide(struct run *, enum outcome, int, char *);
-static void	 start(struct run *);
-static void	 plan_hops(struct run *);
-static void	 make_pipes(struct run *, int);
-static void	 reap(struct run *);
-static void	 judge_stage(struct run *, size_t);
-static void	 settle_zone(struct run *, size_t);
-static char	*unread_reason(const struct stage_run *);
 static void	 stop_stages(struct run *, enum stage_status);
 static void	 kill_group(struct run *, int);
-static void	 read_envelope(struct run *);
-static void	 handle_hop(struct run *, size_t, enum pump_result);
-static void	 write_envelope(struct run *, short);
-static void	 check_timers(struct run *, double);
-static double	 next_deadline(const struct run *);
-static void	 step(struct run *);
 static int	 all_stages_done(const struct run *);
+static const char *lookup_env(const char *);
+static int	 reply_channel_usable(int);
+static void	 link_hops(struct run *, const struct plan *);
+static void	 pipe_plain(struct hop *);
+static int	 feed_pipe(struct stage_run *);
+static void	 pipe_pumped(struct hop *, int, int *);
+static void	 make_pipes(struct run *);
+static void	 refuse_at_start(struct run *, int, char *);
+static void	 start_stages(struct run *);
+static void	 start(struct run *);
+static void	 queue_ended(struct run *);
+static void	 reap_stages(struct run *);
+static void	 stage_ended(struct run *, struct stage_run *, int, int);
+static void	 settle_zone(struct run *, struct stage_run *);
+static void	 read_envelope(struct run *);
+static void	 envelope_ended(struct run *);
+static void	 handle_hop(struct run *, struct hop *, enum pump_result);
+static void	 hop_failed(struct run *, struct hop *);
+static void	 watch_stalls(struct run *, double);
+static int	 hop_stuck(const struct hop *, struct stage_run **);
+static size_t	 deadlines(struct run *);
+static void	 fire(struct run *, const struct deadline *);
+static void	 fire_message(struct run *);
+static void	 fire_input(struct run *);
+static void	 fire_caller(struct run *);
+static void	 fire_queue(struct run *);
+static void	 fire_due(struct run *, double);
+static void	 signals_setup(struct run *);
+static void	 signals_read(struct run *);
+static void	 poll_add(struct pollfd *, size_t *, int, short, int *);
+static size_t	 poll_set(struct run *, int *, int *);
+static void	 step(struct run *);
+static int	 caller_done(const struct run *);
 static int	 inputs_done(const struct run *);
 static int	 hops_done(const struct run *);
-static void	 judge_message(struct run *);
+static int	 zones_pending(const struct run *);
+static void	 judge_whole(struct run *);
+static int	 enqueue(struct run *, char **);
+static void	 reap_stragglers(struct run *);
+static void	 write_reply(struct run *, int *);
 static int	 finish(struct run *);
-static int	 reply_channel_usable(int);
-static const char *first_red_text(const struct stage_conf *);
+static void	 run_init(struct run *, const struct conf *, char *const []);
+static void	 run_polls(struct run *);
 
 static double
 now(void)
@@ -191,27 +223,30 @@ now(void)
 static void
 cleanup(void)
 {
-	struct run *r = &run;
+	struct run *r = dying;
 	struct timespec ms = { 0, 10 * 1000 * 1000 };
 	size_t i, j;
-	int st;
+	int st, left;
 
-	if (r->qq_env != -1)
-		(void)close(r->qq_env);
+	if (r == NULL)
+		return;
+	queue_abandon(&r->q);
 	for (i = 0; i < r->nhops; i++)
 		if (r->hops[i].pumped)
 			(void)pump_close(&r->hops[i].pump);
+	if (r->spool != -1)
+		(void)close(r->spool);	/* unlinked: it vanishes */
 	if (r->leader > 0 && !r->leader_reaped)
 		(void)kill(-r->leader, SIGKILL);
 	for (j = 0; j < 100; j++) {
-		for (i = 0; i < r->nact; i++)
-			if (r->st[r->act[i]].pid > 0 &&
-			    waitpid(r->st[r->act[i]].pid, &st, WNOHANG) > 0)
-				r->st[r->act[i]].pid = 0;
-		for (i = 0; i < r->nact; i++)
-			if (r->st[r->act[i]].pid > 0)
-				break;
-		if (i == r->nact)
+		for (i = 0, left = 0; i < r->n; i++) {
+			if (r->st[i].pid > 0 &&
+			    waitpid(r->st[i].pid, &st, WNOHANG) > 0)
+				r->st[i].pid = 0;
+			if (r->st[i].pid > 0)
+				left = 1;
+		}
+		if (!left)
 			break;
 		(void)nanosleep(&ms, NULL);
 	}
@@ -238,18 +273,14 @@ decide(struct run *r, enum outcome verdict, int code, char *reason)
 	r->code = code;
 	r->reason = reason;
 	r->t_decided = now();
-	if (verdict == OUTCOME_RED || verdict == OUTCOME_TEMPFAIL) {
-		stop_stages(r, STATUS_ABORTED);
-		/* Never commit: qmail-queue sees EOF and removes its files. */
-		if (r->qq_env != -1 && close(r->qq_env) == -1)
-			log_warn_sys("close qmail-queue envelope pipe");
-		r->qq_env = -1;
-		/* Keep reading what comes, the caller's bytes above all. */
-		for (i = 0; i < r->nhops; i++)
-			if (r->hops[i].pumped && !r->hops[i].pump.draining &&
-			    pump_drain(&r->hops[i].pump) == -1)
-				log_warn_sys("close a pipe of the pipeline");
-	}
+	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
+		return;
+	stop_stages(r, STATUS_ABORTED);
+	queue_abandon(&r->q);	/* never commit */
+	/* Keep reading what comes, the caller's bytes above all. */
+	for (i = 0; i < r->nhops; i++)
+		if (r->hops[i].pumped && pump_drain(&r->hops[i].pump) == -1)
+			log_warn_sys("close a pipe of the pipeline");
 }
 
 /* stop_stages - SIGTERM the group; KILL follows after the grace */
@@ -257,13 +288,10 @@ static void
 stop_stages(struct run *r, enum stage_status as)
 {
 	size_t i;
-	struct stage_run *s;
 
-	for (i = 0; i < r->nact; i++) {
-		s = &r->st[r->act[i]];
-		if (!s->done && s->kill_as == STATUS_RUNNING)
-			s->kill_as = as;
-	}
+	for (i = 0; i < r->n; i++)
+		if (!r->st[i].done && r->st[i].kill_as == STATUS_RUNNING)
+			r->st[i].kill_as = as;
 	if (all_stages_done(r) || r->t_term >= 0)
 		return;
 	kill_group(r, SIGTERM);
@@ -283,27 +311,16 @@ all_stages_done(const struct run *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nact; i++)
-		if (!r->st[r->act[i]].done)
+	for (i = 0; i < r->n; i++)
+		if (!r->st[i].done)
 			return 0;
 	return 1;
 }
 
-static int
-skip_matches(const struct stage_conf *sc)
+static const char *
+lookup_env(const char *name)
 {
-	const char *v;
-	size_t i;
-
-	for (i = 0; i < sc->nskips; i++) {
-		v = getenv(sc->skips[i].name);
-		if (v == NULL)
-			continue;
-		if (sc->skips[i].value == NULL ||
-		    strcmp(v, sc->skips[i].value) == 0)
-			return 1;
-	}
-	return 0;
+	return getenv(name);
 }
 
 /* reply_channel_usable - is fd an open pipe or socket we may write? */
@@ -322,234 +339,196 @@ reply_channel_usable(int fd)
 	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
 }
 
-static int
-xpipe(int p[2])
+/* link_hops - the plan's hops and stages, as pointers into the run */
+static void
+link_hops(struct run *r, const struct plan *pl)
 {
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return -1;
-	/* Best effort: the pipe works at its default size too. */
-	(void)fcntl(p[1], F_SETPIPE_SZ, LOOP_PIPE_SIZE);
-	return 0;
+	const struct plan_hop *ph;
+	struct hop *h;
+	size_t i, k;
+
+	r->nhops = pl->nhops;
+	r->hops = xcalloc(pl->nhops, sizeof(*r->hops));
+	for (i = 0; i < pl->nhops; i++) {
+		ph = &pl->hops[i];
+		h = &r->hops[i];
+		h->pumped = ph->pumped;
+		h->src = ph->src == PLAN_CALLER ? NULL : &r->st[ph->src];
+		h->ndst = ph->ndst;
+		for (k = 0; k < ph->ndst; k++)
+			h->dst[k] = ph->dst[k] == PLAN_QUEUE ? NULL :
+			    &r->st[ph->dst[k]];
+	}
+	for (i = 0; i < pl->nstages; i++) {
+		if (pl->stages[i].skipped)
+			continue;
+		r->st[i].in = &r->hops[pl->stages[i].hop_in];
+		r->st[i].dst = pl->stages[i].dst;
+		if (pl->stages[i].hop_out >= 0)
+			r->st[i].out = &r->hops[pl->stages[i].hop_out];
+	}
+}
+
+/* pipe_plain - one pipe from one stage straight into the next */
+static void
+pipe_plain(struct hop *h)
+{
+	int p[2];
+
+	if (io_pipe(p, LOOP_PIPE_SIZE) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+	h->src->fd_out = p[1];
+	h->dst[0]->fd_in = p[0];
+}
+
+/* feed_pipe - a pipe into stage s's stdin; returns hi-q's end */
+static int
+feed_pipe(struct stage_run *s)
+{
+	int p[2];
+
+	if (io_pipe(p, LOOP_PIPE_SIZE) == -1 || io_set_nonblock(p[1]) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+	s->fd_in = p[0];
+	return p[1];
 }
 
 /*
- * plan_hops - which hop feeds which stage, and which hops hi-q pumps
+ * pipe_pumped - a pipe for each end of a pumped hop; spool is the file the
+ * last hop ends in, *devnull the checks' stdout (opened once)
+ *
+ *	The last hop's pump gets a descriptor of its own for the spool: at
+ *	the end of the message it closes it, and the run keeps the spool's
+ *	first descriptor for qmail-queue.
  */
 static void
-plan_hops(struct run *r)
+pipe_pumped(struct hop *h, int spool, int *devnull)
 {
+	int dst;
 	struct stage_run *s;
-	struct hop *h;
-	size_t k;
+	size_t i;
+	int p[2], src = 0;
 
-	r->hops = xcalloc(r->nact + 1, sizeof(*r->hops));
-	h = &r->hops[0];
-	h->src_stage = -1;
-	r->nhops = 1;
-	for (k = 0; k < r->nact; k++) {
-		s = &r->st[r->act[k]];
-		s->hop_in = r->nhops - 1;
-		s->hop_out = -1;
-		s->dst_index = -1;
-		if (s->conf->kind == STAGE_CHECK) {
-			/* conf.c allows CONF_CHECKS_MAX < PUMP_MAXDST. */
-			if (h->ncopies + 1 == PUMP_MAXDST)
-				die(QQ_INTERNAL, "more than %d checks in a "
-				    "row", PUMP_MAXDST - 1);
-			h->copies[h->ncopies++] = (int)k;
-			continue;
-		}
-		h->main_stage = (int)k;
-		s->hop_out = (int)r->nhops;
-		h = &r->hops[r->nhops++];
-		h->src_stage = (int)k;
+	if (h->src != NULL) {
+		if (io_pipe(p, LOOP_PIPE_SIZE) == -1 ||
+		    io_set_nonblock(p[0]) == -1)
+			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
+		h->src->fd_out = p[1];
+		src = p[0];
 	}
-	h->main_stage = -1;
-	for (k = 0; k < r->nhops; k++) {
-		h = &r->hops[k];
-		h->pumped = h->src_stage < 0 || h->main_stage < 0 ||
-		    h->ncopies > 0 ||
-		    r->st[r->act[h->src_stage]].conf->zone.header != NULL;
+	if (h->dst[0] != NULL)
+		dst = feed_pipe(h->dst[0]);
+	else if ((dst = fcntl(spool, F_DUPFD_CLOEXEC, 3)) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to duplicate the spool");
+	pump_init(&h->pump, src, dst, h->src != NULL);
+	for (i = 1; i < h->ndst; i++) {
+		s = h->dst[i];
+		(void)pump_add_copy(&h->pump, feed_pipe(s));
+		if (*devnull == -1 && (*devnull = open("/dev/null",
+		    O_WRONLY | O_CLOEXEC)) == -1)
+			die_sys(QQ_TEMP_REJECT, "open /dev/null");
+		s->fd_out = *devnull;
+	}
+	if (h->src != NULL && h->src->conf->zone.header != NULL) {
+		zone_tap_init(&h->src->tap, &h->src->conf->zone);
+		pump_set_tap(&h->pump, zone_tap_take, &h->src->tap);
 	}
 }
 
 /*
- * make_pipes - a pipe for every hop end; qm is qmail-queue's stdin
+ * make_pipes - a pipe for every hop end, and the spool at the last
  *
  *	Every descriptor is close-on-exec; spawn_program() dups the child's
  *	two into place.  Ours are non-blocking; the children's are not.
  */
 static void
-make_pipes(struct run *r, int qm)
+make_pipes(struct run *r)
 {
-	struct stage_run *a, *b;
 	struct hop *h;
-	size_t k, c;
-	int p[2], src, dst, devnull = -1;
+	size_t k;
+	int devnull = -1;
 
 	for (k = 0; k < r->nhops; k++) {
 		h = &r->hops[k];
-		a = h->src_stage < 0 ? NULL : &r->st[r->act[h->src_stage]];
-		b = h->main_stage < 0 ? NULL : &r->st[r->act[h->main_stage]];
-		if (!h->pumped) {
-			if (xpipe(p) == -1)
-				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-			a->fd_out = p[1];
-			b->fd_in = p[0];
-			continue;
-		}
-		src = 0;
-		if (a != NULL) {
-			if (xpipe(p) == -1 || io_set_nonblock(p[0]) == -1)
-				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-			a->fd_out = p[1];
-			src = p[0];
-		}
-		dst = qm;
-		if (b != NULL) {
-			if (xpipe(p) == -1 || io_set_nonblock(p[1]) == -1)
-				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-			b->fd_in = p[0];
-			b->dst_index = 0;
-			dst = p[1];
-		}
-		pump_init(&h->pump, src, dst, a != NULL);
-		if (a != NULL && a->conf->zone.header != NULL) {
-			zone_tap_init(&a->tap, &a->conf->zone);
-			h->pump.tap = &a->tap;
-		}
-		for (c = 0; c < h->ncopies; c++) {
-			b = &r->st[r->act[h->copies[c]]];
-			if (xpipe(p) == -1 || io_set_nonblock(p[1]) == -1)
-				die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-			b->fd_in = p[0];
-			b->dst_index = (int)pump_add_copy(&h->pump, p[1]);
-			if (devnull == -1 && (devnull = open("/dev/null",
-			    O_WRONLY | O_CLOEXEC)) == -1)
-				die_sys(QQ_TEMP_REJECT, "open /dev/null");
-			b->fd_out = devnull;
-		}
+		if (!h->pumped)
+			pipe_plain(h);
+		else
+			pipe_pumped(h, r->spool, &devnull);
 	}
 }
 
 /*
- * start - make the pipes, start qmail-queue and the stages
- *
- *	Faults here (a program that cannot be run) are decided as tempfail
- *	at once; the loop then only drains and reaps.
+ * refuse_at_start - the message cannot be taken (qmail-queue cannot be
+ * run, no spool can be made): no stage runs, and hi-q only drains its
+ * caller.  reason is malloc'd; code the exit code.
  */
 static void
-start(struct run *r)
+refuse_at_start(struct run *r, int code, char *reason)
 {
-	const struct conf *c = r->conf;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->st[i].done) {
+			r->st[i].done = 1;
+			r->st[i].rep.status = STATUS_ABORTED;
+			r->st[i].rep.outcome = OUTCOME_TEMPFAIL;
+		}
+	r->hops = xcalloc(1, sizeof(*r->hops));
+	r->nhops = 1;
+	r->hops[0].pumped = 1;
+	r->hops[0].ndst = 1;
+	pump_init(&r->hops[0].pump, 0, -1, 0);
+	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
+	log_warn("%s", reason);
+	decide(r, OUTCOME_TEMPFAIL, code, reason);
+}
+
+/*
+ * start_stages - start every stage that is not skipped, then close the
+ * ends hi-q holds only for them
+ *
+ *	A stage that cannot be started is tempfail at once; the stages after
+ *	it are not started, and the loop then only drains and reaps.
+ */
+static void
+start_stages(struct run *r)
+{
 	struct stage_run *s;
-	int qm[2], qe[2], devnull = -1;
-	size_t i, k;
-	int rc;
+	int rc, devnull = -1;
+	size_t i;
 
 	for (i = 0; i < r->n; i++) {
-		s = &r->st[i];
-		s->conf = &c->stages[i];
-		s->rep.name = s->conf->name;
-		s->rep.outcome = OUTCOME_GREEN;
-		s->fd_in = s->fd_out = -1;
-		s->t_in = -1;
-		if (skip_matches(s->conf)) {
-			s->rep.status = STATUS_SKIPPED;
-			s->done = 1;
-		} else
-			r->act[r->nact++] = i;
-	}
-
-	/*
-	 * With no stage to run (none configured, or every one skipped, as
-	 * for an authenticated client), nothing can change the message:
-	 * qmail-queue reads fd 0 itself and hi-q only holds the envelope.
-	 */
-	r->direct = r->nact == 0;
-	if ((!r->direct && xpipe(qm) == -1) || xpipe(qe) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	if (r->direct)
-		qm[0] = qm[1] = -1;
-	rc = spawn_program(c->queue_argv, r->env, r->direct ? 0 : qm[0],
-	    qe[0], -1, &r->qq);
-	if (!r->direct && close(qm[0]) == -1)
-		die_sys(QQ_TEMP_REJECT, "close");
-	/*
-	 * Keep qmail-queue's end of the envelope pipe (never read): after it
-	 * exits, bytes still in the pipe mean it never read the envelope, so
-	 * its 0 cannot mean "queued".
-	 */
-	r->qq_env_watch = qe[0];
-	r->qq_env = qe[1];
-	if (rc != 0) {
-		r->qq = 0;
-		r->qq_done = 1;
-		for (k = 0; k < r->nact; k++) {
-			s = &r->st[r->act[k]];
-			s->done = 1;
-			s->rep.status = STATUS_ABORTED;
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-		}
-		r->hops = xcalloc(1, sizeof(*r->hops));
-		r->nhops = 1;
-		r->hops[0].pumped = 1;
-		pump_init(&r->hops[0].pump, 0, qm[1], 0);
-		r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
-		errno = rc;
-		log_warn_sys("unable to run %s", c->queue_argv[0]);
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-		    xasprintf("unable to run %s: %s", c->queue_argv[0],
-		    strerror(rc)));
-		return;
-	}
-	if ((!r->direct && io_set_nonblock(qm[1]) == -1) ||
-	    io_set_nonblock(qe[1]) == -1)
-		die_sys(QQ_TEMP_REJECT, "fcntl");
-	if (r->direct) {
-		/* Hop 0 stays idle until qmail-queue is gone (reap()). */
-		r->hops = xcalloc(1, sizeof(*r->hops));
-		r->nhops = 1;
-		pump_init(&r->hops[0].pump, 0, -1, 0);
-		r->hops[0].pump.eof = 1;
-		return;
-	}
-	plan_hops(r);
-	make_pipes(r, qm[1]);
-
-	for (k = 0; k < r->nact; k++) {
-		s = &r->st[r->act[k]];
+		if ((s = &r->st[i])->done)
+			continue;	/* skipped */
 		if (r->decided) {
-			/* An earlier stage could not start: do not start. */
 			s->done = 1;
 			s->rep.status = STATUS_ABORTED;
 			s->rep.outcome = OUTCOME_TEMPFAIL;
 			continue;
 		}
 		rc = spawn_program(s->conf->argv, r->env, s->fd_in, s->fd_out,
-		    r->leader > 0 ? r->leader : 0, &s->pid);
-		if (rc != 0) {
-			s->pid = 0;
-			s->done = 1;
-			s->t_exit = now();
-			s->rep.status = STATUS_NOEXEC;
-			s->rep.value = rc;
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-			errno = rc;
-			log_warn_sys("unable to run stage %s: %s",
-			    s->conf->name, s->conf->argv[0]);
-			decide(r, OUTCOME_TEMPFAIL, -1,
-			    xasprintf("unable to run stage %s: %s",
-			    s->conf->name, strerror(rc)));
+		    r->leader, &s->pid);
+		if (rc == 0) {
+			if (r->leader == 0)
+				r->leader = s->pid;
 			continue;
 		}
-		if (r->leader == 0)
-			r->leader = s->pid;
+		s->pid = 0;
+		s->done = 1;
+		s->t_exit = now();
+		s->rep.status = STATUS_NOEXEC;
+		s->rep.value = rc;
+		s->rep.outcome = OUTCOME_TEMPFAIL;
+		errno = rc;
+		log_warn_sys("unable to run stage %s: %s", s->conf->name,
+		    s->conf->argv[0]);
+		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to run "
+		    "stage %s: %s", s->conf->name, strerror(rc)));
 	}
 	/* The children have their ends; ours would keep EOF away. */
-	for (k = 0; k < r->nact; k++) {
-		s = &r->st[r->act[k]];
-		if (s->conf->kind == STAGE_CHECK)
+	for (i = 0; i < r->n; i++) {
+		s = &r->st[i];
+		if (s->conf->kind == STAGE_CHECK && s->fd_out != -1)
 			devnull = s->fd_out;
 		else if (s->fd_out != -1 && close(s->fd_out) == -1)
 			die_sys(QQ_TEMP_REJECT, "close");
@@ -560,13 +539,96 @@ start(struct run *r)
 }
 
 /*
- * reap - collect every child that has changed state
- *
- *	qmail-queue first: when it failed, the stage deaths it caused must
- *	not decide the verdict before its own code does.
+ * start - lay out the pipeline and start the stages, with the spool at
+ * the end; with no stage to run, start qmail-queue on fd 0 instead
  */
 static void
-reap(struct run *r)
+start(struct run *r)
+{
+	const char *prog = r->conf->queue_argv[0];
+	struct plan pl;
+	size_t i;
+	int rc;
+
+	plan_make(&pl, r->conf, lookup_env);
+	for (i = 0; i < r->n; i++) {
+		r->st[i].conf = &r->conf->stages[i];
+		r->st[i].rep.name = r->st[i].conf->name;
+		r->st[i].rep.outcome = OUTCOME_GREEN;
+		r->st[i].fd_in = r->st[i].fd_out = -1;
+		r->st[i].clock = &r->clocks[i];
+		r->clocks[i].timeout = r->conf->stages[i].timeout;
+		r->clocks[i].t_in = r->clocks[i].t_stall = -1;
+		if (pl.stages[i].skipped) {
+			r->st[i].rep.status = STATUS_SKIPPED;
+			r->st[i].done = 1;
+		}
+	}
+	r->direct = pl.nhops == 0;
+	if (!r->direct) {
+		if ((r->spool = spool_open(r->conf->spool)) == -1) {
+			plan_free(&pl);
+			refuse_at_start(r, QQ_TEMP_REJECT, xasprintf("unable "
+			    "to make a spool in %s: %s", r->conf->spool,
+			    strerror(errno)));
+			return;
+		}
+		link_hops(r, &pl);
+		plan_free(&pl);
+		make_pipes(r);
+		start_stages(r);
+		return;
+	}
+	plan_free(&pl);
+	if ((rc = queue_start(&r->q, r->conf->queue_argv, r->env, 0)) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
+		    "qmail-queue");
+	if (rc != 0) {
+		refuse_at_start(r, QQ_TEMP_REJECT, xasprintf("unable to run "
+		    "%s: %s", prog, strerror(rc)));
+		return;
+	}
+	/* Idle, and not polled, until qmail-queue is gone. */
+	r->hops = xcalloc(1, sizeof(*r->hops));
+	r->nhops = 1;
+	r->hops[0].ndst = 1;
+	pump_init(&r->hops[0].pump, 0, -1, 0);
+}
+
+/*
+ * queue_ended - has qmail-queue exited?  Before the commit that is a
+ * fault, and it goes first: the stage deaths it caused must not decide
+ * the verdict before its own code does.
+ */
+static void
+queue_ended(struct run *r)
+{
+	int st, rc;
+
+	if ((rc = queue_reap(&r->q)) == -1)
+		die_sys(QQ_INTERNAL, "waitpid qmail-queue");
+	if (rc == 0)
+		return;
+	if (r->direct) {
+		/* fd 0 is ours again: read what is left. */
+		r->hops[0].pumped = 1;
+		(void)pump_drain(&r->hops[0].pump);
+		r->last_progress = now();
+	}
+	if (r->q.committed || r->decided)
+		return;
+	st = r->q.status;
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+		decide(r, OUTCOME_TEMPFAIL, WEXITSTATUS(st),
+		    xasprintf("qmail-queue exited %d", WEXITSTATUS(st)));
+	else
+		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+		    xasprintf("qmail-queue ended before it had the envelope"));
+}
+
+/* reap_stages - collect every stage that has ended */
+static void
+reap_stages(struct run *r)
 {
 	struct stage_run *s;
 	siginfo_t si;
@@ -574,162 +636,74 @@ reap(struct run *r)
 	pid_t p;
 	int st;
 
-	if (r->qq > 0 && !r->qq_done) {
-		while ((p = waitpid(r->qq, &st, WNOHANG)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (p == r->qq) {
-			r->qq_done = 1;
-			r->qq_status = st;
-			if (r->direct) {
-				/* fd 0 is ours again: read what is left. */
-				r->hops[0].pumped = 1;
-				r->hops[0].pump.eof = 0;
-				r->hops[0].pump.draining = 1;
-				r->last_progress = now();
-			}
-		} else if (p == -1)
-			die_sys(QQ_INTERNAL, "waitpid qmail-queue");
-		if (r->qq_done && !r->committed && !r->decided) {
-			if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-				decide(r, OUTCOME_TEMPFAIL, WEXITSTATUS(st),
-				    xasprintf("qmail-queue exited %d",
-				    WEXITSTATUS(st)));
-			else
-				decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-				    xasprintf("qmail-queue ended before "
-				    "it had the envelope"));
-		}
-	}
-	for (i = 0; i < r->nact; i++) {
-		s = &r->st[r->act[i]];
+	for (i = 0; i < r->n; i++) {
+		s = &r->st[i];
 		if (s->done || s->pid <= 0)
 			continue;
 		if (s->pid == r->leader) {
 			/* Observe, do not reap: the zombie pins the pgid. */
 			memset(&si, 0, sizeof(si));
 			while (waitid(P_PID, (id_t)s->pid, &si,
-			    WEXITED | WNOHANG | WNOWAIT) == -1) {
+			    WEXITED | WNOHANG | WNOWAIT) == -1)
 				if (errno != EINTR)
 					die_sys(QQ_INTERNAL, "waitid");
-			}
-			if (si.si_pid != s->pid)
-				continue;
-			st = si.si_code == CLD_EXITED ?
-			    (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
-		} else {
-			while ((p = waitpid(s->pid, &st, WNOHANG)) == -1 &&
-			    errno == EINTR)
-				continue;
-			if (p == -1)
-				die_sys(QQ_INTERNAL, "waitpid %s",
-				    s->conf->name);
-			if (p == 0)
-				continue;
+			if (si.si_pid == s->pid)
+				stage_ended(r, s, si.si_code != CLD_EXITED,
+				    si.si_status);
+			continue;
 		}
-		s->done = 1;
-		s->wstatus = st;
-		s->t_exit = now();
-		judge_stage(r, i);
+		while ((p = waitpid(s->pid, &st, WNOHANG)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (p == -1)
+			die_sys(QQ_INTERNAL, "waitpid %s", s->conf->name);
+		if (p != 0)
+			stage_ended(r, s, !WIFEXITED(st), WIFEXITED(st) ?
+			    WEXITSTATUS(st) : WTERMSIG(st));
 	}
 }
 
 /*
- * unread_reason - the one text for a stage that left input unread
- *
- *	hi-q finds out either from the bytes left in the pipe when the stage
- *	exits or from the write that fails after it; which comes first is a
- *	race, so both say the same.
- */
-static char *
-unread_reason(const struct stage_run *s)
-{
-	return xasprintf("stage %s exited without reading all of its input",
-	    s->conf->name);
-}
-
-/* first_red_text - the SMTP text of a stage's first red rule, or NULL */
-static const char *
-first_red_text(const struct stage_conf *sc)
-{
-	size_t i;
-
-	for (i = 0; i < sc->nrules; i++)
-		if (sc->rules[i].outcome == OUTCOME_RED &&
-		    sc->rules[i].text != NULL)
-			return sc->rules[i].text;
-	return NULL;
-}
-
-/*
- * judge_stage - a stage has exited: its outcome, and what it says about
- * the next hop
+ * stage_ended - a stage exited (or, signaled, was killed by signal
+ * value): judge it, and start the clock of the stage it fed
  */
 static void
-judge_stage(struct run *r, size_t k)
+stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 {
-	struct stage_run *s = &r->st[r->act[k]];
-	int unread = 0;
+	const char *text;
 	char *why;
+	int unread = 0;
 
+	s->done = 1;
+	s->t_exit = now();
+	s->rep.status = signaled ? STATUS_SIGNALED : STATUS_EXITED;
+	s->rep.value = value;
 	if (s->fd_in != -1) {
 		if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
 			unread = 0;
 		(void)close(s->fd_in);	/* a read end: nothing to lose */
 		s->fd_in = -1;
 	}
-	if (s->hop_out >= 0 && !r->hops[s->hop_out].pumped &&
-	    r->st[r->act[r->hops[s->hop_out].main_stage]].t_in < 0)
-		r->st[r->act[r->hops[s->hop_out].main_stage]].t_in =
-		    s->t_exit;
-	if (s->t_in >= 0 && s->t_exit > s->t_in)
-		s->rep.seconds = s->t_exit - s->t_in;
-
-	if (WIFEXITED(s->wstatus)) {
-		s->rep.status = STATUS_EXITED;
-		s->rep.value = WEXITSTATUS(s->wstatus);
-	} else {
-		s->rep.status = STATUS_SIGNALED;
-		s->rep.value = WTERMSIG(s->wstatus);
-	}
-	if (s->kill_as != STATUS_RUNNING) {
-		/*
-		 * hi-q stopped it, after deciding (kill_as is only set with
-		 * a decision): its status says nothing of the message.
-		 */
-		s->rep.status = s->kill_as;
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-		return;
-	}
-	s->rep.outcome = verdict_map(s->conf->rules, s->conf->nrules,
-	    s->wstatus, &s->rule);
-	if (s->rep.outcome == OUTCOME_RED || s->rep.outcome == OUTCOME_TEMPFAIL) {
-		if (!r->decided && s->rule != NULL && s->rule->text != NULL)
-			r->reply_text = s->rule->text;
-		if (s->rule != NULL && s->rule->text != NULL)
-			why = xstrdup(s->rule->text);
-		else if (s->rep.status == STATUS_EXITED)
-			why = xasprintf("stage %s exited %d", s->conf->name,
-			    s->rep.value);
-		else
-			why = xasprintf("stage %s killed by signal %d",
-			    s->conf->name, s->rep.value);
+	if (s->out != NULL && !s->out->pumped &&
+	    s->out->dst[0]->clock->t_in < 0)
+		s->out->dst[0]->clock->t_in = s->t_exit;
+	if (s->clock->t_in >= 0 && s->t_exit > s->clock->t_in)
+		s->rep.seconds = s->t_exit - s->clock->t_in;
+	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, &why,
+	    &text)) {
+	case JUDGE_DECIDES:
+		if (!r->decided && text != NULL)
+			r->reply_text = text;
 		decide(r, s->rep.outcome, -1, why);
-		return;
-	}
-	/*
-	 * It would pass the message on: did it take all of it?  (If it
-	 * left before the end of a stream still coming, the next write to
-	 * its pipe fails and handle_hop() or the stage before it finds out.)
-	 */
-	if (unread > 0) {
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1, unread_reason(s));
-		return;
-	}
-	if (s->conf->zone.header != NULL) {
-		s->zone_pending = 1;
-		settle_zone(r, k);
+		break;
+	case JUDGE_PASSES:
+		if (s->conf->zone.header != NULL) {
+			s->zone_pending = 1;
+			settle_zone(r, s);
+		}
+		break;
+	case JUDGE_STOPPED:
+		break;
 	}
 }
 
@@ -738,51 +712,20 @@ judge_stage(struct run *r, size_t k)
  * block (or all of its output), the score decides its outcome
  */
 static void
-settle_zone(struct run *r, size_t k)
+settle_zone(struct run *r, struct stage_run *s)
 {
-	struct stage_run *s = &r->st[r->act[k]];
-	const struct pump *p = &r->hops[s->hop_out].pump;
-	enum outcome o;
+	const char *text;
 	char *why;
 
-	if (!s->zone_pending || !s->done ||
-	    !(s->tap.done || s->tap.overflow || p->eof))
+	if (!s->zone_pending || !s->done || !(zone_tap_settled(&s->tap) ||
+	    pump_ended(&s->out->pump)))
 		return;
 	s->zone_pending = 0;
-	o = zone_judge(&s->tap, &why);
-	if (s->tap.have_score) {
-		s->rep.have_score = 1;
-		s->rep.score = s->tap.score;
-		s->rep.required = s->tap.required;
-	}
-	s->rep.outcome = verdict_combine(s->rep.outcome, o);
-	switch (s->rep.outcome) {
-	case OUTCOME_RED:
-		if (!r->decided)
-			r->reply_text = first_red_text(s->conf);
-		if (r->reply_text != NULL)
-			decide(r, OUTCOME_RED, -1, xstrdup(r->reply_text));
-		else if (s->tap.have_score)
-			decide(r, OUTCOME_RED, -1, xasprintf("stage %s scored "
-			    "%.1f, red from %.1f", s->conf->name,
-			    s->tap.score, s->conf->zone.absolute ?
-			    s->conf->zone.red_at : s->tap.required +
-			    s->conf->zone.margin));
-		else
-			decide(r, OUTCOME_RED, -1, xasprintf("stage %s: %s",
-			    s->conf->name, why != NULL ? why : "red"));
-		free(why);
-		break;
-	case OUTCOME_TEMPFAIL:
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s: %s",
-		    s->conf->name, why != NULL ? why : "tempfail"));
-		free(why);
-		break;
-	case OUTCOME_GREEN:
-	case OUTCOME_YELLOW:
-	case OUTCOME_DISCARD:
-		free(why);
-		break;
+	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
+	    JUDGE_DECIDES) {
+		if (!r->decided && text != NULL)
+			r->reply_text = text;
+		decide(r, s->rep.outcome, -1, why);
 	}
 }
 
@@ -810,6 +753,13 @@ read_envelope(struct run *r)
 			r->env_code = QQ_OOM;	/* keep draining */
 		return;
 	}
+	envelope_ended(r);
+}
+
+/* envelope_ended - fd 1 ended: check the envelope, or decide why not */
+static void
+envelope_ended(struct run *r)
+{
 	if (r->env_code == QQ_OK)
 		r->env_code = envelope_check(r->envbuf.data, r->envbuf.len,
 		    &r->envelope);
@@ -840,309 +790,365 @@ read_envelope(struct run *r)
 	}
 }
 
-/*
- * hop_dst_stage - the act index of the stage behind destination i of a
- * hop, or -1 for qmail-queue
- */
-static int
-hop_dst_stage(const struct hop *h, int i)
-{
-	if (i == 0)
-		return h->main_stage;
-	return h->copies[i - 1];
-}
-
 /* handle_hop - after a pump moved, ended or failed */
 static void
-handle_hop(struct run *r, size_t hi, enum pump_result pr)
+handle_hop(struct run *r, struct hop *h, enum pump_result pr)
 {
-	struct hop *h = &r->hops[hi];
-	struct pump *p = &h->pump;
-	struct stage_run *s;
 	size_t i;
 	double t;
-	int k;
 
 	switch (pr) {
 	case PUMP_IDLE:
 		return;
 	case PUMP_MOVED:
-		if (hi == 0)
+		if (h->src == NULL)
 			r->last_progress = now();
-		if (h->src_stage >= 0)
-			settle_zone(r, (size_t)h->src_stage);
-		return;
+		break;
 	case PUMP_EOF:
 		t = now();
-		if (hi == 0) {
-			r->last_progress = t;
-			r->t_in_end = t;
-		}
-		for (i = 0; i < p->ndst; i++)
-			if ((k = hop_dst_stage(h, (int)i)) >= 0 &&
-			    r->st[r->act[k]].t_in < 0)
-				r->st[r->act[k]].t_in = t;
-		if (h->src_stage >= 0)
-			settle_zone(r, (size_t)h->src_stage);
-		return;
-	case PUMP_ERROR:
+		if (h->src == NULL)
+			r->last_progress = r->t_in_end = t;
+		for (i = 0; i < h->ndst; i++)
+			if (h->dst[i] != NULL && h->dst[i]->clock->t_in < 0)
+				h->dst[i]->clock->t_in = t;
 		break;
+	case PUMP_ERROR:
+		hop_failed(r, h);
+		return;
+	}
+	if (h->src != NULL)
+		settle_zone(r, h->src);
+}
+
+/* hop_failed - a pump could not read its source or feed a destination */
+static void
+hop_failed(struct run *r, struct hop *h)
+{
+	struct pump *p = &h->pump;
+	struct stage_run *s;
+
+	if (p->err_dst < 0 && h->src == NULL) {
+		/* Reading fd 0 failed: the caller is in trouble. */
+		log_warn_sys("read message");
+		decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
+		    xstrdup("message read error"));
+		(void)pump_close(p);
+		r->t_in_end = now();
+		return;
 	}
 	if (p->err_dst < 0) {
-		if (hi == 0) {
-			/* Reading fd 0 failed: the caller is in trouble. */
-			log_warn_sys("read message");
-			decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
-			    xstrdup("message read error"));
-			p->eof = 1;
-			r->t_in_end = now();
-		} else {
-			log_warn_sys("read the output of stage %s",
-			    r->st[r->act[h->src_stage]].conf->name);
-			p->eof = 1;
-			(void)pump_drain(p);
-			decide(r, OUTCOME_TEMPFAIL, -1,
-			    xstrdup("pipeline read error"));
-		}
+		log_warn_sys("read the output of stage %s", h->src->conf->name);
+		(void)pump_close(p);
+		decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("pipeline read error"));
 		return;
 	}
-	k = hop_dst_stage(h, p->err_dst);
+	s = h->dst[p->err_dst];
+	if (s == NULL) {
+		/* The disk under the spool is full, or over quota ... */
+		log_warn_sys("write the spool in %s", r->conf->spool);
+		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
+		    "the spool in %s: %s", r->conf->spool, strerror(errno)));
+		(void)pump_drain(p);
+		return;
+	}
 	if (errno != EPIPE) {
-		log_warn_sys("write to %s", k < 0 ? "qmail-queue" :
-		    r->st[r->act[k]].conf->name);
+		log_warn_sys("write to %s", s->conf->name);
 		(void)pump_drain(p);
-		decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("pipeline write error"));
-		return;
-	}
-	if (k < 0) {
-		/* qmail-queue closed its stdin; its exit code will say why. */
-		r->qq_broken = 1;
-		(void)pump_drain(p);
+		decide(r, OUTCOME_TEMPFAIL, -1,
+		    xstrdup("pipeline write error"));
 		return;
 	}
 	/* A stage left before the end of its input. */
 	(void)pump_drop(p, (size_t)p->err_dst);
-	s = &r->st[r->act[k]];
-	if (s->done && s->kill_as == STATUS_RUNNING &&
-	    s->rep.outcome != OUTCOME_RED) {
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1, unread_reason(s));
-	} else if (!s->done)
-		decide(r, OUTCOME_TEMPFAIL, -1, unread_reason(s));
+	if ((s->done && s->kill_as == STATUS_RUNNING &&
+	    s->rep.outcome != OUTCOME_RED) || !s->done) {
+		if (s->done)
+			s->rep.outcome = OUTCOME_TEMPFAIL;
+		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
+	}
 }
 
 /*
- * write_envelope - the commit point, a piece at a time
+ * watch_stalls - note when a stage stopped taking the bytes hi-q holds
+ * for it
  *
- * WARNING
- *	Once the last byte of the envelope is written, qmail-queue may queue
- *	the message.  This runs only after judge_message() found every stage
- *	judged and the verdict accept; nothing may call it otherwise.
+ *	A stage's own timeout counts from there: its input pipe is full and
+ *	it takes nothing (a slow stage that takes some bytes starts the clock
+ *	again; a caller that is slow to send never starts it).
  */
 static void
-write_envelope(struct run *r, short revents)
+watch_stalls(struct run *r, double t)
 {
-	size_t len = r->envelope.used;
-	ssize_t w;
+	struct stage_run *s;
+	unsigned long long taken;
+	size_t i, k;
 
-	if (revents == 0 || r->qq_env == -1)
-		return;
-	while (r->env_off < len) {
-		w = write(r->qq_env, r->envbuf.data + r->env_off,
-		    len - r->env_off);
-		if (w == -1) {
-			if (errno == EINTR)
+	for (i = 0; i < r->nhops; i++) {
+		if (!r->hops[i].pumped)
+			continue;
+		for (k = 0; k < r->hops[i].ndst; k++) {
+			if ((s = r->hops[i].dst[k]) == NULL)
 				continue;
-			if (errno == EAGAIN)
-				return;
-			/* qmail-queue is gone; its exit code decides. */
-			log_warn_sys("write envelope to qmail-queue");
-			(void)close(r->qq_env);
-			r->qq_env = -1;
-			return;
+			taken = pump_taken(&r->hops[i].pump, k);
+			if (!pump_waiting(&r->hops[i].pump, k))
+				s->clock->t_stall = -1;
+			else if (s->clock->t_stall < 0 || taken != s->taken)
+				s->clock->t_stall = t;
+			s->taken = taken;
 		}
-		r->env_off += (size_t)w;
 	}
-	if (close(r->qq_env) == -1)
-		log_warn_sys("close envelope pipe to qmail-queue");
-	r->qq_env = -1;
 }
 
-static double
-min_deadline(double a, double b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
-/* hop0_stuck - the act index (or -1: qmail-queue) fd 0 is stuck on */
+/* hop_stuck - is the hop holding bytes a destination will not take? */
 static int
-hop0_stuck(const struct run *r, int *who)
+hop_stuck(const struct hop *h, struct stage_run **who)
 {
-	const struct pump *p = &r->hops[0].pump;
 	size_t i;
 
-	for (i = 0; i < p->ndst; i++)
-		if (p->dst[i].fd != -1 && (p->dst[i].full ||
-		    p->dst[i].off < p->len)) {
-			*who = hop_dst_stage(&r->hops[0], (int)i);
+	for (i = 0; i < h->ndst; i++)
+		if (pump_waiting(&h->pump, i)) {
+			*who = h->dst[i];
 			return 1;
 		}
 	return 0;
 }
 
-/* next_deadline - the earliest time something must happen, or -1 */
-static double
-next_deadline(const struct run *r)
+/*
+ * deadlines - fill r->dl with deadline.h's table for the run as it is now;
+ * returns its length
+ */
+static size_t
+deadlines(struct run *r)
 {
-	const struct stage_run *s;
-	double d = -1, limit = r->conf->timeout;
+	struct deadline_state ds;
 	size_t i;
 
-	if (!r->decided) {
-		if (r->t_in_end >= 0)
-			d = r->t_in_end + limit;
-		else if (!r->direct)
-			d = r->last_progress + limit;
-		for (i = 0; i < r->nact; i++) {
-			s = &r->st[r->act[i]];
-			if (!s->done && s->t_in >= 0 && s->conf->timeout > 0)
-				d = min_deadline(d, s->t_in +
-				    s->conf->timeout);
-		}
-		return d;
-	}
-	if (r->t_term >= 0 && !r->killed && !all_stages_done(r))
-		d = r->t_term + LOOP_KILL_GRACE;
-	if (!inputs_done(r))
-		d = min_deadline(d, r->last_progress + limit);
-	if (r->qq > 0 && !r->qq_done)
-		d = min_deadline(d, r->t_decided + limit);
-	return d;
+	for (i = 0; i < r->n; i++)
+		r->clocks[i].running = !r->st[i].done;
+	ds.limit = r->conf->timeout;
+	ds.decided = r->decided;
+	ds.direct = r->direct;
+	ds.t_in_end = r->t_in_end;
+	ds.last_progress = r->last_progress;
+	ds.t_term = r->t_term;
+	ds.t_decided = r->t_decided;
+	ds.killed = r->killed;
+	ds.stages_done = all_stages_done(r);
+	ds.inputs_done = inputs_done(r);
+	ds.queue_waiting = r->q.pid > 0 && !r->q.done && !r->gave_up;
+	ds.stages = r->clocks;
+	ds.nstages = r->n;
+	return deadline_table(&ds, r->dl);
 }
 
-/* check_timers - act on every deadline that has passed */
+/* fire_due - act on every deadline that has passed */
 static void
-check_timers(struct run *r, double t)
+fire_due(struct run *r, double t)
+{
+	size_t i, n;
+
+	n = deadlines(r);
+	for (i = 0; i < n; i++)
+		if (t >= r->dl[i].when)
+			fire(r, &r->dl[i]);
+}
+
+static void
+fire(struct run *r, const struct deadline *d)
 {
 	struct stage_run *s;
-	double limit = r->conf->timeout;
-	size_t i;
-	int who;
 
-	if (!r->decided) {
-		for (i = 0; i < r->nact; i++) {
-			s = &r->st[r->act[i]];
-			if (!s->done && s->t_in >= 0 && s->conf->timeout > 0 &&
-			    t >= s->t_in + s->conf->timeout) {
-				s->kill_as = STATUS_TIMEOUT;
-				decide(r, OUTCOME_TEMPFAIL, -1,
-				    xasprintf("stage %s timed out after %us",
-				    s->conf->name, s->conf->timeout));
-			}
-		}
-		if (!r->decided && r->t_in_end >= 0 && !r->env_eof &&
-		    all_stages_done(r) && hops_done(r) &&
-		    t >= r->t_in_end + limit)
-			decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
-			    xasprintf("no envelope %us after the message",
-			    r->conf->timeout));
-		if (!r->decided && r->t_in_end >= 0 &&
-		    t >= r->t_in_end + limit) {
-			stop_stages(r, STATUS_TIMEOUT);
-			decide(r, OUTCOME_TEMPFAIL, -1,
-			    xasprintf("message timed out after %us",
-			    r->conf->timeout));
-		}
-		if (!r->decided && r->t_in_end < 0 && !r->direct &&
-		    t >= r->last_progress + limit) {
-			if (!hop0_stuck(r, &who))
-				decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
-				    xasprintf("no input for %us",
-				    r->conf->timeout));
-			else if (who < 0)
-				decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-				    xasprintf("qmail-queue read nothing for "
-				    "%us", r->conf->timeout));
-			else {
-				r->st[r->act[who]].kill_as = STATUS_TIMEOUT;
-				decide(r, OUTCOME_TEMPFAIL, -1,
-				    xasprintf("stage %s read nothing for %us",
-				    r->st[r->act[who]].conf->name,
-				    r->conf->timeout));
-			}
-		}
-		return;
-	}
-	if (r->t_term >= 0 && !r->killed && t >= r->t_term + LOOP_KILL_GRACE) {
+	switch (d->what) {
+	case DEADLINE_STAGE:
+		s = &r->st[d->stage];
+		s->kill_as = STATUS_TIMEOUT;
+		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
+		    "out after %us", s->conf->name, s->conf->timeout));
+		break;
+	case DEADLINE_MESSAGE:
+		fire_message(r);
+		break;
+	case DEADLINE_INPUT:
+		fire_input(r);
+		break;
+	case DEADLINE_KILL:
 		kill_group(r, SIGKILL);
 		r->killed = 1;
+		break;
+	case DEADLINE_CALLER:
+		fire_caller(r);
+		break;
+	case DEADLINE_QUEUE:
+		fire_queue(r);
+		break;
 	}
-	if (!inputs_done(r) && t >= r->last_progress + limit) {
-		/*
-		 * Stop reading the caller; still wait for qmail-queue (it
-		 * has its own deadline below) so it is reaped, not orphaned.
-		 */
-		log_warn("caller sent nothing for %us; not waiting for the "
-		    "end of its input", r->conf->timeout);
-		if (!r->env_eof) {
-			r->env_eof = 1;
-			if (r->env_code == QQ_OK)
-				r->env_code = QQ_READ_ERROR;
-		}
-		r->hops[0].pump.eof = 1;
+}
+
+/* fire_message - the input ended a whole timeout ago */
+static void
+fire_message(struct run *r)
+{
+	if (r->decided)
+		return;
+	if (!r->env_eof && all_stages_done(r) && hops_done(r)) {
+		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
+		    "envelope %us after the message", r->conf->timeout));
+		return;
 	}
-	if (r->qq > 0 && !r->qq_done && t >= r->t_decided + limit) {
-		log_warn("qmail-queue (pid %ld) has not exited after %us",
-		    (long)r->qq, r->conf->timeout);
+	stop_stages(r, STATUS_TIMEOUT);
+	decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("message timed out after "
+	    "%us", r->conf->timeout));
+}
+
+/* fire_input - no byte of the message moved for a whole timeout */
+static void
+fire_input(struct run *r)
+{
+	struct stage_run *who;
+	unsigned limit = r->conf->timeout;
+
+	if (r->decided)
+		return;
+	/* The spool (who NULL) always takes what it is given. */
+	if (!hop_stuck(&r->hops[0], &who) || who == NULL)
+		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
+		    xasprintf("no input for %us", limit));
+	else {
+		who->kill_as = STATUS_TIMEOUT;
+		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
+		    "nothing for %us", who->conf->name, limit));
+	}
+}
+
+/*
+ * fire_caller - the caller sent nothing for a whole timeout: stop reading
+ * it, but still wait for qmail-queue (DEADLINE_QUEUE) so it is reaped, not
+ * orphaned
+ */
+static void
+fire_caller(struct run *r)
+{
+	log_warn("caller sent nothing for %us; not waiting for the end of "
+	    "its input", r->conf->timeout);
+	if (!r->env_eof) {
+		r->env_eof = 1;
+		if (r->env_code == QQ_OK)
+			r->env_code = QQ_READ_ERROR;
+	}
+	(void)pump_close(&r->hops[0].pump);
+}
+
+/* fire_queue - qmail-queue outlived a whole timeout after the verdict */
+static void
+fire_queue(struct run *r)
+{
+	log_warn("qmail-queue (pid %ld) has not exited after %us",
+	    (long)r->q.pid, r->conf->timeout);
+	r->gave_up = 1;
+	if (r->q.committed) {
+		/* Queued or not, nobody knows: let it be retried. */
+		r->code = QQ_TEMP_REJECT;
+		free(r->reason);
+		r->reason = xstrdup("qmail-queue did not exit");
+	}
+}
+
+/*
+ * signals_setup - the one place hi-q's own signals are handled: SIGPIPE
+ * ignored (a write to a stage that is gone fails with EPIPE), the others
+ * read from a signalfd in step()
+ */
+static void
+signals_setup(struct run *r)
+{
+	struct sigaction sa;
+	sigset_t mask;
+
+	spawn_signals_reset();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGPIPE, &sa, NULL) == -1)
+		die_sys(QQ_INTERNAL, "sigaction");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+		die_sys(QQ_INTERNAL, "sigprocmask");
+	if ((r->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+		die_sys(QQ_TEMP_REJECT, "signalfd");
+}
+
+/* signals_read - what arrived on the signalfd; then reap */
+static void
+signals_read(struct run *r)
+{
+	struct signalfd_siginfo ssi;
+	ssize_t got;
+
+	while ((got = read(r->sigfd, &ssi, sizeof(ssi))) ==
+	    (ssize_t)sizeof(ssi)) {
+		if (ssi.ssi_signo == SIGCHLD)
+			continue;
+		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+		    xasprintf("hi-q got signal %u", ssi.ssi_signo));
 		r->gave_up = 1;
-		if (r->committed) {
-			/* Queued or not, nobody knows: let it be retried. */
-			r->code = QQ_TEMP_REJECT;
-			free(r->reason);
-			r->reason = xstrdup("qmail-queue did not exit");
-		}
 	}
+	if (got == -1 && errno != EAGAIN && errno != EINTR)
+		die_sys(QQ_INTERNAL, "read signalfd");
+	queue_ended(r);
+	reap_stages(r);
+}
+
+static void
+poll_add(struct pollfd *pfd, size_t *n, int fd, short events, int *at)
+{
+	pfd[*n].fd = fd;
+	pfd[*n].events = events;
+	pfd[*n].revents = 0;
+	*at = (int)(*n)++;
+}
+
+/*
+ * poll_set - fill r->pfd: the signalfd first, then fd 1 (*i_env), the
+ * pumps, and the envelope pipe to qmail-queue (*i_qe); -1 when not polled
+ */
+static size_t
+poll_set(struct run *r, int *i_env, int *i_qe)
+{
+	struct hop *h;
+	size_t n = 0, i;
+	int at;
+
+	*i_env = *i_qe = -1;
+	poll_add(r->pfd, &n, r->sigfd, POLLIN, &at);
+	if (!r->env_eof)
+		poll_add(r->pfd, &n, 1, POLLIN, i_env);
+	for (i = 0; i < r->nhops; i++) {
+		h = &r->hops[i];
+		h->pfirst = n;
+		h->pcnt = h->pumped ? pump_events(&h->pump, &r->pfd[n],
+		    &r->pidx[n]) : 0;
+		n += h->pcnt;
+	}
+	if (queue_envelope_fd(&r->q) != -1)
+		poll_add(r->pfd, &n, queue_envelope_fd(&r->q), POLLOUT, i_qe);
+	return n;
 }
 
 /* step - one poll and everything it reported */
 static void
 step(struct run *r)
 {
-	struct pollfd *pfd = r->pfd;
-	struct signalfd_siginfo ssi;
-	size_t n = 0, i, *first = r->pfirst, *cnt = r->pcnt;
-	int i_env = -1, i_qe = -1;
-	int timeout_ms, rc;
+	struct hop *h;
+	size_t n, i;
+	int i_env, i_qe, timeout_ms;
 	double d, t;
-	ssize_t got;
 
-	pfd[n].fd = r->sigfd;
-	pfd[n].events = POLLIN;
-	pfd[n++].revents = 0;
-	if (!r->env_eof) {
-		pfd[n].fd = 1;
-		pfd[n].events = POLLIN;
-		pfd[n].revents = 0;
-		i_env = (int)n++;
-	}
-	for (i = 0; i < r->nhops; i++) {
-		first[i] = n;
-		cnt[i] = r->hops[i].pumped ?
-		    pump_events(&r->hops[i].pump, &pfd[n], &r->pidx[n]) : 0;
-		n += cnt[i];
-	}
-	if (r->committed && r->qq_env != -1) {
-		pfd[n].fd = r->qq_env;
-		pfd[n].events = POLLOUT;
-		pfd[n].revents = 0;
-		i_qe = (int)n++;
-	}
-
-	d = next_deadline(r);
+	n = poll_set(r, &i_env, &i_qe);
+	d = deadline_next(r->dl, deadlines(r));
 	t = now();
 	if (d < 0)
 		timeout_ms = -1;
@@ -1150,40 +1156,39 @@ step(struct run *r)
 		timeout_ms = 0;
 	else
 		timeout_ms = (int)ceil((d - t) * 1000.0);
-	rc = poll(pfd, (nfds_t)n, timeout_ms);
-	if (rc == -1) {
+	if (poll(r->pfd, (nfds_t)n, timeout_ms) == -1) {
 		if (errno == EINTR)
 			return;
 		die_sys(QQ_INTERNAL, "poll");
 	}
-	if (pfd[0].revents & POLLIN) {
-		while ((got = read(r->sigfd, &ssi, sizeof(ssi))) ==
-		    (ssize_t)sizeof(ssi)) {
-			if (ssi.ssi_signo == SIGCHLD)
-				continue;
-			decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-			    xasprintf("hi-q got signal %u", ssi.ssi_signo));
-			r->gave_up = 1;
-		}
-		if (got == -1 && errno != EAGAIN && errno != EINTR)
-			die_sys(QQ_INTERNAL, "read signalfd");
-		reap(r);
-	}
-	if (i_env >= 0 && pfd[i_env].revents)
+	if (r->pfd[0].revents & POLLIN)
+		signals_read(r);
+	if (i_env >= 0 && r->pfd[i_env].revents)
 		read_envelope(r);
-	for (i = 0; i < r->nhops; i++)
-		if (cnt[i] > 0)
-			handle_hop(r, i, pump_step(&r->hops[i].pump,
-			    &pfd[first[i]], &r->pidx[first[i]], cnt[i]));
-	if (i_qe >= 0)
-		write_envelope(r, pfd[i_qe].revents);
-	check_timers(r, now());
+	for (i = 0; i < r->nhops; i++) {
+		h = &r->hops[i];
+		if (h->pcnt > 0)
+			handle_hop(r, h, pump_step(&h->pump, &r->pfd[h->pfirst],
+			    &r->pidx[h->pfirst], h->pcnt));
+	}
+	if (i_qe >= 0 && r->pfd[i_qe].revents)
+		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
+	t = now();
+	watch_stalls(r, t);
+	fire_due(r, t);
+}
+
+/* caller_done - fd 0 has ended, or is qmail-queue's to read */
+static int
+caller_done(const struct run *r)
+{
+	return !r->hops[0].pumped || pump_ended(&r->hops[0].pump);
 }
 
 static int
 inputs_done(const struct run *r)
 {
-	return r->hops[0].pump.eof && r->env_eof;
+	return caller_done(r) && r->env_eof;
 }
 
 /* hops_done - every pumped hop has moved all it will move */
@@ -1203,42 +1208,127 @@ zones_pending(const struct run *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nact; i++)
-		if (r->st[r->act[i]].zone_pending)
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].zone_pending)
 			return 1;
 	return 0;
 }
 
 /*
- * judge_message - every stage exited and every byte moved: the verdict
+ * judge_whole - every stage exited and every byte moved: the verdict, and
+ * for accept the commit
  */
 static void
-judge_message(struct run *r)
+judge_whole(struct run *r)
 {
-	enum outcome v = OUTCOME_GREEN;
-	unsigned long long queued;
+	struct stage_report *sr;
+	enum outcome v;
 	size_t i;
+	char *why;
 
+	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
 	for (i = 0; i < r->n; i++)
-		v = verdict_combine(v, r->st[i].rep.outcome);
-	queued = r->hops[r->nhops - 1].pump.out;
-	if (r->hops[0].pump.in > 0 && queued == 0 && v != OUTCOME_DISCARD) {
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("the pipeline turned "
-		    "a %llu-byte message into an empty one",
-		    r->hops[0].pump.in));
+		sr[i] = r->st[i].rep;
+	v = judge_message(sr, r->n, r->hops[0].pump.in,
+	    r->hops[r->nhops - 1].pump.out, &why);
+	free(sr);
+	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
+	    enqueue(r, &why) == -1) {
+		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);
 		return;
 	}
-	decide(r, v, -1, NULL);
+	decide(r, v, -1, why);
 	if (v == OUTCOME_DISCARD) {
 		/* Explicitly configured: drop it, never queue it. */
-		if (r->qq_env != -1 && close(r->qq_env) == -1)
-			log_warn_sys("close qmail-queue envelope pipe");
-		r->qq_env = -1;
-		r->reason = xstrdup("discarded by configuration");
-		return;
+		queue_abandon(&r->q);
 	}
-	if (v == OUTCOME_GREEN || v == OUTCOME_YELLOW)
-		r->committed = 1;
+}
+
+/*
+ * enqueue - the verdict is accept: the commit point
+ *
+ *	qmail-queue starts now, on the spool rewound (with no stage it has
+ *	been reading fd 0 all along), and the envelope may be written to it.
+ *	Returns -1, with *why replaced by the reason, when it cannot be run.
+ *
+ * WARNING
+ *	Once queue_commit() is called, the envelope goes out and qmail-queue
+ *	may queue the message: nothing may come after it that could reject.
+ */
+static int
+enqueue(struct run *r, char **why)
+{
+	const char *prog = r->conf->queue_argv[0];
+	int rc;
+
+	if (!r->direct) {
+		if (spool_rewind(r->spool) == -1) {
+			free(*why);
+			*why = xasprintf("unable to rewind the spool: %s",
+			    strerror(errno));
+			log_warn("%s", *why);
+			return -1;
+		}
+		rc = queue_start(&r->q, r->conf->queue_argv, r->env,
+		    r->spool);
+		if (rc == -1)
+			die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
+			    "qmail-queue");
+		/* qmail-queue has its own descriptor; the file is its. */
+		if (close(r->spool) == -1)
+			log_warn_sys("close the spool");
+		r->spool = -1;
+		if (rc != 0) {
+			free(*why);
+			*why = xasprintf("unable to run %s: %s", prog,
+			    strerror(rc));
+			log_warn("%s", *why);
+			return -1;
+		}
+	}
+	queue_commit(&r->q);
+	return 0;
+}
+
+/*
+ * reap_stragglers - grandchildren a stage left behind, or stages still
+ * running when hi-q gave up: after SIGKILL every stage goes at once, so
+ * these waits end
+ */
+static void
+reap_stragglers(struct run *r)
+{
+	struct stage_run *s;
+	size_t i;
+	int st;
+
+	if (r->leader <= 0 || r->leader_reaped)
+		return;
+	kill_group(r, SIGKILL);
+	for (i = 0; i < r->n; i++) {
+		s = &r->st[i];
+		if (s->pid <= 0 || (s->done && s->pid != r->leader))
+			continue;
+		while (waitpid(s->pid, &st, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	r->leader_reaped = 1;
+}
+
+/* write_reply - the rule's text on the caller's reply channel */
+static void
+write_reply(struct run *r, int *code)
+{
+	char *text;
+
+	if (!r->reply_ok || r->code != -1 ||
+	    (text = judge_reply(r->verdict, r->reply_text)) == NULL)
+		return;
+	if (io_write_all(r->conf->reply_fd, text, strlen(text)) == 0)
+		*code = r->conf->reply_code;
+	else
+		log_warn_sys("write reply text to fd %d", r->conf->reply_fd);
+	free(text);
 }
 
 /*
@@ -1247,73 +1337,28 @@ judge_message(struct run *r)
 static int
 finish(struct run *r)
 {
+	struct judge_queue jq;
 	struct report rep;
 	struct stage_report *sr;
-	struct stage_run *s;
-	int code, st, unread = 0;
 	size_t i;
-	char *text;
+	int code;
 
-	if (r->leader > 0 && !r->leader_reaped) {
-		/*
-		 * Stragglers: grandchildren a stage left behind, or stages
-		 * still running when hi-q gave up.  After SIGKILL every
-		 * stage goes at once, so these waits end.
-		 */
-		kill_group(r, SIGKILL);
-		for (i = 0; i < r->nact; i++) {
-			s = &r->st[r->act[i]];
-			if (s->pid <= 0 || (s->done && s->pid != r->leader))
-				continue;
-			while (waitpid(s->pid, &st, 0) == -1 && errno == EINTR)
-				continue;
-		}
-		r->leader_reaped = 1;
-	}
-	if (r->code != -1)
-		code = r->code;
-	else if (r->committed && r->qq_done) {
-		if (WIFEXITED(r->qq_status))
-			code = WEXITSTATUS(r->qq_status);
-		else {
-			code = QQ_TEMP_REJECT;
-			free(r->reason);
-			r->reason = xasprintf("qmail-queue killed by signal %d",
-			    WTERMSIG(r->qq_status));
-		}
-		if (code == QQ_OK && (r->env_off < r->envelope.used ||
-		    ioctl(r->qq_env_watch, FIONREAD, &unread) == -1 ||
-		    unread > 0)) {
-			code = QQ_TEMP_REJECT;
-			free(r->reason);
-			r->reason = xstrdup("qmail-queue exited 0 before "
-			    "reading the envelope");
-		} else if (code != QQ_OK && r->reason == NULL)
-			r->reason = xasprintf("qmail-queue exited %d", code);
-	} else
-		code = verdict_code(r->verdict);
-
-	if (r->reply_text != NULL && r->reply_ok && r->code == -1 &&
-	    (r->verdict == OUTCOME_RED || r->verdict == OUTCOME_TEMPFAIL)) {
-		text = xasprintf("%c%s", r->verdict == OUTCOME_RED ? 'D' : 'Z',
-		    r->reply_text);
-		if (io_write_all(r->conf->reply_fd, text, strlen(text)) == 0)
-			code = r->conf->reply_code;
-		else
-			log_warn_sys("write reply text to fd %d",
-			    r->conf->reply_fd);
-		free(text);
-	}
+	reap_stragglers(r);
+	if (r->spool != -1 && close(r->spool) == -1)
+		log_warn_sys("close the spool");
+	r->spool = -1;
+	jq.committed = r->q.committed;
+	jq.reaped = r->q.done;
+	jq.wstatus = r->q.status;
+	jq.took_envelope = queue_took_envelope(&r->q, r->envelope.used);
+	code = judge_code(r->verdict, r->code, &jq, &r->reason);
+	write_reply(r, &code);
 
 	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
 	for (i = 0; i < r->n; i++) {
 		sr[i] = r->st[i].rep;
-		if (!r->st[i].done) {
-			/* Still running when hi-q gave up: killed above. */
-			sr[i].status = r->st[i].kill_as != STATUS_RUNNING ?
-			    r->st[i].kill_as : STATUS_ABORTED;
-			sr[i].outcome = OUTCOME_TEMPFAIL;
-		}
+		if (!r->st[i].done)
+			judge_unfinished(&sr[i], r->st[i].kill_as);
 	}
 	memset(&rep, 0, sizeof(rep));
 	rep.verdict = r->verdict;
@@ -1334,63 +1379,90 @@ finish(struct run *r)
 	return code;
 }
 
-int
-loop_run(const struct conf *conf, char *const env[])
+/* run_init - a run of conf, with die()'s cleanup and hi-q's signals */
+static void
+run_init(struct run *r, const struct conf *conf, char *const env[])
 {
-	struct run *r = &run;
-	sigset_t mask;
-	struct sigaction sa;
-
 	memset(r, 0, sizeof(*r));
 	r->conf = conf;
 	r->env = env;
 	r->n = conf->nstages;
 	r->st = xcalloc(r->n ? r->n : 1, sizeof(*r->st));
-	r->act = xcalloc(r->n ? r->n : 1, sizeof(*r->act));
-	r->qq_env = -1;
-	r->qq_env_watch = -1;
+	r->clocks = xcalloc(r->n ? r->n : 1, sizeof(*r->clocks));
+	queue_init(&r->q);
+	r->spool = -1;
 	r->code = -1;
-	r->t_in_end = -1;
-	r->t_term = -1;
+	r->t_in_end = r->t_term = -1;
 	r->t0 = r->last_progress = now();
 	buf_init(&r->envbuf, LOOP_ENVELOPE_MAX);
+	dying = r;
 	die_set_cleanup(cleanup);
+	signals_setup(r);
+}
 
-	/* A write to a stage that is gone must fail with EPIPE, not kill. */
-	spawn_signals_reset();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGPIPE, &sa, NULL) == -1)
-		die_sys(QQ_INTERNAL, "sigaction");
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
-		die_sys(QQ_INTERNAL, "sigprocmask");
-	if ((r->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
-		die_sys(QQ_TEMP_REJECT, "signalfd");
-
-	r->reply_ok = reply_channel_usable(conf->reply_fd);
-	start(r);
+/* run_polls - room for step()'s pollfds and deadlines, once hops exist */
+static void
+run_polls(struct run *r)
+{
 	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pfd));
 	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pidx));
-	r->pfirst = xcalloc(r->nhops, sizeof(*r->pfirst));
-	r->pcnt = xcalloc(r->nhops, sizeof(*r->pcnt));
+	r->dl = xcalloc(DEADLINE_MAX(r->n), sizeof(*r->dl));
+}
+
+int
+loop_run(const struct conf *conf, char *const env[])
+{
+	static struct run run;
+	struct run *r = &run;
+
+	run_init(r, conf, env);
+	r->reply_ok = reply_channel_usable(conf->reply_fd);
+	start(r);
+	run_polls(r);
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
-	    hops_done(r) && !zones_pending(r) &&
-	    (!r->qq_broken || r->qq_done)))
+	    hops_done(r) && !zones_pending(r)))
 		step(r);
 	if (!r->decided)
-		judge_message(r);
+		judge_whole(r);
 
 	/* Decided: commit or not, reap, drain the caller. */
 	while (!r->gave_up && !(all_stages_done(r) && inputs_done(r) &&
-	    (r->qq <= 0 || r->qq_done)))
+	    (r->q.pid <= 0 || r->q.done)))
 		step(r);
 	return finish(r);
+}
+
+/*
+ * loop_drain - the run's own drain of the caller, for an exit before any
+ * message run: a run with nothing to start, decided from the outset
+ */
+void
+loop_drain(unsigned idle)
+{
+	static struct conf none;
+	static struct run run;
+	struct run *r = &run;
+	int skip0, skip1;
+
+	/* A person at a terminal is not a caller to unblock. */
+	skip0 = isatty(0) || fcntl(0, F_GETFL) == -1;
+	skip1 = isatty(1) || fcntl(1, F_GETFL) == -1;
+	none.timeout = idle;
+	none.reply_fd = -1;
+	run_init(r, &none, NULL);
+	r->env_code = QQ_BAD_CONFIG;	/* the envelope is not kept */
+	r->env_eof = skip1;
+	r->hops = xcalloc(1, sizeof(*r->hops));
+	r->nhops = r->hops[0].ndst = 1;
+	r->hops[0].pumped = 1;
+	pump_init(&r->hops[0].pump, 0, -1, 0);
+	if (skip0)
+		(void)pump_close(&r->hops[0].pump);
+	run_polls(r);
+	decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
+	while (!r->gave_up && !inputs_done(r))
+		step(r);
+	dying = NULL;
 }

@@ -13,10 +13,18 @@
  *
  *	env is the environment for the children (spawn_environ()).
  *
+ *	loop_drain(idle) is the same run's drain of the caller, for an exit
+ *	before any message (a bad configuration): it reads fd 0 and fd 1 to
+ *	their end so the caller does not block, and gives up after idle
+ *	seconds without a byte, as loop_run() does after its verdict with the
+ *	message's timeout.  A terminal, or a descriptor that is not open, is
+ *	left alone.
+ *
  * ERRORS
- *	None of its own: every failure becomes the exit code the DESIGN.md
- *	table names (QQ_TEMP_REJECT for faults of the pipeline, the envelope
- *	codes of envelope.h, qmail-queue's own code when it failed).
+ *	None of its own: every failure becomes the exit code hi-q(8) names
+ *	in EXIT STATUS (QQ_TEMP_REJECT for faults of the pipeline, the
+ *	envelope codes of envelope.h, qmail-queue's own code when it
+ *	failed).
  */
 #ifndef HIQ_LOOP_H
 #define HIQ_LOOP_H
@@ -24,7 +32,6 @@
 #include "conf.h"
 
 #define LOOP_ENVELOPE_MAX	(16U << 20)	/* bytes */
-#define LOOP_KILL_GRACE		2		/* seconds, TERM to KILL */
 /*
  * Pipes hi-q makes are enlarged to this (F_SETPIPE_SZ; best effort): a
  * quarter of the syscalls and wake-ups of the 64 KiB default for a large
@@ -35,5 +42,6 @@
 #define LOOP_PIPE_SIZE		(256U << 10)
 
 int	loop_run(const struct conf *, char *const []);
+void	loop_drain(unsigned);
 
 #endif /* HIQ_LOOP_H */

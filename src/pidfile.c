@@ -43,7 +43,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -63,26 +62,12 @@ static char	*tmp_name(const char *);
 static int	 tmp_lock(const char *, int);
 static int	 lock_holder(int, pid_t *);
 static int	 path_held(const char *, pid_t *);
+static int	 guard(const char *, int, char **, pid_t *);
+static void	 unguard(int, char *);
 static int	 read_pid(int, pid_t *);
 static int	 signal_leader(int, pid_t, int);
 static void	 close_keep_errno(int);
 static void	 nap_ms(unsigned long);
-
-static const struct {
-	const char	*name;
-	int		 sig;
-} signals[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
-	{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
-	{ "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
-	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
-	{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
-	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
-	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
-	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH },
-	{ "IO", SIGIO }, { "SYS", SIGSYS }
-};
 
 static void
 close_keep_errno(int fd)
@@ -269,51 +254,70 @@ path_held(const char *path, pid_t *holder)
 	return locked;
 }
 
+/*
+ * guard - the opening steps of create and remove: lock PATH.tmp (made if
+ * create), then make sure nobody holds PATH.  Returns the locked
+ * descriptor with *tmp set, or -1: EBUSY, with *holder set, when the
+ * program runs.
+ */
+static int
+guard(const char *path, int create, char **tmp, pid_t *holder)
+{
+	pid_t other;
+	int fd, locked;
+
+	if ((*tmp = tmp_name(path)) == NULL)
+		return -1;
+	if ((fd = tmp_lock(*tmp, create)) == -1) {
+		free(*tmp);
+		return -1;
+	}
+	/* Holding PATH.tmp's lock: nobody else can rename over PATH now. */
+	if ((locked = path_held(path, &other)) == 0)
+		return fd;
+	if (locked > 0) {
+		*holder = other;
+		errno = EBUSY;
+	}
+	unguard(fd, *tmp);
+	return -1;
+}
+
+/* unguard - give up guard()'s PATH.tmp, ours since we hold its lock */
+static void
+unguard(int fd, char *tmp)
+{
+	int saved = errno;
+
+	(void)unlink(tmp);
+	(void)close(fd);
+	free(tmp);
+	errno = saved;
+}
+
 int
 pidfile_create(const char *path, pid_t pid, pid_t *holder)
 {
 	char line[32], *tmp;
-	pid_t other;
-	int fd, n, locked, saved = errno;
+	int fd, n, saved = errno;
 
 	*holder = 0;
-	if ((tmp = tmp_name(path)) == NULL)
+	if ((fd = guard(path, 1, &tmp, holder)) == -1)
 		return -1;
-	if ((fd = tmp_lock(tmp, 1)) == -1) {
-		free(tmp);
-		return -1;
-	}
-	/* Holding PATH.tmp's lock: nobody else can rename over PATH now. */
-	if ((locked = path_held(path, &other)) == -1)
-		goto fail;
-	if (locked) {
-		*holder = other;
-		errno = EBUSY;
-		goto fail;
-	}
 	n = snprintf(line, sizeof(line), "%ld\n", (long)pid);
 	if (n < 0 || (size_t)n >= sizeof(line)) {
 		errno = EINVAL;
 		goto fail;
 	}
-	if (ftruncate(fd, 0) == -1)
-		goto fail;
-	if (io_write_all(fd, line, (size_t)n) == -1)
-		goto fail;
-	if (fsync(fd) == -1)
-		goto fail;
-	if (rename(tmp, path) == -1)
+	if (ftruncate(fd, 0) == -1 || io_write_all(fd, line, (size_t)n) == -1 ||
+	    fsync(fd) == -1 || rename(tmp, path) == -1)
 		goto fail;
 	free(tmp);
 	errno = saved;
 	return fd;
 
 fail:
-	saved = errno;
-	(void)unlink(tmp);	/* ours: we hold its lock */
-	(void)close(fd);
-	free(tmp);
-	errno = saved;
+	unguard(fd, tmp);
 	return -1;
 }
 
@@ -507,64 +511,15 @@ pidfile_remove(const char *path)
 {
 	pid_t holder;
 	char *tmp;
-	int fd, locked, saved = errno;
+	int fd, saved = errno;
 
-	if ((tmp = tmp_name(path)) == NULL)
+	if ((fd = guard(path, 0, &tmp, &holder)) == -1)
 		return -1;
-	if ((fd = tmp_lock(tmp, 0)) == -1) {
-		free(tmp);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		unguard(fd, tmp);
 		return -1;
 	}
-	if ((locked = path_held(path, &holder)) == -1)
-		goto fail;
-	if (locked) {
-		errno = EBUSY;
-		goto fail;
-	}
-	if (unlink(path) == -1 && errno != ENOENT)
-		goto fail;
-	(void)unlink(tmp);
-	(void)close(fd);
-	free(tmp);
+	unguard(fd, tmp);
 	errno = saved;
 	return 0;
-
-fail:
-	saved = errno;
-	(void)unlink(tmp);	/* ours: we hold its lock */
-	(void)close(fd);
-	free(tmp);
-	errno = saved;
-	return -1;
-}
-
-int
-pidfile_signal_parse(const char *text, int *sig)
-{
-	const char *name = text;
-	char *end;
-	size_t i;
-	long v;
-	int saved = errno;
-
-	if (text[0] >= '0' && text[0] <= '9') {
-		errno = 0;
-		v = strtol(text, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0 || v >= NSIG) {
-			errno = EINVAL;
-			return -1;
-		}
-		*sig = (int)v;
-		errno = saved;
-		return 0;
-	}
-	if (strncasecmp(name, "SIG", 3) == 0)
-		name += 3;
-	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (strcasecmp(name, signals[i].name) == 0) {
-			*sig = signals[i].sig;
-			return 0;	/* errno untouched */
-		}
-	errno = EINVAL;
-	return -1;
 }

@@ -40,8 +40,6 @@
  *	lock as pidfile_create, so it never removes the pidfile of a program
  *	that has just been started.
  *
- *	pidfile_signal_parse(text, &sig) reads "TERM", "SIGTERM" or "15".
- *
  *	WARNING: a process must not query a pidfile it holds itself.  The
  *	queries open the file and close it again, and under POSIX record
  *	locks that close drops the caller's own lock.
@@ -57,26 +55,13 @@
  *	program that does not lead its own process group, ESRCH when the lock
  *	holder cannot be named, else kill(2)'s errno.  pidfile_wait:
  *	ETIMEDOUT.  pidfile_remove: EBUSY when the program runs, EAGAIN as
- *	for pidfile_create.  pidfile_signal_parse: EINVAL.  Nothing here
- *	exits: pido maps these to its exit codes (PIDO_EXIT_*, docs/pido.8).
+ *	for pidfile_create.  Nothing here exits: pido maps these to its exit
+ *	codes (docs/pido.8).
  */
 #ifndef HIQ_PIDFILE_H
 #define HIQ_PIDFILE_H
 
 #include <sys/types.h>
-
-/* pido's exit codes (docs/pido.8, EXIT STATUS); after exec, the program's. */
-enum {
-	PIDO_EXIT_OK = 0,	/* done; for --check: running */
-	PIDO_EXIT_DEAD = 1,	/* not running, pidfile left (LSB 1) */
-	PIDO_EXIT_RUNNING = 2,	/* running: start or remove refused, or
-				   still running at the --wait limit */
-	PIDO_EXIT_ABSENT = 3,	/* not running, no pidfile (LSB 3) */
-	PIDO_EXIT_USAGE = 100,	/* bad options or arguments */
-	PIDO_EXIT_SYSTEM = 111,	/* a system call failed */
-	PIDO_EXIT_NOEXEC = 126,	/* PROGRAM found but not runnable */
-	PIDO_EXIT_NOTFOUND = 127 /* PROGRAM not found */
-};
 
 enum pidfile_state {
 	PIDFILE_RUNNING,	/* a live process holds the lock */
@@ -96,6 +81,5 @@ int	pidfile_read(const char *, pid_t *);
 int	pidfile_signal(const char *, int, int, pid_t *);
 int	pidfile_wait(const char *, unsigned long);
 int	pidfile_remove(const char *);
-int	pidfile_signal_parse(const char *, int *);
 
 #endif /* HIQ_PIDFILE_H */

@@ -16,6 +16,7 @@
  */
 #include <sys/types.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -39,8 +40,10 @@ pump_init(struct pump *p, int src, int dst, int owns_src)
 	p->dst[0].fd = dst;
 	p->dst[0].off = 0;
 	p->dst[0].full = 0;
+	p->dst[0].taken = 0;
 	p->ndst = 1;
 	p->tap = NULL;
+	p->tap_arg = NULL;
 	p->buf = NULL;
 	p->len = 0;
 	p->err_dst = -1;
@@ -50,12 +53,21 @@ pump_init(struct pump *p, int src, int dst, int owns_src)
 size_t
 pump_add_copy(struct pump *p, int fd)
 {
-	if (p->ndst == PUMP_MAXDST)
-		die_oom();
+	assert(p->ndst < PUMP_MAXDST);	/* plan.h bounds the checks */
 	p->dst[p->ndst].fd = fd;
 	p->dst[p->ndst].off = 0;
 	p->dst[p->ndst].full = 0;
+	p->dst[p->ndst].taken = 0;
 	return p->ndst++;
+}
+
+/* pump_set_tap - show fn every byte read until it returns 0 */
+void
+pump_set_tap(struct pump *p, int (*fn)(void *, const char *, size_t),
+    void *arg)
+{
+	p->tap = fn;
+	p->tap_arg = arg;
 }
 
 static int
@@ -82,7 +94,7 @@ static int
 spliceable(const struct pump *p)
 {
 	return p->use_splice && !p->draining && p->ndst == 1 &&
-	    (p->tap == NULL || p->tap->done || p->tap->overflow) &&
+	    p->tap == NULL &&
 	    p->len == 0;
 }
 
@@ -90,6 +102,30 @@ static int
 behind(const struct pump *p, size_t i)
 {
 	return p->dst[i].fd != -1 && (p->dst[i].full || p->dst[i].off < p->len);
+}
+
+/* pump_ended - the source has ended (or the pump was closed) */
+int
+pump_ended(const struct pump *p)
+{
+	return p->eof;
+}
+
+/*
+ * pump_waiting - the pump holds bytes for destination i that it would
+ * not take, or found it full
+ */
+int
+pump_waiting(const struct pump *p, size_t i)
+{
+	return i < p->ndst && behind(p, i);
+}
+
+/* pump_taken - bytes destination i has taken so far */
+unsigned long long
+pump_taken(const struct pump *p, size_t i)
+{
+	return i < p->ndst ? p->dst[i].taken : 0;
 }
 
 /*
@@ -172,6 +208,7 @@ flush(struct pump *p)
 				return PUMP_ERROR;
 			}
 			d->off += (size_t)w;
+			d->taken += (unsigned long long)w;
 			if (i == 0)
 				p->out += (unsigned long long)w;
 		}
@@ -207,8 +244,8 @@ read_some(struct pump *p)
 		p->dropped += (unsigned long long)r;
 		return PUMP_MOVED;
 	}
-	if (p->tap != NULL)
-		zone_tap_feed(p->tap, p->buf, (size_t)r);
+	if (p->tap != NULL && !p->tap(p->tap_arg, p->buf, (size_t)r))
+		p->tap = NULL;	/* it has seen enough: splice again */
 	p->len = (size_t)r;
 	return flush(p);
 }
@@ -232,14 +269,20 @@ splice_some(struct pump *p)
 			p->dst[0].full = 1;
 			return PUMP_IDLE;
 		}
-		/* Which side failed?  EPIPE and EBADF are the writer's. */
-		p->err_dst = errno == EPIPE ? 0 : -1;
-		return PUMP_ERROR;
+		/*
+		 * splice does not say which side failed (ENOSPC, EIO ...
+		 * may be either).  A failed splice moved nothing: read and
+		 * write the same bytes by hand, and the failure, if it comes
+		 * again, names its side.
+		 */
+		p->use_splice = 0;
+		return read_some(p);
 	}
 	if (n == 0)
 		return end_of_source(p);
 	p->in += (unsigned long long)n;
 	p->out += (unsigned long long)n;
+	p->dst[0].taken += (unsigned long long)n;
 	return PUMP_MOVED;
 }
 

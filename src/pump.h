@@ -15,8 +15,9 @@
  *	the bytes are not copied through user space; otherwise (or where
  *	splice is not supported) it reads into a buffer and writes that to
  *	every destination, reading more only when all of them took it all.
- *	A tap (zone.h) sees every byte read until it has what it wants; after
- *	that a one-destination pump goes back to splice.
+ *	A tap (pump_set_tap(), a function and its argument; zone.h has one)
+ *	sees every byte read until it returns 0; after that a
+ *	one-destination pump goes back to splice.
  *
  *	pump_events() fills the pollfds to wait on; pump_step() acts on what
  *	poll reported.  At the end of the source the pump closes every
@@ -24,7 +25,13 @@
  *	message.  pump_drop() gives up one destination; pump_drain() gives up
  *	all and from then on reads and discards the source to its end,
  *	counting what it drops: that is how hi-q keeps its caller from
- *	blocking.
+ *	blocking.  pump_close() gives up both ends at once.
+ *
+ *	pump_ended() says whether the source has ended; pump_waiting(p, i)
+ *	whether the pump holds bytes destination i has not taken (its pipe
+ *	is full), and pump_taken(p, i) how many bytes it took so far: with
+ *	both, the caller can tell a stage that stopped reading from one that
+ *	is slow.  The counters in, out and dropped are for reading.
  *
  * ERRORS
  *	pump_step returns PUMP_ERROR with errno set when the source cannot be
@@ -38,8 +45,6 @@
 #include <poll.h>
 #include <stddef.h>
 
-#include "zone.h"
-
 #define PUMP_BUFSIZE	(64U << 10)	/* touched only for checks, zone heads */
 #define PUMP_MAXDST	16
 #define PUMP_MAXPOLL	(PUMP_MAXDST + 1)
@@ -48,6 +53,7 @@ struct pump_dst {
 	int	 fd;		/* -1: closed or dropped */
 	size_t	 off;		/* bytes of the buffer it has taken */
 	int	 full;		/* splice found it full: wait for POLLOUT */
+	unsigned long long taken;	/* bytes it has taken */
 };
 
 struct pump {
@@ -58,7 +64,8 @@ struct pump {
 	int			 use_splice;
 	struct pump_dst		 dst[PUMP_MAXDST];
 	size_t			 ndst;
-	struct zone_tap		*tap;
+	int			(*tap)(void *, const char *, size_t);
+	void			*tap_arg;
 	char			*buf;
 	size_t			 len;		/* bytes in buf */
 	int			 err_dst;
@@ -76,6 +83,8 @@ enum pump_result {
 
 void		 pump_init(struct pump *, int, int, int);
 size_t		 pump_add_copy(struct pump *, int);
+void		 pump_set_tap(struct pump *, int (*)(void *, const char *,
+		    size_t), void *);
 size_t		 pump_events(const struct pump *, struct pollfd *, int *);
 enum pump_result pump_step(struct pump *, const struct pollfd *,
 		    const int *, size_t);
@@ -83,5 +92,8 @@ int		 pump_drop(struct pump *, size_t);
 int		 pump_drain(struct pump *);
 int		 pump_close(struct pump *);
 int		 pump_done(const struct pump *);
+int		 pump_ended(const struct pump *);
+int		 pump_waiting(const struct pump *, size_t);
+unsigned long long pump_taken(const struct pump *, size_t);
 
 #endif /* HIQ_PUMP_H */

@@ -7,6 +7,8 @@
  *	matches the wait status; rule is set to it (or NULL) so the caller can
  *	find its SMTP text and line.  A status no rule matches gets the
  *	default of filters.conf(5): exit 0 is green, anything else tempfail.
+ *	verdict_map_end() does the same for an exit code or a signal number
+ *	(what waitid(2) reports), so no wait status has to be made up.
  *
  *	verdict_combine(a, b) returns the stronger of two outcomes: red over
  *	tempfail over discard over yellow over green.  verdict_code() turns a
@@ -62,42 +64,54 @@ rule_add_code(struct rule *r, unsigned code)
 	r->codes[code / 8] |= (unsigned char)(1U << (code % 8));
 }
 
+/* rule_matches - code is an exit code, or with signaled a signal number */
 static int
-rule_matches(const struct rule *r, int wstatus)
+rule_matches(const struct rule *r, int signaled, int code)
 {
-	unsigned code;
-
 	switch (r->kind) {
 	case RULE_SIGNAL:
-		return WIFSIGNALED(wstatus);
+		return signaled;
 	case RULE_ANY:
-		return WIFEXITED(wstatus);
+		return !signaled;
 	case RULE_EXIT:
-		if (!WIFEXITED(wstatus))
+		if (signaled || code < 0 || code > 255)
 			return 0;
-		code = (unsigned)WEXITSTATUS(wstatus);
 		return (r->codes[code / 8] >> (code % 8)) & 1;
 	}
 	return 0;
 }
 
+/*
+ * verdict_map_end - the same for an end already taken apart: an exit
+ * code, or (signaled) the signal that killed the stage
+ */
 enum outcome
-verdict_map(const struct rule *rules, size_t n, int wstatus,
+verdict_map_end(const struct rule *rules, size_t n, int signaled, int value,
     const struct rule **which)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (rule_matches(&rules[i], wstatus)) {
+		if (rule_matches(&rules[i], signaled, value)) {
 			if (which != NULL)
 				*which = &rules[i];
 			return rules[i].outcome;
 		}
 	if (which != NULL)
 		*which = NULL;
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0)
+	if (!signaled && value == 0)
 		return OUTCOME_GREEN;
 	return OUTCOME_TEMPFAIL;
+}
+
+enum outcome
+verdict_map(const struct rule *rules, size_t n, int wstatus,
+    const struct rule **which)
+{
+	if (WIFEXITED(wstatus))
+		return verdict_map_end(rules, n, 0, WEXITSTATUS(wstatus),
+		    which);
+	return verdict_map_end(rules, n, 1, WTERMSIG(wstatus), which);
 }
 
 enum outcome

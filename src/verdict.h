@@ -41,6 +41,8 @@ int		 outcome_parse(const char *, enum outcome *);
 void		 rule_add_code(struct rule *, unsigned);
 enum outcome	 verdict_map(const struct rule *, size_t, int,
 		    const struct rule **);
+enum outcome	 verdict_map_end(const struct rule *, size_t, int, int,
+		    const struct rule **);
 enum outcome	 verdict_combine(enum outcome, enum outcome);
 int		 verdict_code(enum outcome);
 

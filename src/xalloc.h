@@ -10,6 +10,7 @@
 #ifndef HIQ_XALLOC_H
 #define HIQ_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void	*xmalloc(size_t);
@@ -17,6 +18,8 @@ void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *, va_list)
+	    __attribute__((format(printf, 1, 0)));
 void	 die_oom(void) __attribute__((noreturn));
 
 #endif /* HIQ_XALLOC_H */

@@ -11,11 +11,11 @@
  *	See zone.h.  Out of memory: die(QQ_OOM).
  */
 #include <ctype.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "number.h"
 #include "xalloc.h"
 #include "zone.h"
 
@@ -83,33 +83,54 @@ zone_tap_feed(struct zone_tap *t, const char *p, size_t n)
 		t->overflow = 1;
 }
 
+/* zone_tap_take - a pump's tap: feed, and say whether to go on */
+int
+zone_tap_take(void *arg, const char *p, size_t n)
+{
+	struct zone_tap *t = arg;
+
+	zone_tap_feed(t, p, n);
+	return !zone_tap_settled(t);
+}
+
+/* zone_tap_settled - the header block ended, or not within the limit */
+int
+zone_tap_settled(const struct zone_tap *t)
+{
+	return t->done || t->overflow;
+}
+
+int
+zone_tap_score(const struct zone_tap *t, double *score, double *required)
+{
+	if (!t->have_score)
+		return 0;
+	*score = t->score;
+	*required = t->required;
+	return 1;
+}
+
 /*
- * number_after - the decimal after "key=" in s[0..n), as SpamAssassin
- * writes it ("score=5.5", "required=5.0", "score=-0.3")
+ * number_after - the number after "key=" in s[0..n), as SpamAssassin
+ *	writes it ("score=5.5", "required=5.0", "score=-0.3")
+ *
+ *	The value runs to the next white space or the end; all of it must
+ *	be a plain decimal (number.h), so "1e308", "0x10", "12,5" and
+ *	"9.0abc" are no score at all rather than a small one.
  */
 static int
 number_after(const char *s, size_t n, const char *key, double *out)
 {
-	size_t klen = strlen(key), i;
-	char tmp[32], *end;
-	size_t j;
+	size_t klen = strlen(key), i, j;
 
 	for (i = 0; i + klen < n; i++) {
 		if ((i > 0 && !isspace((unsigned char)s[i - 1]) &&
 		    s[i - 1] != ',') || strncasecmp(s + i, key, klen) != 0)
 			continue;
 		i += klen;
-		for (j = 0; j + 1 < sizeof(tmp) && i + j < n &&
-		    (isdigit((unsigned char)s[i + j]) || s[i + j] == '.' ||
-		    s[i + j] == '-' || s[i + j] == '+'); j++)
-			tmp[j] = s[i + j];
-		tmp[j] = '\0';
-		if (j == 0 || j + 1 == sizeof(tmp))
-			return -1;
-		*out = strtod(tmp, &end);
-		if (*end != '\0' || !isfinite(*out))
-			return -1;
-		return 0;
+		for (j = i; j < n && !isspace((unsigned char)s[j]); j++)
+			continue;
+		return number_parse(s + i, j - i, out);
 	}
 	return -1;
 }
@@ -193,7 +214,7 @@ zone_judge(struct zone_tap *t, char **why)
 	if (zone_parse_status(value, strlen(value), &t->score,
 	    &t->required) == -1) {
 		free(value);
-		*why = xasprintf("no score= and required= in %s",
+		*why = xasprintf("no plain decimal score= and required= in %s",
 		    zc->header);
 		return OUTCOME_TEMPFAIL;
 	}

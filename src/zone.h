@@ -14,6 +14,11 @@
  *	    red SCORE:  green below required, yellow from required to below
  *	                SCORE, red from SCORE
  *
+ *	zone_tap_take() is zone_tap_feed() in the shape of a pump tap
+ *	(pump.h): it returns 0 once the tap has seen all it wants.
+ *	zone_tap_settled() says the same; zone_tap_score() gives the score
+ *	and the required score the header held, and returns 0 if it had none.
+ *
  *	zone_parse_status() reads "Yes, score=5.5 required=5.0 tests=..."
  *	on its own, for the tests.
  *
@@ -53,6 +58,9 @@ struct zone_tap {
 
 void		 zone_tap_init(struct zone_tap *, const struct zone_conf *);
 void		 zone_tap_feed(struct zone_tap *, const char *, size_t);
+int		 zone_tap_take(void *, const char *, size_t);
+int		 zone_tap_settled(const struct zone_tap *);
+int		 zone_tap_score(const struct zone_tap *, double *, double *);
 enum outcome	 zone_judge(struct zone_tap *, char **);
 void		 zone_tap_free(struct zone_tap *);
 int		 zone_parse_status(const char *, size_t, double *, double *);

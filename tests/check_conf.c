@@ -113,6 +113,13 @@ parse_ok(const char *text)
 	return c;
 }
 
+/* check_conf_text - for the other suites: a conf from valid text */
+struct conf *
+check_conf_text(const char *text)
+{
+	return parse_ok(text);
+}
+
 /* write_conf - conf_write() output as a string */
 static char *
 write_conf(const struct conf *c)
@@ -230,6 +237,11 @@ assert_conf_same(const struct conf *a, const struct conf *b)
 	ck_assert_int_eq(b->reply_fd, a->reply_fd);
 	ck_assert_int_eq(b->reply_code, a->reply_code);
 	ck_assert_int_eq(b->log_facility, a->log_facility);
+	ck_assert_pstr_eq(b->spool, a->spool);
+	if (a->user == NULL)
+		ck_assert_ptr_null(b->user);
+	else
+		ck_assert_pstr_eq(b->user, a->user);
 	ck_assert_uint_eq(b->nstages, a->nstages);
 	for (i = 0; i < a->nstages; i++) {
 		sa = &a->stages[i];
@@ -890,6 +902,23 @@ static const struct err_case err_cases[] = {
 	    "bad header name \"X\x7fS\"" },
 	{ "stage s /bin/cat\n  zone caf\xc3\xa9 margin 2\n", 2,
 	    "bad header name \"caf\xc3\xa9\"" },
+	/* user */
+	{ "user\n", 1, "usage: user NAME (a login name: letters, digits, "
+	    "\".\", \"_\" and \"-\", at most 32)" },
+	{ "user a b\n", 1, "usage: user NAME (a login name: letters, digits, "
+	    "\".\", \"_\" and \"-\", at most 32)" },
+	{ "user -r\n", 1, "usage: user NAME (a login name: letters, digits, "
+	    "\".\", \"_\" and \"-\", at most 32)" },
+	{ "user a:b\n", 1, "usage: user NAME (a login name: letters, digits, "
+	    "\".\", \"_\" and \"-\", at most 32)" },
+	{ "user 123456789012345678901234567890123\n", 1, "usage: user NAME "
+	    "(a login name: letters, digits, \".\", \"_\" and \"-\", at "
+	    "most 32)" },
+	{ "user qmaild\nuser root\n", 2, "duplicate \"user\"" },
+	{ "spool /tmp\nspool /var/tmp\n", 2, "duplicate \"spool\"" },
+	{ "spool tmp\n", 1, "usage: spool DIRECTORY (an absolute path)" },
+	{ "spool\n", 1, "usage: spool DIRECTORY (an absolute path)" },
+	{ "spool /a /b\n", 1, "usage: spool DIRECTORY (an absolute path)" },
 	/* The header is looked at before the number. */
 	{ "stage s /bin/cat\n  zone X:Y margin x\n", 2,
 	    "bad header name \"X:Y\"" },
@@ -1045,6 +1074,74 @@ START_TEST(test_file_missing)
 }
 END_TEST
 
+/*
+ * A file others may write, or owned by someone else, is refused before it
+ * is read: mode and owner to the error, or NULL for a file that is read.
+ */
+struct file_case {
+	mode_t		 mode;
+	uid_t		 owner;		/* (uid_t)-1: the test's own */
+	const char	*text;
+};
+
+#define SELF	((uid_t)-1)
+
+static const struct file_case file_cases[] = {
+	{ 0644, SELF, NULL },
+	{ 0600, SELF, NULL },
+	{ 0400, SELF, NULL },
+	{ 0755, SELF, NULL },
+	{ 0664, SELF, "refused: writable by its group (mode 0664); "
+	    "chmod go-w it" },
+	{ 0620, SELF, "refused: writable by its group (mode 0620); "
+	    "chmod go-w it" },
+	{ 0646, SELF, "refused: writable by everyone (mode 0646); "
+	    "chmod go-w it" },
+	{ 0666, SELF, "refused: writable by everyone (mode 0666); "
+	    "chmod go-w it" },
+	{ 02664, SELF, "refused: writable by its group (mode 2664); "
+	    "chmod go-w it" },
+	/* Needs root to give the file away; skipped otherwise. */
+	{ 0644, 65534, "refused: owned by uid 65534, neither root nor the "
+	    "user running hi-q (uid 0)" },
+	{ 0444, 1, "refused: owned by uid 1, neither root nor the user "
+	    "running hi-q (uid 0)" },
+};
+
+START_TEST(test_file_modes)
+{
+	const struct file_case *t = &file_cases[_i];
+	char path[] = "/tmp/check_conf.XXXXXX";
+	struct conf_error err;
+	struct conf *c;
+	int fd;
+
+	if (t->owner != SELF && geteuid() != 0)
+		return;
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, "stage s /bin/cat\n", 17), 17);
+	ck_assert_int_eq(fchmod(fd, t->mode), 0);
+	if (t->owner != SELF)
+		ck_assert_int_eq(fchown(fd, t->owner, (gid_t)-1), 0);
+	ck_assert_int_eq(close(fd), 0);
+	c = conf_parse_file(path, &err);
+	ck_assert_int_eq(unlink(path), 0);
+	if (t->text == NULL) {
+		ck_assert_msg(c != NULL, "mode %04o: got \"%s\", want a conf",
+		    (unsigned)t->mode, err.text);
+		conf_free(c);
+		return;
+	}
+	ck_assert_msg(c == NULL, "mode %04o owner %ld: got a conf, want "
+	    "\"%s\"", (unsigned)t->mode, (long)t->owner, t->text);
+	ck_assert_msg(err.line == 0, "got line %u, want 0", err.line);
+	ck_assert_str_eq(err.file, path);
+	ck_assert_str_eq(err.text, t->text);
+	conf_error_free(&err);
+}
+END_TEST
+
 /* A directory opens, but cannot be read. */
 START_TEST(test_file_directory)
 {
@@ -1091,6 +1188,7 @@ START_TEST(test_write_defaults)
 	conf_free(c);
 	same = strcmp(got, "queue /var/qmail/bin/qmail-queue\n"
 	    "timeout 300\n"
+	    "spool /tmp\n"
 	    "reply-channel 6 82\n") == 0;
 	ck_assert_msg(same, "got \"%s\", want the defaults", got);
 	free(got);
@@ -1102,6 +1200,7 @@ START_TEST(test_write_exact)
 	static const char want[] =
 	    "queue /var/qmail/bin/qmail-queue\n"
 	    "timeout 300\n"
+	    "spool /tmp\n"
 	    "reply-channel none\n"
 	    "\n"
 	    "# stage 1 of 1, line 2\n"
@@ -1137,6 +1236,7 @@ START_TEST(test_write_check_zone)
 	static const char want[] =
 	    "queue /var/qmail/bin/qmail-queue\n"
 	    "timeout 300\n"
+	    "spool /tmp\n"
 	    "reply-channel 6 82\n"
 	    "\n"
 	    "# stage 1 of 3, line 1\n"
@@ -1182,6 +1282,10 @@ static const char *const round_trip_cases[] = {
 	"",
 	full_conf,
 	"reply-channel none\ntimeout 7\n",
+	"user nobody\nstage s /bin/cat\n",
+	"user Debian-exim.1_x\n",
+	"spool /var/spool/hi-q\n",
+	"spool '/var/tmp/a dir'\nstage s /bin/cat\n",
 	/* Words that need quoting. */
 	"queue \"/opt/q q/qmail-queue\" \"it's\" 'say \"hi\"' a\\\\b\n"
 	"stage s1 /bin/grep -E '^(a|b)$' 'x\\.y' c:\\\\dir\\\\ '#x' "
@@ -1205,6 +1309,10 @@ static const char *const round_trip_cases[] = {
 	"stage u /bin/cat\n  zone Z red 100000000000000000000\n",
 	"log syslog\n",
 	"log syslog local3\nstage s /bin/cat\n",
+	/* Numbers "%.17f" would cut short. */
+	"stage s /bin/cat\n  zone X red 0.0000000000000000001\n"
+	"stage t /bin/cat\n  zone Y margin 0.000000000000000000000000000123\n"
+	"stage u /bin/cat\n  zone Z red -123456789.00000001\n",
 };
 
 /* "log": the facility each spelling gives (numbers from <syslog.h>). */
@@ -1290,6 +1398,8 @@ suite_conf(void)
 	tcase_add_test(tc, test_file_ok);
 	tcase_add_test(tc, test_file_missing);
 	tcase_add_test(tc, test_file_directory);
+	tcase_add_loop_test(tc, test_file_modes, 0,
+	    (int)(sizeof(file_cases) / sizeof(file_cases[0])));
 	tcase_add_test(tc, test_free_null);
 	suite_add_tcase(s, tc);
 

@@ -27,6 +27,13 @@ main(void)
 		suite_logline,
 		suite_lines,
 		suite_tally,
+		suite_number,
+		suite_user,
+		suite_plan,
+		suite_judge,
+		suite_spawn,
+		suite_deadline,
+		suite_spool,
 	};
 	SRunner *sr;
 	size_t i;

@@ -24,6 +24,7 @@
 
 #include "check_suites.h"
 #include "pidfile.h"
+#include "signame.h"
 
 enum hold {
 	HOLD_PLAIN,		/* lock, then wait for release */
@@ -410,7 +411,7 @@ START_TEST(test_signal_parse_table)
 	int sig = -1, r;
 
 	errno = 0;
-	r = pidfile_signal_parse(signal_cases[_i].text, &sig);
+	r = signame_parse(signal_cases[_i].text, &sig);
 	ck_assert_msg(r == signal_cases[_i].ret, "\"%s\": got %d, want %d",
 	    signal_cases[_i].text, r, signal_cases[_i].ret);
 	if (r == 0)

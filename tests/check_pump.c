@@ -434,7 +434,7 @@ START_TEST(test_tap)
 	zc.missing = OUTCOME_DISCARD;
 	zone_tap_init(&tap, &zc);
 	rig_init(&r, t->ndst, msg, len, 0);
-	r.p.tap = &tap;
+	pump_set_tap(&r.p, zone_tap_take, &tap);
 	rig_run(&r);
 	for (i = 0; i < t->ndst; i++)
 		assert_got(&r, i, len);
@@ -641,7 +641,7 @@ START_TEST(test_epipe)
 	zone_tap_init(&tap, &zc);
 	rig_init(&r, t->ndst, msg, BIG, 0);
 	if (t->tap)
-		r.p.tap = &tap;
+		pump_set_tap(&r.p, zone_tap_take, &tap);
 	ck_assert_int_eq(close(r.dst_r[t->gone]), 0);
 	r.dst_r[t->gone] = -1;
 	r.got_eof[t->gone] = 1;

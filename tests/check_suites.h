@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+struct conf;
+
 Suite	*suite_buf(void);
 Suite	*suite_conf(void);
 Suite	*suite_envelope(void);
@@ -15,5 +17,15 @@ Suite	*suite_pump(void);
 Suite	*suite_logline(void);
 Suite	*suite_lines(void);
 Suite	*suite_tally(void);
+Suite	*suite_number(void);
+Suite	*suite_user(void);
+Suite	*suite_plan(void);
+Suite	*suite_judge(void);
+Suite	*suite_spawn(void);
+Suite	*suite_deadline(void);
+Suite	*suite_spool(void);
+
+/* Shared by the suites. */
+struct conf	*check_conf_text(const char *);
 
 #endif /* HIQ_CHECK_SUITES_H */

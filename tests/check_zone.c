@@ -209,19 +209,29 @@ static const struct judge_case judge_cases[] = {
 	/* 38-42: no usable score. */
 	{ MSG("Yes, required=5.0 tests=A"), HDR, 0, 2, 0,
 	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
-	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
 	{ MSG("Yes, score=5.5 tests=A"), HDR, 0, 2, 0,
 	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
-	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
 	{ "X-Spam-Status:\n\n", HDR, 0, 2, 0,
 	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
-	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
 	{ MSG("Yes, score=abc required=5.0"), HDR, 0, 2, 0,
 	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
-	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
 	{ MSG("Yes, xscore=9.0 required=5.0"), HDR, 0, 2, 0,
 	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
-	    "no score= and required= in X-Spam-Status", 0, 0, 0 },
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
+	/* A score that only starts like a number is none, not a small one. */
+	{ MSG("No, score=1e308 required=5.0"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
+	{ MSG("No, score=0x10 required=5.0"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
+	{ MSG("Yes, score=12,5 required=5.0"), HDR, 0, 2, 0,
+	    OUTCOME_GREEN, OUTCOME_TEMPFAIL,
+	    "no plain decimal score= and required= in X-Spam-Status", 0, 0, 0 },
 	/* 43-44: only headers, no empty line: judged on what came. */
 	{ "Subject: x\nX-Spam-Status: Yes, score=9.0 required=5.0\n",
 	    HDR, 0, 2, 0,
@@ -494,9 +504,11 @@ static const struct status_case status_cases[] = {
 	{ "No, score=-0.0 required=5.0", 0, 0, -0.0, 5.0 },
 	{ "No, score=-12.7 required=5.0 tests=A,B autolearn=ham", 0, 0,
 	    -12.7, 5.0 },
-	{ " score=+3 required=-1", 0, 0, 3, -1 },
-	/* A comma before the key is a word break too. */
-	{ "Yes,score=7.1,required=6.0", 0, 0, 7.1, 6.0 },
+	{ " score=3 required=-1", 0, 0, 3, -1 },
+	/* A comma before the key is a word break too ... */
+	{ "Yes,score=7.1 required=6.0", 0, 0, 7.1, 6.0 },
+	/* ... but a number runs to white space: "7.1," is no number. */
+	{ "Yes,score=7.1,required=6.0", 0, -1, 0, 0 },
 	/* The keys in either order, and in upper case. */
 	{ "required=2.0 score=1.0", 0, 0, 1.0, 2.0 },
 	{ "SCORE=1.5 Required=2.5", 0, 0, 1.5, 2.5 },
@@ -513,6 +525,19 @@ static const struct status_case status_cases[] = {
 	{ "score=inf required=5.0", 0, -1, 0, 0 },
 	{ "score=nan required=5.0", 0, -1, 0, 0 },
 	{ "score=5.0 required=", 0, -1, 0, 0 },
+	/* Only a plain decimal, never the number a prefix would give. */
+	{ "score=1e308 required=5.0", 0, -1, 0, 0 },
+	{ "score=1E3 required=5.0", 0, -1, 0, 0 },
+	{ "score=9e9 required=5.0", 0, -1, 0, 0 },
+	{ "score=0x10 required=5.0", 0, -1, 0, 0 },
+	{ "score=12,5 required=5.0", 0, -1, 0, 0 },
+	{ "score=9.0abc required=5.0", 0, -1, 0, 0 },
+	{ "score=+3 required=5.0", 0, -1, 0, 0 },
+	{ "score=.5 required=5.0", 0, -1, 0, 0 },
+	{ "score=5.0 required=5.0x", 0, -1, 0, 0 },
+	{ "score=5.0 required=1e1", 0, -1, 0, 0 },
+	/* White space of any kind ends it, a CR from CRLF too. */
+	{ "score=5.0\trequired=4.0\r", 0, 0, 5.0, 4.0 },
 	/* One key missing. */
 	{ "Yes, score=5.5 tests=X", 0, -1, 0, 0 },
 	{ "Yes, required=5.0", 0, -1, 0, 0 },
@@ -521,10 +546,9 @@ static const struct status_case status_cases[] = {
 	{ "score=5.5 required=5.0", 19, -1, 0, 0 },
 	{ "score=5.5 required=5.0", 20, 0, 5.5, 5.0 },
 	{ "score=5.5 required=5.0", 22, 0, 5.5, 5.0 },
-	/* 30 characters fit, 31 do not. */
-	{ "score=" DIGITS10 DIGITS10 DIGITS10 " required=1", 0, 0,
-	    123456789012345678901234567890.0, 1 },
-	{ "score=" DIGITS10 DIGITS10 DIGITS10 "1 required=1", 0, -1, 0, 0 },
+	/* Long numbers are numbers; a double holds them. */
+	{ "score=" DIGITS10 DIGITS10 DIGITS10 "1 required=1", 0, 0,
+	    1234567890123456789012345678901.0, 1 },
 };
 
 START_TEST(test_parse_status)

@@ -88,6 +88,7 @@ virus_conf() {
 	    >"$TMP/check"
 	{
 		echo "queue $SINK -d $Q"
+		echo "user root"
 		[ "${1:-}" = after ] || cat "$TMP/check"
 		sed -n '/^stage spamc /,$p' "$TOP/filters.conf" |
 		    sed "s|^stage spamc /usr/bin/spamc |stage spamc $SPAMC |"
@@ -188,7 +189,7 @@ echo "--- while the other one has not answered; thawed, the message is green"
 srv_freeze "$SPAMD_PID" $(ps -o pid= --ppid "$SPAMD_PID") "$CLAMD_PID"
 run_hiq "$TMP/clean" "$TMP/env" >"$TMP/par" &
 HIQ_BG=$!
-srv_poll 60 both_hold "$SIZE" && echo "spamd and clamd both hold the message"
+poll 60 both_hold "$SIZE" && echo "spamd and clamd both hold the message"
 srv_thaw
 wait "$HIQ_BG"
 sed 's/ out=[0-9][0-9]*/ out=N/' "$TMP/par"
@@ -201,7 +202,7 @@ virus_conf after
 srv_freeze "$SPAMD_PID" $(ps -o pid= --ppid "$SPAMD_PID")
 run_hiq "$TMP/clean" "$TMP/env" >"$TMP/par" &
 HIQ_BG=$!
-srv_poll 60 holds "$SPAMD_PORT" "$SIZE" && echo "spamd holds the message"
+poll 60 holds "$SPAMD_PORT" "$SIZE" && echo "spamd holds the message"
 holds "$CLAMD1_PORT" "$SIZE" || echo "clamd has not got it"
 srv_thaw
 wait "$HIQ_BG"

@@ -18,22 +18,11 @@ envelope a@example.org b@example.com c@example.com >"$TMP/env"
 # waiting for init)?  SIGKILL takes effect when the target next runs, so
 # look for up to five seconds.
 gone() {
-	_pid=$(cat "$1")
-	_i=0
-	while [ $_i -lt 50 ]; do
-		_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
-		    "/proc/$_pid/status" 2>/dev/null)
-		case $_st in
-		"" | Z)
-			echo "gone"
-			return
-			;;
-		esac
-		# Polling a condition, not waiting for one to happen by chance.
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "still running"
+	if poll 5 pid_gone "$(cat "$1")"; then
+		echo "gone"
+	else
+		echo "still running"
+	fi
 }
 
 # qmail_smtpd ARGS - qmail-smtpd's view: masked stderr, then the reply
@@ -209,19 +198,22 @@ queued
 echo "--- qmail-queue fails at once (53): its code, not the stages'"
 {
 	echo "queue $SINK -d $Q --fail 53 --fail-at start"
+	echo "user root"
 	echo "stage one /bin/cat"
 	echo "stage two /bin/cat"
 } >"$TMP/filters.conf"
 qmail_smtpd -r 10 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 queued
 echo "--- the same with no stage"
-echo "queue $SINK -d $Q --fail 53 --fail-at start" >"$TMP/filters.conf"
+printf 'queue %s -d %s --fail 53 --fail-at start\nuser root\n' "$SINK" "$Q" \
+    >"$TMP/filters.conf"
 qmail_smtpd -r 10 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 queued
 
 echo "--- qmail-queue fails after the envelope (62): returned unchanged"
 {
 	echo "queue $SINK -d $Q --fail 62 --fail-at envelope"
+	echo "user root"
 	echo "stage one /bin/cat"
 } >"$TMP/filters.conf"
 run_hiq "$TMP/small" "$TMP/env"
@@ -230,6 +222,7 @@ queued
 echo "--- a missing qmail-queue: 71"
 {
 	echo "queue /nonexistent/qmail-queue"
+	echo "user root"
 	echo "stage one /bin/cat"
 } >"$TMP/filters.conf"
 run_hiq "$TMP/small" "$TMP/env"
@@ -368,9 +361,37 @@ qmail_smtpd -r 4 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
 gone "$TMP/stuck.pid"
 queued
 
+# 1.4 MB: more than the pipes between hi-q and a stage hold.
+{
+	printf 'Subject: large\nFrom: a@example.org\n\n'
+	head -c 1468006 /dev/zero | tr '\0' 'x' | fold -w 76
+} >"$TMP/large"
+
+echo "--- a stage that stops reading: its own timeout, not the message's"
+conf <<EOF2
+timeout 30
+stage stuck $FILTERS/hang.sh $TMP/stuck2.pid
+    timeout 2
+EOF2
+run_hiq "$TMP/large" "$TMP/env"
+gone "$TMP/stuck2.pid"
+queued
+
+echo "--- a slow stage that keeps reading is not killed by its timeout"
+conf <<EOF2
+timeout 30
+stage slow $FILTERS/slow-read.sh 65536 0.3
+    timeout 3
+EOF2
+run_hiq "$TMP/large" "$TMP/env"
+queued
+cmp "$TMP/large" "$Q"/new/*/message && echo "message identical"
+rm -rf "$Q"
+
 echo "--- qmail-queue exits 0 without reading the envelope: not queued, 71"
 {
 	echo "queue $SINK -d $Q --fail 0 --fail-at message"
+	echo "user root"
 	echo "stage one /bin/cat"
 } >"$TMP/filters.conf"
 run_hiq "$TMP/small" "$TMP/env"

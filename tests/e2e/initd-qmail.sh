@@ -205,3 +205,60 @@ qmail stop
 all_gone "$@"
 ls "$RUN"/*.pid 2>/dev/null
 qmail status
+
+# qmail_n ARGS... - qmail, with the count of processes left masked: the
+# one send was sleeping in when it was killed may not have started yet
+qmail_n() {
+	qmail "$@" | sed 's/[0-9][0-9]* process(es)/N process(es)/'
+}
+
+# start_send - start send afresh, and wait for its children; their PIDs
+# in $TMP/kids
+start_send() {
+	rm -f "$TMP/kids"
+	qmail start send
+	poll 10 kids_ready || echo "send's children did not start"
+}
+
+# crash_send - kill -9 the running send, leaving its children running
+crash_send() {
+	kill -9 "$(pid_of send)"
+	"$PIDO" -w 10 "$RUN/send.pid"
+}
+
+echo "--- send killed by kill -9 while its deliveries run: status 1, they run"
+start_send
+# shellcheck disable=SC2046
+set -- $(cat "$TMP/kids")
+crash_send
+qmail_n status send
+all_gone "$@"
+
+echo "--- start does not start a second send beside them; the pidfile stays"
+qmail_n start send
+"$PIDO" -c "$RUN/send.pid"
+echo "pido -c: $?"
+echo "children recorded: $(wc -l <"$TMP/kids")"
+
+echo "--- stop ends them (SIGTERM, then SIGKILL), then removes the pidfile"
+qmail_n stop send
+all_gone "$@"
+[ -e "$RUN/send.pid" ] || echo "pidfile removed"
+qmail status send
+
+echo "--- after the same crash, zap still reaches them"
+start_send
+# shellcheck disable=SC2046
+set -- $(cat "$TMP/kids")
+crash_send
+qmail zap send
+all_gone "$@"
+qmail status send
+
+echo "--- a send that exits on SIGTERM but leaves its children: stop ends them"
+start_send
+# shellcheck disable=SC2046
+set -- $(cat "$TMP/kids")
+qmail stop send
+all_gone "$@"
+qmail status send

@@ -33,3 +33,15 @@ echo "--- the installed filters.conf names the queue under QMAILHOME"
 rm -rf "$TMP/root"
 make -s install DESTDIR="$TMP/root" QMAILHOME=/opt/qmail >/dev/null 2>&1
 grep '^queue' "$TMP/root/opt/qmail/control/filters.conf"
+
+echo "--- install-init puts hi-q-functions beside the scripts, not executable"
+make -s install-init DESTDIR="$TMP/initroot" >/dev/null 2>&1
+echo "exit $?"
+(cd "$TMP/initroot" && find . -type f -exec stat -c '%a %n' {} + | sort -k2)
+
+echo "--- the installed script, run through a symlink, finds it"
+mkdir "$TMP/initroot/rc2.d"
+ln -s ../etc/init.d/qmail "$TMP/initroot/rc2.d/S01qmail"
+env QMAIL_DEFAULTS=/dev/null PIDO="$TOP/pido" RUNDIR="$TMP/run" \
+    sh "$TMP/initroot/rc2.d/S01qmail" status send
+echo "exit $?"

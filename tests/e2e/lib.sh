@@ -4,6 +4,8 @@
 # Sets HIQ, SINK, FILTERS and a private temporary directory TMP, removed on
 # exit together with any server started with start_bg (stopped by PID).
 set -u
+# shellcheck source=tests/lib/common.sh
+. "$TOP/tests/lib/common.sh"
 HIQ="$TOP/hi-q"
 SINK="$TOP/contrib/qq-sink"
 # shellcheck disable=SC2034 # used by the tests that source this
@@ -40,7 +42,8 @@ message() {
 	printf 'Shall we meet at noon, at the usual place?\nAlice\n'
 }
 
-# conf - $TMP/filters.conf from stdin, with the sink as its queue
+# conf - $TMP/filters.conf from stdin, with the sink as its queue; the tests
+# run as root, so it names root as the user to run the stages as
 conf() {
 	conf_to "$TMP/filters.conf"
 }
@@ -50,6 +53,7 @@ conf_to() {
 	{
 		echo "queue $SINK -d $Q"
 		cat
+		echo "user root"
 	} >"$1"
 }
 
@@ -60,6 +64,7 @@ conf_to() {
 shipped_conf() {
 	{
 		echo "queue $SINK -d $Q"
+		echo "user root"
 		sed -n '/^stage spamc /,$p' "$TOP/filters.conf" |
 		    sed "s|^stage spamc /usr/bin/spamc |stage spamc $1 |"
 	} >"$TMP/filters.conf"

@@ -21,11 +21,6 @@ nosyn() {
 	grep -v -e '^usage: pido ' -e '^       pido '
 }
 
-# gone PID - has the process exited?
-gone() {
-	! alive "$1"
-}
-
 # running PIDFILE - does someone hold PIDFILE's lock?
 running() {
 	"$PIDO" -c "$1"
@@ -94,7 +89,7 @@ echo "--- -G -k TERM -w: the leader and its child are gone, exit 0"
 pido -G -k TERM -w 10 "$TMP/run.pid"
 wait "$leader"
 echo "leader: wait status $?"
-poll 10 gone "$(cat "$TMP/kid")" && echo "child gone"
+poll 10 pid_gone "$(cat "$TMP/kid")" && echo "child gone"
 
 echo "--- gone: -k exits 1 with a stale pidfile, -r removes it, then 3"
 pido -k TERM "$TMP/run.pid"

@@ -41,6 +41,7 @@ envelope alice@example.org bob@example.com >"$TMP/env"
 rspamd_conf() {
 	{
 		echo "queue $SINK -d $Q"
+		echo "user root"
 		sed -n '/^#     stage rspamd /,/^#$/p' \
 		    "$TOP/contrib/rspamc-exit" | sed -e 's/^#     //' \
 		    -e '/^#$/d' \

@@ -15,7 +15,7 @@ trap 'srv_stop_all; cleanup' EXIT
 trap 'exit 1' INT TERM HUP PIPE
 # spamd's children run as nobody and read the site configuration.
 chmod 711 "$TMP"
-PORT=$(srv_free_port) || exit 1
+PORT=$(free_port) || exit 1
 spamd_start_on "$TMP/spamd1" 127.0.0.1 "$PORT" || exit 1
 SPAMD1_PID=$SPAMD_PID
 spamd_start_on "$TMP/spamd2" 127.0.0.2 "$PORT" || exit 1
@@ -48,7 +48,7 @@ results() {
 # results_reach N LOG... - wait until they have scanned at least N (spamd
 # may log its result line after it has answered)
 results_reach() {
-	srv_poll 10 results_at_least "$@"
+	poll 10 results_at_least "$@"
 }
 results_at_least() {
 	_n=$1

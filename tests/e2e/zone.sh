@@ -30,6 +30,13 @@ for score in -0.3 4.9 5.0 6.9 7.0 1000.0; do
 	rm -rf "$Q"
 done
 
+for score in 1e308 1E3 9e9 0x10 12,5 9.0abc; do
+	echo "--- score=$score is no score, not a small one: 71, not queued"
+	zone "$score" "red 7 missing green"
+	run_hiq "$TMP/msg" "$TMP/env"
+	queued
+done
+
 echo "--- zone red with fd 6: the first red rule's text"
 zone 8.0 "margin 2"
 "$CALLER" -6 "$TMP/msg" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" \

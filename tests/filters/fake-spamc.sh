@@ -7,7 +7,7 @@
 score=$1
 flag=No
 code=0
-if awk "BEGIN { exit !($score >= 5.0) }"; then
+if awk -v s="$score" 'BEGIN { exit !(s + 0 >= 5.0) }'; then
 	flag=Yes
 	code=1
 	printf 'X-Spam-Flag: YES\n'

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # tests/initd/common.sh - helpers for the init script tests; sourced after
-# tests/e2e/lib.sh, not run.
+# tests/e2e/lib.sh (which brings poll, alive and free_port), not run.
 #
 # Every server these tests start is found again through its pidfile (by
 # the PID pido recorded and locked, never by name) and killed with its
@@ -23,39 +23,6 @@ initd_cleanup() {
 	cleanup
 }
 trap initd_cleanup EXIT
-
-# nap - a tenth of a second, between two looks at a condition
-nap() {
-	sleep 0.1
-}
-
-# poll SECONDS CMD... - run CMD until it succeeds, for at most SECONDS
-poll() {
-	_end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$_end" ] || return 1
-		nap
-	done
-}
-
-# free_port - a TCP port on 127.0.0.1 that nobody listens on: the kernel
-# picks it for a tcpserver that is stopped again at once
-free_port() {
-	: >"$TMP/port"
-	tcpserver -1 127.0.0.1 0 true >"$TMP/port" 2>/dev/null &
-	_p=$!
-	poll 10 test -s "$TMP/port"
-	kill "$_p"
-	wait "$_p" 2>/dev/null
-	cat "$TMP/port"
-}
-
-# alive PID - is PID a process that has not exited?  (A zombie has.)
-alive() {
-	_s=$(ps -o stat= -p "$1" 2>/dev/null)
-	[ -n "$_s" ] && [ "${_s#Z}" = "$_s" ]
-}
 
 # group_left PGID - how many processes of group PGID have not exited
 group_left() {

@@ -4,19 +4,15 @@
 # 127.0.0.1, on ports the kernel says are free.  Sourced, not run.
 #
 # Every server gets a directory of its own (its configuration, pidfile and
-# log) and is stopped by the PID it recorded, never by name.  Nothing here
-# sleeps to synchronise: srv_poll looks at a condition ten times a second
-# until it holds or the time limit passes.  The functions work under
-# "set -e" as well as without it.
+# log) and is stopped by the PID it recorded, never by name.  It needs
+# tests/lib/common.sh (poll, pid_gone, free_port, stop_pid) sourced first.
+# The functions work under "set -e" as well as without it.
 #
 # Both servers run as SRV_USER (default nobody), so everything they read
 # must be readable by that user: srv_install copies programs into a
 # directory of the caller's (the checkout may sit where nobody cannot
 # read), and the caller's temporary directory must be searchable (711).
 #
-#   srv_poll SECONDS CMD...     run CMD until it succeeds; 1 at the limit
-#   srv_free_port               print a free TCP port of 127.0.0.1
-#   srv_gone PID                true once PID has exited (or is a zombie)
 #   srv_install DIR FILE...     copy FILEs into DIR, readable by SRV_USER
 #   srv_wait_up PID SECONDS CMD...  wait until CMD succeeds, but not once
 #                               PID has exited; true if it succeeded
@@ -28,7 +24,9 @@
 #   spamd_stop DIR              stop it; true once it has gone
 #   qpsmtpd_start DIR LINE...   qpsmtpd-forkserver with its config in DIR,
 #                               each LINE a plugin line after the standard
-#                               ones; sets QPSMTPD_PORT, QPSMTPD_PID
+#                               ones, and QPSMTPD_OPTS (more options, such
+#                               as connection limits) if set; sets
+#                               QPSMTPD_PORT, QPSMTPD_PID
 #   qpsmtpd_stop DIR            stop it; true once it has gone
 #   spamd_start_on DIR ADDR PORT
 #                               the same spamd on ADDR:PORT (several
@@ -75,43 +73,6 @@
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
-
-# srv_poll SECONDS CMD... - run CMD until it succeeds, for at most SECONDS
-srv_poll() {
-	_srv_end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$_srv_end" ] || return 1
-		sleep 0.1
-	done
-}
-
-# srv_free_port - a port of 127.0.0.1 the kernel just handed out and that
-# nobody listens on (another program could take it before we do; the
-# server that gets it then fails to start, loudly)
-srv_free_port() {
-	perl -MIO::Socket::INET -e '
-	    my $s = IO::Socket::INET->new(Listen => 1, Proto => "tcp",
-	        LocalAddr => "127.0.0.1", LocalPort => 0) or die "$!\n";
-	    print $s->sockport, "\n";'
-}
-
-# srv_gone PID - has PID exited?  A zombie has: it waits for its parent.
-srv_gone() {
-	_srv_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' \
-	    "/proc/$1/status" 2>/dev/null)
-	[ -z "$_srv_st" ] || [ "$_srv_st" = Z ]
-}
-
-# srv_stop PID NAME - SIGTERM, wait up to 20 s, then SIGKILL
-srv_stop() {
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null || :
-	srv_poll 20 srv_gone "$1" && return 0
-	echo "servers: $2 (pid $1) ignored SIGTERM; killing it" >&2
-	kill -KILL "$1" 2>/dev/null || :
-	srv_poll 5 srv_gone "$1"
-}
 
 # srv_install DIR FILE... - copies of FILEs in DIR that SRV_USER can run
 srv_install() {
@@ -186,7 +147,7 @@ spamd_up() {
 # it; it writes its PID to DIR/spamd.pid itself (-r).
 spamd_start() {
 	spamd_site "$1" || return 1
-	SPAMD_PORT=$(srv_free_port) || return 1
+	SPAMD_PORT=$(free_port) || return 1
 	rm -f "$1/spamd.pid"
 	srv_remember "$1"
 	spamd --pidfile="$1/spamd.pid" \
@@ -206,7 +167,7 @@ spamd_start() {
 srv_up_or_gone() {
 	_srv_w=$1
 	shift
-	srv_gone "$_srv_w" || "$@"
+	pid_gone "$_srv_w" || "$@"
 }
 
 # srv_wait_up PID SECONDS CMD... - wait until CMD succeeds; stop waiting
@@ -215,8 +176,8 @@ srv_wait_up() {
 	_srv_w=$1
 	_srv_s=$2
 	shift 2
-	srv_poll "$_srv_s" srv_up_or_gone "$_srv_w" "$@" || return 1
-	! srv_gone "$_srv_w"
+	poll "$_srv_s" srv_up_or_gone "$_srv_w" "$@" || return 1
+	! pid_gone "$_srv_w"
 }
 
 # srv_failed NAME PID PORT LOG... - say why server NAME is not up: its
@@ -231,7 +192,7 @@ srv_failed() {
 		echo "servers: the last lines of $_srv_f:" >&2
 		tail -n 8 "$_srv_f" | sed 's/^/    /' >&2
 	done
-	if srv_gone "$_srv_w"; then
+	if pid_gone "$_srv_w"; then
 		echo "servers: $_srv_n (pid $_srv_w) exited at start" >&2
 	else
 		echo "servers: $_srv_n (pid $_srv_w) does not answer on port" \
@@ -243,11 +204,7 @@ srv_failed() {
 # spamd_stop DIR - stop the spamd started in DIR, by its PID; SIGTERM makes
 # it stop its children and remove its pidfile
 spamd_stop() {
-	[ -s "$1/spamd.started" ] || return 0
-	_srv_p=$(cat "$1/spamd.started")
-	srv_stop "$_srv_p" spamd || return 1
-	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/spamd.started" "$1/spamd.pid"
+	srv_stop_dir "$1" spamd
 }
 
 # spamd_up_on ADDR PORT - does the spamd on ADDR:PORT answer a PING?
@@ -297,7 +254,7 @@ clamd_start() {
 	if [ -n "${3:-}" ]; then
 		CLAMD_PORT=$3
 	else
-		CLAMD_PORT=$(srv_free_port) || return 1
+		CLAMD_PORT=$(free_port) || return 1
 	fi
 	CLAMD_CONF="$_srv_d/clamd.conf"
 	{
@@ -323,19 +280,9 @@ clamd_start() {
 	    "$_srv_d/clamd.log"
 }
 
-# srv_stop_started DIR NAME - stop the NAME whose PID DIR/NAME.started
-# holds, reap it, and remove that file and DIR/NAME.pid
-srv_stop_started() {
-	[ -s "$1/$2.started" ] || return 0
-	_srv_p=$(cat "$1/$2.started")
-	srv_stop "$_srv_p" "$2" || return 1
-	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/$2.started" "$1/$2.pid"
-}
-
 # clamd_stop DIR - stop the clamd started in DIR, by its PID
 clamd_stop() {
-	srv_stop_started "$1" clamd
+	srv_stop_dir "$1" clamd
 }
 
 # rspamd_up PORT - does rspamd scan a message?
@@ -387,7 +334,7 @@ rspamd_start() {
 	_srv_d=$1
 	mkdir -p "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" || return 1
 	rspamd_local "$_srv_d/local/local.d" || return 1
-	RSPAMD_PORT=$(srv_free_port) || return 1
+	RSPAMD_PORT=$(free_port) || return 1
 	cat >"$_srv_d/rspamd.conf" <<EOF || return 1
 # hi-q's tests: Debian's rules, one worker on a port of our own.
 .include "\$CONFDIR/common.conf"
@@ -425,7 +372,7 @@ EOF
 # rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
 # makes its main process stop its workers
 rspamd_stop() {
-	srv_stop_started "$1" rspamd
+	srv_stop_dir "$1" rspamd
 }
 
 # smtp_up PORT - does an SMTP server greet us with 220?
@@ -472,15 +419,16 @@ qpsmtpd_start() {
 		} >plugins
 	) || return 1
 	chmod -R a+rX "$_srv_d/config" "$_srv_d/plugins"
-	QPSMTPD_PORT=$(srv_free_port) || return 1
+	QPSMTPD_PORT=$(free_port) || return 1
 	rm -f "$_srv_d/qpsmtpd.pid"
 	srv_remember "$_srv_d"
 	# In the background, not --detach: its log stays ours.  It writes
 	# the pidfile once it listens, so the PID is known from then on.
 	# From its own directory: qpsmtpd asks "git describe" for its
 	# version there, which inside a checkout only prints noise.
+	# shellcheck disable=SC2086 # QPSMTPD_OPTS: words, on purpose
 	(cd "$_srv_d" && exec env QPSMTPD_CONFIG="$_srv_d/config" \
-	    qpsmtpd-forkserver \
+	    qpsmtpd-forkserver ${QPSMTPD_OPTS:-} \
 	    --listen-address 127.0.0.1 --port "$QPSMTPD_PORT" \
 	    --user "$SRV_USER" --pid-file "$_srv_d/qpsmtpd.pid" --no-rdns \
 	    </dev/null >>"$_srv_d/qpsmtpd.log" 2>&1) &
@@ -491,14 +439,19 @@ qpsmtpd_start() {
 	    "$_srv_d/qpsmtpd.log"
 }
 
-# qpsmtpd_stop DIR - stop the qpsmtpd started in DIR: SIGTERM makes it
-# stop its children and remove its pidfile
+# qpsmtpd_stop DIR - the same for the qpsmtpd started in DIR
 qpsmtpd_stop() {
-	[ -s "$1/qpsmtpd.started" ] || return 0
-	_srv_p=$(cat "$1/qpsmtpd.started")
-	srv_stop "$_srv_p" qpsmtpd || return 1
+	srv_stop_dir "$1" qpsmtpd
+}
+
+# srv_stop_dir DIR NAME - stop server NAME started in DIR by the PID in
+# DIR/NAME.started; true once it has gone
+srv_stop_dir() {
+	[ -s "$1/$2.started" ] || return 0
+	_srv_p=$(cat "$1/$2.started")
+	stop_pid "$_srv_p" "$2" || return 1
 	wait "$_srv_p" 2>/dev/null || :
-	rm -f "$1/qpsmtpd.started" "$1/qpsmtpd.pid"
+	rm -f "$1/$2.started" "$1/$2.pid"
 }
 
 # srv_freeze PID... - stop processes with SIGSTOP until srv_thaw: a

@@ -1,0 +1,98 @@
+/*
+ * fuzz_envelope.c - libFuzzer harness for envelope.c against a model
+ *
+ * DESCRIPTION
+ *	envelope_check() must give, for any bytes, what qmail-queue itself
+ *	does with them.  The model below is written apart from envelope.c,
+ *	the way qmail-queue.c reads its fd 1: one byte at a time, F, then
+ *	the sender up to its \0 within ADDR bytes, then T and a recipient
+ *	until a \0 where a T would be; end of input is a read error (54), a
+ *	wrong tag 91, an address without a \0 in its first ADDR bytes 11.
+ *	The code, the number of recipients, the sender's length and the
+ *	bytes used must all agree.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "envelope.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* qmail-queue.c's ADDR: an address and its \0 fit in this many bytes. */
+#define ADDR	1003
+
+struct model {
+	size_t	 pos;
+	size_t	 rcpts;
+	size_t	 sender_len;
+};
+
+/* getc - the next byte, or -1 at the end (qmail-queue: die_read, 54) */
+static int
+getc_model(const uint8_t *d, size_t n, struct model *m)
+{
+	if (m->pos >= n)
+		return -1;
+	return d[m->pos++];
+}
+
+/* address - up to and with its \0, which must come within ADDR bytes */
+static int
+address_model(const uint8_t *d, size_t n, struct model *m, size_t *len)
+{
+	int ch;
+
+	for (*len = 0; *len < ADDR; ++*len) {
+		if ((ch = getc_model(d, n, m)) == -1)
+			return 54;
+		if (ch == 0)
+			break;
+	}
+	return *len >= ADDR ? 11 : 0;
+}
+
+static int
+model(const uint8_t *d, size_t n, struct model *m)
+{
+	size_t len;
+	int ch, rc;
+
+	if ((ch = getc_model(d, n, m)) == -1)
+		return 54;
+	if (ch != 'F')
+		return 91;
+	if ((rc = address_model(d, n, m, &m->sender_len)) != 0)
+		return rc;
+	for (;;) {
+		if ((ch = getc_model(d, n, m)) == -1)
+			return 54;
+		if (ch == 0)
+			break;
+		if (ch != 'T')
+			return 91;
+		if ((rc = address_model(d, n, m, &len)) != 0)
+			return rc;
+		m->rcpts++;
+	}
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct envelope env;
+	struct model m = { 0, 0, 0 };
+	int got, want;
+
+	got = envelope_check((const char *)data, size, &env);
+	want = model(data, size, &m);
+	if (got != want)
+		abort();
+	if (want != 0)
+		return 0;
+	if (env.rcpts != m.rcpts || env.used != m.pos ||
+	    env.sender_len != m.sender_len ||
+	    env.sender != (const char *)data + 1)
+		abort();
+	return 0;
+}
