@@ -55,6 +55,11 @@ padding() {
 	padding 1500000
 	echo "$CLAMD_VIRUS"
 } >"$TMP/bigtail"
+# Just over it: 1000 bytes more, less than clamdscan's read buffer (8 KB).
+mime_message justover "minutes" >"$TMP/justover"
+padding $((1048576 + 1000 - $(wc -c <"$TMP/justover") - ${#CLAMD_VIRUS} - 1)) \
+    >>"$TMP/justover"
+echo "$CLAMD_VIRUS" >>"$TMP/justover"
 envelope alice@example.org bob@example.com >"$TMP/env"
 
 # quiet - drop what clamdscan says about a stream clamd refused, which
@@ -168,6 +173,14 @@ hiq "$TMP/bigtail"
 queued
 rm -rf "$Q"
 
+echo "--- less than 8 KB over the limit, the virus at the end: clamdscan reads"
+echo "--- it all, sends clamd the limit, says OK: green, the virus unscanned"
+echo "--- (so StreamMaxLength must stay above the SMTP size limit)"
+wc -c <"$TMP/justover"
+hiq "$TMP/justover"
+queued
+rm -rf "$Q"
+
 echo "--- clamdscan's limit above clamd's: clamd refuses the stream, exit 2, 451"
 sed 's/^StreamMaxLength .*/StreamMaxLength 10M/' "$CLAMD_CONF" \
     >"$TMP/client.conf"
@@ -245,8 +258,11 @@ any_conf "$CLAMD_CONF" "$CLAMD2_CONF"
 reply "$TMP/virus"
 queued
 
-echo "--- clamdscan-any: a message over StreamMaxLength is not called clean"
+echo "--- clamdscan-any: a message over StreamMaxLength is not called clean,"
+echo "--- however little over"
 reply "$TMP/bigtail"
+queued
+reply "$TMP/justover"
 queued
 
 echo "--- clamd down (both): 451 with the rule's text, nothing queued"
