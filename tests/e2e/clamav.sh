@@ -56,10 +56,12 @@ padding() {
 	echo "$CLAMD_VIRUS"
 } >"$TMP/bigtail"
 # Just over it: 1000 bytes more, less than clamdscan's read buffer (8 KB).
-mime_message justover "minutes" >"$TMP/justover"
-padding $((1048576 + 1000 - $(wc -c <"$TMP/justover") - ${#CLAMD_VIRUS} - 1)) \
-    >>"$TMP/justover"
-echo "$CLAMD_VIRUS" >>"$TMP/justover"
+head=$(mime_message justover "minutes" | wc -c)
+{
+	mime_message justover "minutes"
+	padding $((1048576 + 1000 - head - ${#CLAMD_VIRUS} - 1))
+	echo "$CLAMD_VIRUS"
+} >"$TMP/justover"
 envelope alice@example.org bob@example.com >"$TMP/env"
 
 # quiet - drop what clamdscan says about a stream clamd refused, which
