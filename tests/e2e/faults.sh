@@ -50,10 +50,8 @@ mkdir "$Q"
 # In a chroot (tests/fresh-root) "/" is no mount point and cannot be made
 # private: there the mounts keep their propagation, and the tmpfs is
 # unmounted before the command ends, wherever it propagated.
-prop=private
-unshare --mount --propagation private true 2>/dev/null || prop=unchanged
 # shellcheck disable=SC2016 # expanded by that shell
-unshare --mount --propagation "$prop" sh -c '
+unshare --mount --propagation "$(mount_prop)" sh -c '
 	mount -t tmpfs -o size=64k tmpfs "$1" || exit 1
 	"$2" "$3" "$4" "$5" -c "$6" 2>"$7"
 	find "$1/new" -mindepth 1 -maxdepth 1 | wc -l | sed "s/^/queued /"

@@ -100,10 +100,8 @@ EOF
 # The spool directory is a 64 KiB tmpfs, seen only by this one command
 # (in a chroot "/" cannot be made private; the tmpfs is unmounted at the
 # end, wherever it propagated).
-prop=private
-unshare --mount --propagation private true 2>/dev/null || prop=unchanged
 # shellcheck disable=SC2016 # expanded by that shell
-unshare --mount --propagation "$prop" sh -c '
+unshare --mount --propagation "$(mount_prop)" sh -c '
 	mount -t tmpfs -o size=64k tmpfs "$1" || exit 1
 	"$2" -c "$3" <"$4" 1<"$5" 2>"$6"
 	echo "exit $?"
