@@ -477,7 +477,8 @@ EOF
 	echo
 	echo "Tap alone: $ZB bytes / ($(f2 "$zcpu") - $(f2 "$c0cpu")) ms" \
 	    "= $tap GB/s."
-	# The load figures come from "make check-load", not from this run.
+	# The load and throughput figures (and what follows them) come from
+	# "make check-load" and "make bench-smtp", not from this run.
 	if [ -f "$here/RESULTS.md" ]; then
 		sed -n '/^## Load (make check-load)/,$p' "$here/RESULTS.md" |
 		    sed '1s/^/\n/'
