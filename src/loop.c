@@ -178,6 +178,7 @@ static void	 fire_caller(struct run *);
 static void	 fire_queue(struct run *);
 static void	 fire_due(struct run *, double);
 static void	 signals_setup(struct run *);
+static void	 got_signal(struct run *, unsigned);
 static void	 signals_read(struct run *);
 static void	 poll_add(struct pollfd *, size_t *, int, short, int *);
 static size_t	 poll_set(struct run *, int *, int *);
@@ -1054,6 +1055,25 @@ signals_setup(struct run *r)
 		die_sys(QQ_TEMP_REJECT, "signalfd");
 }
 
+/*
+ * got_signal - a signal to hi-q stops the message, unless the envelope is
+ * already committed: qmail-queue may then be queueing it, and only its
+ * exit code can say whether it did, so hi-q goes on writing the envelope
+ * and waits for that code (bounded by DEADLINE_QUEUE)
+ */
+static void
+got_signal(struct run *r, unsigned signo)
+{
+	if (r->q.committed) {
+		log_warn("got signal %u after the commit; waiting for "
+		    "qmail-queue", signo);
+		return;
+	}
+	decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+	    xasprintf("hi-q got signal %u", signo));
+	r->gave_up = 1;
+}
+
 /* signals_read - what arrived on the signalfd; then reap */
 static void
 signals_read(struct run *r)
@@ -1063,11 +1083,8 @@ signals_read(struct run *r)
 
 	while ((got = read(r->sigfd, &ssi, sizeof(ssi))) ==
 	    (ssize_t)sizeof(ssi)) {
-		if (ssi.ssi_signo == SIGCHLD)
-			continue;
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-		    xasprintf("hi-q got signal %u", ssi.ssi_signo));
-		r->gave_up = 1;
+		if (ssi.ssi_signo != SIGCHLD)
+			got_signal(r, ssi.ssi_signo);
 	}
 	if (got == -1 && errno != EAGAIN && errno != EINTR)
 		die_sys(QQ_INTERNAL, "read signalfd");
