@@ -41,6 +41,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -48,6 +49,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +179,7 @@ static void	 fire_input(struct run *);
 static void	 fire_caller(struct run *);
 static void	 fire_queue(struct run *);
 static void	 fire_due(struct run *, double);
+static uint64_t	 stop_mask(void);
 static void	 signals_setup(struct run *);
 static void	 got_signal(struct run *, unsigned);
 static void	 signals_read(struct run *);
@@ -1028,15 +1031,42 @@ fire_queue(struct run *r)
 }
 
 /*
- * signals_setup - the one place hi-q's own signals are handled: SIGPIPE
- * ignored (a write to a stage that is gone fails with EPIPE), the others
- * read from a signalfd in step()
+ * stop_mask - the kernel's mask of every signal hi-q reads from its
+ * signalfd: all that can be caught but SIGPIPE (ignored: a write to a
+ * stage that is gone fails with EPIPE), SIGURG and SIGWINCH (ignored by
+ * default) and SIGCONT (it resumes hi-q whatever is done with it).
+ *
+ *	It is built by hand and given to the kernel directly because glibc's
+ *	sigfillset() and sigaddset() leave out signals 32 and 33, which it
+ *	keeps for threads: hi-q has no thread, and by default they kill.
+ */
+_Static_assert(NSIG == 65, "stop_mask() knows Linux's 64 signals");
+
+static uint64_t
+stop_mask(void)
+{
+	uint64_t m = 0;
+	int sig;
+
+	for (sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGPIPE &&
+		    sig != SIGURG && sig != SIGWINCH && sig != SIGCONT)
+			m |= (uint64_t)1 << (sig - 1);
+	return m;
+}
+
+/*
+ * signals_setup - the one place hi-q's own signals are handled: every
+ * signal of stop_mask() is blocked and read from a signalfd in step(),
+ * so that none kills hi-q and leaves its stages behind: SIGCHLD to reap,
+ * the rest as got_signal() says.  A fault hi-q itself raises (SIGSEGV,
+ * SIGBUS, SIGFPE, SIGILL) still kills it, blocked or not.
  */
 static void
 signals_setup(struct run *r)
 {
 	struct sigaction sa;
-	sigset_t mask;
+	uint64_t mask = stop_mask();
 
 	spawn_signals_reset();
 	memset(&sa, 0, sizeof(sa));
@@ -1044,14 +1074,11 @@ signals_setup(struct run *r)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGPIPE, &sa, NULL) == -1)
 		die_sys(QQ_INTERNAL, "sigaction");
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &mask, NULL,
+	    sizeof(mask)) == -1)
 		die_sys(QQ_INTERNAL, "sigprocmask");
-	if ((r->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+	if ((r->sigfd = (int)syscall(SYS_signalfd4, -1, &mask, sizeof(mask),
+	    SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		die_sys(QQ_TEMP_REJECT, "signalfd");
 }
 

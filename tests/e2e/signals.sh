@@ -29,6 +29,17 @@ none_running() {
 	[ -z "$(running)" ]
 }
 
+# reap PID - wait for hi-q and return its status; one that a signal
+# stopped instead (TSTP, TTIN, TTOU at their default) is killed after 10 s
+# and reported
+reap() {
+	if ! poll 10 pid_gone "$1"; then
+		echo "hi-q (signalled) still there after 10 s"
+		kill -KILL "$1"
+	fi
+	wait "$1"
+}
+
 # conf_queue QUEUE - $TMP/filters.conf from stdin, with QUEUE (a command
 # line) as its queue program
 conf_queue() {
@@ -55,7 +66,7 @@ EOF2
 	poll 20 test -e "$TMP/qq/started" || echo "the queue never started"
 	kill -s "$1" "$_p"
 	: >"$TMP/qq/go"
-	wait "$_p"
+	reap "$_p"
 	echo "$1: exit $?"
 }
 
@@ -95,4 +106,89 @@ wait "$pid"
 echo "exit $?"
 : >"$TMP/qq/go"
 mask <"$TMP/stderr"
+left_running
+
+# Every signal hi-q can catch, but those it leaves at their default of
+# ignoring them (URG, WINCH), SIGCONT, SIGCHLD (its own), and SIGPIPE
+# (ignored).  16 is SIGSTKFLT, 32 and 33 the two the C library keeps for
+# itself; the real-time signals between RTMIN and RTMAX are as those two.
+SIGS="HUP INT QUIT ILL TRAP ABRT BUS FPE USR1 SEGV USR2 ALRM TERM 16 TSTP
+TTIN TTOU XCPU XFSZ VTALRM PROF IO PWR SYS 32 33 RTMIN RTMAX"
+mkfifo "$TMP/fifo"
+
+# stop_case PHASE SIG - hi-q with a stage that never ends, and SIG once the
+# stage runs: in "upload" while the caller still holds fd 0 open, in
+# "scan" after the caller sent all; then the exit, whether the stage is
+# left running, and the queue
+stop_case() {
+	rm -f "$TMP/hang.pid"
+	if [ "$1" = upload ]; then
+		"$HIQ" -c "$TMP/filters.conf" <"$TMP/fifo" 1<"$TMP/env" \
+		    2>"$TMP/stderr" &
+		_p=$!
+		exec 3>"$TMP/fifo"
+		printf 'Subject: x\n\n' >&3
+	else
+		"$HIQ" -c "$TMP/filters.conf" <"$TMP/msg" 1<"$TMP/env" \
+		    2>"$TMP/stderr" &
+		_p=$!
+	fi
+	poll 20 test -s "$TMP/hang.pid" || echo "the stage never started"
+	kill -"$2" "$_p"
+	reap "$_p"
+	_rc=$?
+	exec 3>&-
+	_left=0
+	if alive "$(cat "$TMP/hang.pid")"; then
+		_left=1
+		kill -KILL "$(cat "$TMP/hang.pid")"
+	fi
+	echo "$2: exit $_rc, stage left running $_left, $(queued)"
+}
+
+echo "--- every signal during the upload: 71, the stage killed, not queued"
+conf <<EOF2
+stage one $FILTERS/hang.sh $TMP/hang.pid
+EOF2
+for sig in $SIGS; do
+	stop_case upload "$sig"
+done
+mask <"$TMP/stderr"
+left_running
+
+echo "--- every signal during the scan: 71, the stage killed, not queued"
+conf <<EOF2
+stage one $FILTERS/hang.sh $TMP/hang.pid read
+EOF2
+for sig in $SIGS; do
+	stop_case scan "$sig"
+done
+mask <"$TMP/stderr"
+left_running
+
+echo "--- every signal after the commit: qmail-queue's code, 53"
+for sig in $SIGS; do
+	after_commit "$sig" 53
+done
+left_running
+
+echo "--- PIPE, URG, WINCH and CONT are ignored: the message is queued"
+conf <<EOF2
+stage one $FILTERS/mark.sh $TMP/mark
+EOF2
+for sig in PIPE URG WINCH CONT; do
+	rm -f "$TMP/mark"
+	"$HIQ" -c "$TMP/filters.conf" <"$TMP/fifo" 1<"$TMP/env" \
+	    2>"$TMP/stderr" &
+	pid=$!
+	exec 3>"$TMP/fifo"
+	printf 'Subject: x\n\n' >&3
+	poll 20 test -e "$TMP/mark" || echo "the stage never started"
+	kill -"$sig" "$pid"
+	printf 'hi\n' >&3
+	exec 3>&-
+	wait "$pid"
+	echo "$sig: exit $?"
+done
+queued
 left_running
