@@ -16,7 +16,11 @@
  *	hi-q keeps the read end of every stage's stdin (the "watch"
  *	descriptor, never read): when the stage exits, FIONREAD on it says
  *	whether the stage left input unread, which would otherwise vanish
- *	silently with the pipe.
+ *	silently with the pipe.  A stage fed by a plain pipe that exits
+ *	before the stage writing into it keeps its watch open until that
+ *	writer has gone: a late write then lands in the pipe instead of
+ *	failing with EPIPE where only the writer would see it, and hi-q,
+ *	polling the watch, finds it (check_watch()).
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is an entry of one
@@ -80,6 +84,7 @@ struct stage_run {
 	pid_t			 pid;		/* 0: not running */
 	int			 done;		/* status known */
 	int			 fd_in;		/* its stdin; our watch */
+	int			 pwatch;	/* fd_in's pollfd; -1 */
 	int			 fd_out;	/* its stdout, until spawned */
 	struct hop		*in;		/* the hop that feeds it */
 	size_t			 dst;		/* its place in that hop */
@@ -165,6 +170,8 @@ static void	 start(struct run *);
 static void	 queue_ended(struct run *);
 static void	 reap_stages(struct run *);
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
+static int	 writer_running(const struct stage_run *);
+static void	 check_watch(struct run *, struct stage_run *, int);
 static void	 settle_zone(struct run *, struct stage_run *);
 static void	 read_envelope(struct run *);
 static void	 envelope_ended(struct run *);
@@ -657,9 +664,13 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	if (s->fd_in != -1) {
 		if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
 			unread = 0;
-		(void)close(s->fd_in);	/* a read end: nothing to lose */
-		s->fd_in = -1;
+		if (!writer_running(s)) {
+			(void)close(s->fd_in);	/* a read end */
+			s->fd_in = -1;
+		}
 	}
+	if (s->out != NULL && !s->out->pumped && s->out->dst[0]->done)
+		check_watch(r, s->out->dst[0], 1);
 	if (s->out != NULL && !s->out->pumped &&
 	    s->out->dst[0]->clock->t_in < 0)
 		s->out->dst[0]->clock->t_in = s->t_exit;
@@ -680,6 +691,41 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 		break;
 	case JUDGE_STOPPED:
 		break;
+	}
+}
+
+/* writer_running - is s fed by a plain pipe from a stage still running? */
+static int
+writer_running(const struct stage_run *s)
+{
+	return s->in != NULL && !s->in->pumped && s->in->src != NULL &&
+	    !s->in->src->done;
+}
+
+/*
+ * check_watch - the watch of a stage that has exited, while its writer
+ * may still write (writer_gone: it has not): a byte found there was
+ * written and will never be read, and that is the stage's fault, however
+ * late it came.  The watch is closed once it has said so, or once the
+ * writer is gone.
+ */
+static void
+check_watch(struct run *r, struct stage_run *s, int writer_gone)
+{
+	int unread = 0;
+
+	if (s->fd_in == -1)
+		return;
+	if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
+		unread = 0;
+	if (unread == 0 && !writer_gone)
+		return;
+	(void)close(s->fd_in);	/* a read end */
+	s->fd_in = -1;
+	if (unread > 0 && !r->decided && s->kill_as == STATUS_RUNNING &&
+	    s->rep.outcome != OUTCOME_RED) {
+		s->rep.outcome = OUTCOME_TEMPFAIL;
+		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
 	}
 }
 
@@ -1130,7 +1176,8 @@ poll_add(struct pollfd *pfd, size_t *n, int fd, short events, int *at)
 
 /*
  * poll_set - fill r->pfd: the signalfd first, then fd 1 (*i_env), the
- * pumps, and the envelope pipe to qmail-queue (*i_qe); -1 when not polled
+ * pumps, the envelope pipe to qmail-queue (*i_qe), and the watches kept
+ * after their stage exited; -1 when not polled
  */
 static size_t
 poll_set(struct run *r, int *i_env, int *i_qe)
@@ -1152,6 +1199,12 @@ poll_set(struct run *r, int *i_env, int *i_qe)
 	}
 	if (queue_envelope_fd(&r->q) != -1)
 		poll_add(r->pfd, &n, queue_envelope_fd(&r->q), POLLOUT, i_qe);
+	for (i = 0; i < r->n; i++) {
+		r->st[i].pwatch = -1;
+		if (r->st[i].done && r->st[i].fd_in != -1)
+			poll_add(r->pfd, &n, r->st[i].fd_in, POLLIN,
+			    &r->st[i].pwatch);
+	}
 	return n;
 }
 
@@ -1190,6 +1243,10 @@ step(struct run *r)
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
 		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
+			check_watch(r, &r->st[i],
+			    r->pfd[r->st[i].pwatch].revents & POLLHUP);
 	t = now();
 	watch_stalls(r, t);
 	fire_due(r, t);
@@ -1312,6 +1369,11 @@ finish(struct run *r)
 	int code;
 
 	reap_stragglers(r);
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].fd_in != -1) {
+			(void)close(r->st[i].fd_in);	/* a read end */
+			r->st[i].fd_in = -1;
+		}
 	jq.committed = r->q.committed;
 	jq.reaped = r->q.done;
 	jq.wstatus = r->q.status;
@@ -1368,8 +1430,9 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 static void
 run_polls(struct run *r)
 {
-	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pfd));
-	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pidx));
+	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL + r->n, sizeof(*r->pfd));
+	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL + r->n,
+	    sizeof(*r->pidx));
 	r->dl = xcalloc(DEADLINE_MAX(r->n), sizeof(*r->dl));
 }
 
