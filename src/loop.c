@@ -94,7 +94,8 @@ struct stage_run {
 	double			 t_exit;
 	unsigned long long	 taken;		/* bytes taken at t_stall */
 	enum stage_status	 kill_as;	/* if hi-q kills it */
-	struct zone_tap		 tap;
+	struct zone_tap		 tap;		/* its output's header block */
+	struct zone_tap		 tap_in;	/* its input's, for a zone */
 	int			 zone_pending;	/* exited; score not read */
 };
 
@@ -163,6 +164,8 @@ static void	 link_hops(struct run *, const struct plan *);
 static void	 pipe_plain(struct hop *);
 static int	 feed_pipe(struct stage_run *);
 static void	 pipe_pumped(struct hop *, int, int *);
+static int	 has_zone(const struct stage_run *);
+static int	 hop_tap(void *, const char *, size_t);
 static void	 make_pipes(struct run *, int);
 static void	 queue_unrunnable(struct run *, int, int);
 static void	 start_stages(struct run *);
@@ -420,10 +423,39 @@ pipe_pumped(struct hop *h, int qm, int *devnull)
 			die_sys(QQ_TEMP_REJECT, "open /dev/null");
 		s->fd_out = *devnull;
 	}
-	if (h->src != NULL && h->src->conf->zone.header != NULL) {
+	if (has_zone(h->src)) {
 		zone_tap_init(&h->src->tap, &h->src->conf->zone);
-		pump_set_tap(&h->pump, zone_tap_take, &h->src->tap);
+		zone_tap_set_input(&h->src->tap, &h->src->tap_in);
 	}
+	if (has_zone(h->dst[0]))
+		zone_tap_init(&h->dst[0]->tap_in, &h->dst[0]->conf->zone);
+	if (has_zone(h->src) || has_zone(h->dst[0]))
+		pump_set_tap(&h->pump, hop_tap, h);
+}
+
+static int
+has_zone(const struct stage_run *s)
+{
+	return s != NULL && s->conf->zone.header != NULL;
+}
+
+/*
+ * hop_tap - a pumped hop's tap: the header block of the output of the
+ * zone stage it leaves and of the input of the one it feeds (plan.c pumps
+ * every hop into a zone stage), so that the zone counts only a score
+ * header the stage added
+ */
+static int
+hop_tap(void *arg, const char *p, size_t n)
+{
+	struct hop *h = arg;
+	int more = 0;
+
+	if (has_zone(h->src))
+		more |= zone_tap_take(&h->src->tap, p, n);
+	if (has_zone(h->dst[0]))
+		more |= zone_tap_take(&h->dst[0]->tap_in, p, n);
+	return more;
 }
 
 /*
@@ -730,8 +762,9 @@ check_watch(struct run *r, struct stage_run *s, int writer_gone)
 }
 
 /*
- * settle_zone - once a zone stage has exited and hi-q has read its header
- * block (or all of its output), the score decides its outcome
+ * settle_zone - once a zone stage has exited and hi-q has read the header
+ * blocks of its output and its input (or all of them), the score decides
+ * its outcome
  */
 static void
 settle_zone(struct run *r, struct stage_run *s)
@@ -740,7 +773,8 @@ settle_zone(struct run *r, struct stage_run *s)
 	char *why;
 
 	if (!s->zone_pending || !s->done || !(zone_tap_settled(&s->tap) ||
-	    pump_ended(&s->out->pump)))
+	    pump_ended(&s->out->pump)) || !(zone_tap_settled(&s->tap_in) ||
+	    pump_ended(&s->in->pump)))
 		return;
 	s->zone_pending = 0;
 	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
@@ -840,6 +874,8 @@ handle_hop(struct run *r, struct hop *h, enum pump_result pr)
 	}
 	if (h->src != NULL)
 		settle_zone(r, h->src);
+	if (h->dst[0] != NULL)
+		settle_zone(r, h->dst[0]);
 }
 
 /* hop_failed - a pump could not read its source or feed a destination */
