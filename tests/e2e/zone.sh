@@ -188,17 +188,12 @@ run_hiq "$TMP/forged" "$TMP/env"
 queued
 
 echo "--- the stage's own beside it counts: red, and green when low"
-conf <<EOF2
+for score in 9.0 1.0; do
+	conf <<EOF2
 stage first /bin/cat
-stage spamc $FILTERS/fake-spamc.sh 9.0 0
+stage spamc $FILTERS/fake-spamc.sh $score 0
     zone X-Spam-Status red 7 missing tempfail
 EOF2
-run_hiq "$TMP/forged" "$TMP/env"
-queued
-conf <<EOF2
-stage first /bin/cat
-stage spamc $FILTERS/fake-spamc.sh 1.0 0
-    zone X-Spam-Status red 7 missing tempfail
-EOF2
-run_hiq "$TMP/forged" "$TMP/env"
-queued
+	run_hiq "$TMP/forged" "$TMP/env"
+	queued
+done
