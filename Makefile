@@ -29,7 +29,7 @@ ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
 LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
 		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
 		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
-		  src/user.o \
+		  src/spool.o src/user.o \
 		  src/verdict.o src/xalloc.o src/zone.o \
 		  src/lines.o src/logline.o src/tally.o src/bands.o \
 		  src/rtext.o src/rjson.o src/rsvg.o
@@ -40,12 +40,13 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
 		  tests/check_tally.o tests/check_number.o tests/check_user.o \
 		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
-		  tests/check_deadline.o
+		  tests/check_deadline.o tests/check_spool.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
-SHELL_SCRIPTS	= tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
+SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
+		  tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
 		  tests/run tests/install-deps tests/fresh-root \
 		  contrib/spamc-zap.test \
 		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
@@ -275,10 +276,15 @@ check-load: all $(TEST_TOOLS)
 
 # bench: hi-q's cost next to the bare sink, measured, never asserted
 # (bench/README.md); bench-quick takes few pairs, for development.
-bench bench-quick: all
+# bench-reject: a red message against a green one, hi-q at BEFORE_REV (or
+# BEFORE=path) beside this tree's (or AFTER=path); bench-reject-quick
+# takes few pairs.
+bench bench-quick bench-reject bench-reject-quick bench-smtp \
+    bench-scanners: all
 	$(MAKE) -C bench $@
 
-.PHONY: bench bench-quick fuzz fuzz-build check-load
+.PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
+	bench-scanners fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean

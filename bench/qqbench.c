@@ -3,7 +3,7 @@
  *
  * DESCRIPTION
  *	qqbench [-n ROUNDS] [-w WARMUP] [-b CHUNK] [-q QDIR] [-s MINSIZE]
- *	    [-o FILE] [-P] [-S] [-v] -m MESSAGE -e ENVELOPE
+ *	    [-o FILE] [-x I=CODE]... [-P] [-S] [-v] -m MESSAGE -e ENVELOPE
  *	    -- CMD [ARGS] [:: CMD [ARGS]] ...
  *
  *	Each command is run the way qmail-smtpd runs qmail-queue: with a
@@ -30,7 +30,11 @@
  *		largest of the command's own peak and its reaped children's
  *		peaks (not their sum), and a process's peak includes what
  *		it had mapped before its exec (for a vfork child: qqbench's
- *		own).  So it is the peak of the biggest process in the tree.
+ *		own).  So it is the peak of the biggest process in the tree;
+ *	  out	ru_oublock from the same rusage, in KB (512-byte blocks / 2):
+ *		what the tree wrote into the page cache of block-backed file
+ *		systems (counted when a page is dirtied, so also what was
+ *		unlinked before it reached the disk; 0 on tmpfs and pipes).
  *
  *	-P (probe) runs each command under ptrace(2) instead, stops it at
  *	its exit (PTRACE_O_TRACEEXIT, its children are not traced), and
@@ -47,11 +51,17 @@
  *	Any failure stops qqbench with exit 1: a run that did not deliver
  *	is not a measurement.
  *
+ *	-x I=CODE says that command I (0 for the first) must exit CODE
+ *	instead: a rejection is then the expected outcome (hi-q exits 31 for
+ *	red).  A command expected to exit other than 0 must leave nothing in
+ *	QDIR/new (with -q), since a rejected message is never queued; what
+ *	it left in QDIR/tmp is emptied like any other run's.
+ *
  * OUTPUT
  *	One line per command, then one per pair of commands I > J:
  *
  *	  cmd I n N cpu_ms MED Q1 Q3 wall_ms MED Q1 Q3 rss_kb MED MAX
- *	      orphans K
+ *	      orphans K out_kb MED
  *	  ratio I J cpu MED Q1 Q3 wall MED Q1 Q3
  *
  *	where a ratio is the median (and quartiles) over the rounds of run
@@ -61,7 +71,8 @@
  *	      wall_ms MED rss_kb MED
  *
  *	With -o FILE, every run is also appended to FILE as a line
- *	"round cmd cpu_us wall_us rss_kb [own_rss_kb own_cpu_us]".
+ *	"round cmd cpu_us wall_us rss_kb own_rss_kb own_cpu_us out_kb"
+ *	(own_rss_kb and own_cpu_us are -1 without -P).
  *
  * ERRORS
  *	Exit 1 on a failed run or a system error, 2 on a usage error.
@@ -95,6 +106,7 @@ struct sample {
 	double	cpu_ms;
 	double	wall_ms;
 	long	rss_kb;
+	long	out_kb;			/* ru_oublock / 2 */
 	long	own_rss_kb;		/* -P only */
 	double	own_cpu_ms;		/* -P only */
 };
@@ -103,6 +115,7 @@ struct cmd {
 	char		**argv;
 	struct sample	 *s;		/* one per counted round */
 	unsigned long	  orphans;
+	int		  want;		/* exit status; -x, default 0 */
 };
 
 static struct cmd	 cmds[MAXCMD];
@@ -123,6 +136,7 @@ static void	 usage(void) __attribute__((noreturn));
 static long	 num(const char *, long, long);
 static double	 now_ms(void);
 static double	 tv_ms(const struct timeval *);
+static int	 expect(const char *);
 static void	 read_envelope(const char *);
 static int	 write_all(int, const char *, size_t);
 static int	 feed(int, int);
@@ -152,7 +166,7 @@ static void
 usage(void)
 {
 	fputs("usage: qqbench [-n ROUNDS] [-w WARMUP] [-b CHUNK] [-q QDIR] "
-	    "[-s MINSIZE] [-o FILE] [-P] [-S] [-v]\n"
+	    "[-s MINSIZE] [-o FILE] [-x I=CODE]... [-P] [-S] [-v]\n"
 	    "    -m MESSAGE -e ENVELOPE -- CMD [ARGS] [:: CMD [ARGS]] ...\n",
 	    stderr);
 	exit(2);
@@ -187,6 +201,30 @@ static double
 tv_ms(const struct timeval *tv)
 {
 	return (double)tv->tv_sec * 1e3 + (double)tv->tv_usec / 1e3;
+}
+
+/*
+ * expect - -x I=CODE: command I must exit CODE; returns I.  The commands
+ * are not known yet, so main() checks I against their number.
+ */
+static int
+expect(const char *arg)
+{
+	char idx[16];
+	const char *eq;
+	size_t n;
+	int i;
+
+	if ((eq = strchr(arg, '=')) == NULL ||
+	    (n = (size_t)(eq - arg)) >= sizeof(idx)) {
+		fprintf(stderr, "qqbench: -x wants I=CODE: %s\n", arg);
+		usage();
+	}
+	memcpy(idx, arg, n);
+	idx[n] = '\0';
+	i = (int)num(idx, 0, MAXCMD - 1);
+	cmds[i].want = (int)num(eq + 1, 0, 255);
+	return i;
 }
 
 static void
@@ -362,19 +400,19 @@ check_and_clean(int ci)
 			fatal("readdir %s: %s", path, strerror(errno));
 		(void)closedir(d);
 	}
-	if (found != 1)
-		fatal("command %d: %d messages in %s/new, want 1", ci, found,
-		    qdir);
+	if (found != (cmds[ci].want == 0))
+		fatal("command %d: %d messages in %s/new, want %d", ci, found,
+		    qdir, cmds[ci].want == 0);
 }
 
 static void
 check_status(int ci, int st)
 {
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	if (WIFEXITED(st) && WEXITSTATUS(st) == cmds[ci].want)
 		return;
 	if (WIFEXITED(st))
-		fatal("command %d (%s) exited %d", ci, cmds[ci].argv[0],
-		    WEXITSTATUS(st));
+		fatal("command %d (%s) exited %d, want %d", ci,
+		    cmds[ci].argv[0], WEXITSTATUS(st), cmds[ci].want);
 	fatal("command %d (%s) killed by signal %d", ci, cmds[ci].argv[0],
 	    WIFSIGNALED(st) ? WTERMSIG(st) : -1);
 }
@@ -430,6 +468,7 @@ run_timed(struct cmd *c, struct sample *s)
 	s->cpu_ms = tv_ms(&ru.ru_utime) + tv_ms(&ru.ru_stime);
 	s->cpu_ms += reap_orphans(&c->orphans);
 	s->rss_kb = ru.ru_maxrss;
+	s->out_kb = ru.ru_oublock / 2;
 	s->own_rss_kb = -1;
 	s->own_cpu_ms = -1;
 	check_status((int)(c - cmds), st);
@@ -548,6 +587,7 @@ run_probe(struct cmd *c, struct sample *s)
 	s->cpu_ms = tv_ms(&ru.ru_utime) + tv_ms(&ru.ru_stime);
 	s->cpu_ms += reap_orphans(&c->orphans);
 	s->rss_kb = ru.ru_maxrss;
+	s->out_kb = ru.ru_oublock / 2;
 	check_status((int)(c - cmds), st);
 	if (!seen)
 		fatal("command %d: no exit stop", (int)(c - cmds));
@@ -586,12 +626,12 @@ main(int argc, char **argv)
 	const char *envpath = NULL, *rawpath = NULL;
 	long rounds = 15, warmup = 2, r, n;
 	double *v, *w, q1, med, q3, a1, am, a3, b1, bm, b3;
-	int opt, probe = 0, i, j, k;
+	int opt, probe = 0, maxwant = -1, i, j, k;
 	struct stat sb;
 	struct sample *s;
 	long maxrss, maxown;
 
-	while ((opt = getopt(argc, argv, "+n:w:b:q:s:o:m:e:PSv")) != -1)
+	while ((opt = getopt(argc, argv, "+n:w:b:q:s:o:m:e:x:PSv")) != -1)
 		switch (opt) {
 		case 'n':
 			rounds = num(optarg, 1, 100000);
@@ -616,6 +656,10 @@ main(int argc, char **argv)
 			break;
 		case 'e':
 			envpath = optarg;
+			break;
+		case 'x':
+			if ((i = expect(optarg)) > maxwant)
+				maxwant = i;
 			break;
 		case 'P':
 			probe = 1;
@@ -642,6 +686,8 @@ main(int argc, char **argv)
 		if (cmds[ncmd - 1].argv[0] == NULL)
 			usage();
 	}
+	if (maxwant >= ncmd)
+		fatal("-x: no command %d", maxwant);
 	if (stat(msgpath, &sb) == -1)
 		fatal("%s: %s", msgpath, strerror(errno));
 	if (minsize < 0)
@@ -672,10 +718,11 @@ main(int argc, char **argv)
 				run_timed(&cmds[i], s);
 			check_and_clean(i);
 			if (raw != NULL && r >= 0)
-				fprintf(raw, "%ld %d %.0f %.0f %ld %ld %.0f\n",
-				    r, i, s->cpu_ms * 1e3, s->wall_ms * 1e3,
-				    s->rss_kb, s->own_rss_kb,
-				    s->own_cpu_ms * 1e3);
+				fprintf(raw, "%ld %d %.0f %.0f %ld %ld %.0f "
+				    "%ld\n", r, i, s->cpu_ms * 1e3,
+				    s->wall_ms * 1e3, s->rss_kb,
+				    s->own_rss_kb, s->own_cpu_ms * 1e3,
+				    s->out_kb);
 		}
 	if (raw != NULL && fclose(raw) == EOF)
 		fatal("write %s: %s", rawpath, strerror(errno));
@@ -728,8 +775,12 @@ main(int argc, char **argv)
 			v[r] = (double)s[r].rss_kb;
 		quartiles(v, (size_t)n, &q1, &med, &q3);
 		printf("cmd %d n %ld cpu_ms %.4f %.4f %.4f wall_ms %.4f %.4f "
-		    "%.4f rss_kb %.0f %ld orphans %lu\n", i, n, am, a1, a3, bm,
+		    "%.4f rss_kb %.0f %ld orphans %lu", i, n, am, a1, a3, bm,
 		    b1, b3, med, maxrss, cmds[i].orphans);
+		for (r = 0; r < n; r++)
+			v[r] = (double)s[r].out_kb;
+		quartiles(v, (size_t)n, &q1, &med, &q3);
+		printf(" out_kb %.0f\n", med);
 	}
 	for (i = 0; !probe && i < ncmd; i++)
 		for (j = 0; j < i; j++) {

@@ -17,6 +17,10 @@ top=$(dirname "$here")
 out=$here/out
 QUICK=${QUICK:-0}
 
+me=bench
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/hiq-bench.XXXXXX")
 trap 'rm -rf "$T" "$here/RESULTS.md.tmp"' EXIT
 trap 'exit 130' HUP INT PIPE TERM
@@ -46,42 +50,11 @@ WRAP=$out/wrapper
 NULLQ=$out/nullq
 TRIV=$out/trivial
 Q=$T/q
-for p in "$HIQ" "$SINK" "$QQB" "$WRAP" "$NULLQ" "$TRIV"; do
-	[ -x "$p" ] || { echo "run.sh: $p missing; run make" >&2; exit 1; }
-done
-# The Makefile says whether it could link statically.
-if [ "${WRAP_LINK:-}" = -static ]; then
-	wrap_link=static
-else
-	wrap_link="dynamic (no libc.a found)"
-fi
+need "$HIQ" "$SINK" "$QQB" "$WRAP" "$NULLQ" "$TRIV"
+wrap_link=$(wrap_link)
 
-# --- messages: realistic headers, then base64 lines, cut to the size.
-printf 'Fa@example.org\0Tb@example.com\0\0' >"$T/env"
-cat >"$T/head" <<'EOF'
-Return-Path: <a@example.org>
-Received: from mail.example.org (mail.example.org [192.0.2.1])
-	by mx.example.com with SMTP; 25 Nov 2024 09:00:00 -0000
-From: Alice <a@example.org>
-To: Bob <b@example.com>
-Subject: quarterly report
-Date: Mon, 25 Nov 2024 09:00:00 +0000
-Message-ID: <20241125090000.12345@mail.example.org>
-MIME-Version: 1.0
-Content-Type: application/octet-stream
-Content-Transfer-Encoding: base64
-
-EOF
-head -c 39000000 /dev/urandom | base64 -w 76 >"$T/body"
-hlen=$(wc -c <"$T/head")
-
-# mkmsg BYTES: $T/m.BYTES, exactly BYTES long
-mkmsg() {
-	if [ ! -e "$T/m.$1" ]; then
-		{ cat "$T/head"; head -c $(($1 - hlen)) "$T/body"; } \
-		    >"$T/m.$1"
-	fi
-}
+# --- messages: cut from one body by mkmsg (lib.sh).
+messages 39000000
 
 # --- configurations
 # conf NAME NSTAGES [QUEUE]: NSTAGES /bin/cat stages into the sink.  The
@@ -89,11 +62,7 @@ mkmsg() {
 conf() {
 	{
 		printf 'queue %s\nuser root\n' "${3:-$SINK -d $Q}"
-		cn=1
-		while [ "$cn" -le "$2" ]; do
-			printf 'stage cat%d /bin/cat\n' "$cn"
-			cn=$((cn + 1))
-		done
+		cats "$2"
 	} >"$T/$1.conf"
 }
 # The zone stage: canned spamc output (the header block SpamAssassin 4.0.1
@@ -171,31 +140,11 @@ trio() {
 	sinkq "$tn" "$tr" "$tb" -- "$@"
 }
 
-# Readers of the results.  ratio FILE I J: cpu q1 q3 wall q1 q3
-ratio() {
-	awk -v i="$2" -v j="$3" '$1 == "ratio" && $2 == i && $3 == j {
-	    print $5, $6, $7, $9, $10, $11 }' "$T/res/$1"
-}
-# cmdv FILE I: cpu_ms wall_ms tree_rss_kb (medians)
-cmdv() {
-	awk -v i="$2" '$1 == "cmd" && $2 == i { print $6, $10, $14 }' \
-	    "$T/res/$1"
-}
+# Readers of the results (the others are in lib.sh).
 # probev FILE I: own_rss_kb own_cpu_ms tree_cpu_ms wall_ms (medians)
 probev() {
 	awk -v i="$2" '$1 == "probe" && $2 == i { print $6, $9, $13, $15 }' \
 	    "$T/res/$1"
-}
-f2() { printf '%.2f' "$1"; }
-f1() { printf '%.1f' "$1"; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
-yn() { if le "$1" "$2"; then echo yes; else echo no; fi; }
-# cw FILE I J: "CPU / wall" of the ratio I J
-cw() {
-	read -r a _ _ b _ _ <<EOF
-$(ratio "$1" "$2" "$3")
-EOF
-	echo "$(f2 "$a") / $(f2 "$b")"
 }
 # iqr FILE I J: "CPU (q1-q3) | wall (q1-q3)" of the ratio I J
 iqr() {
@@ -212,35 +161,10 @@ $(cmdv "$1" "$2")
 EOF
 	echo "$(f2 "$a") / $(f2 "$b")"
 }
-step() { printf 'bench: %s\n' "$*" >&2; }
 
 SIZES_M="4096 1048576 20971520"
 SIZES_C="4096 16384 65536 262144 1048576 4194304 16777216 52428800"
 CONFS_M="c0 c1 c3 c8 zone"
-label() {
-	case $1 in
-	4096) echo "4 KB" ;;
-	16384) echo "16 KB" ;;
-	65536) echo "64 KB" ;;
-	262144) echo "256 KB" ;;
-	1048576) echo "1 MB" ;;
-	4194304) echo "4 MB" ;;
-	16777216) echo "16 MB" ;;
-	20971520) echo "20 MB" ;;
-	52428800) echo "50 MB" ;;
-	209715200) echo "200 MB" ;;
-	*) echo "$1 B" ;;
-	esac
-}
-pipeline() {
-	case $1 in
-	c0) echo "0 stages" ;;
-	c1) echo "1 cat" ;;
-	c3) echo "3 cat" ;;
-	c8) echo "8 cat" ;;
-	zone) echo "zone stage" ;;
-	esac
-}
 
 # --- 1. the matrix
 for s in $SIZES_M; do
@@ -368,9 +292,7 @@ echo "| 200 MB | zone tap (one zone stage, nullq) | - | - | - | - |" \
 cat "$tbl"
 
 # --- RESULTS.md
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-rev=$(git -C "$top" --no-optional-locks describe --always --dirty \
-    2>/dev/null || echo unknown)
+rev=$(tree_rev)
 hsum=$(sha256sum "$HIQ" | cut -c1-16)
 if [ "$QUICK" = 1 ]; then how="make bench-quick"; else how="make bench"; fi
 
@@ -420,10 +342,7 @@ EOF
 	echo "Written by \`$how\` (bench/run.sh); the numbers are"
 	echo "measurements of one run, not assertions.  Method: bench/README.md."
 	echo
-	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- machine: $(nproc) CPUs, $cpu, kernel $(uname -r)," \
-	    "$(awk '/^MemTotal/ { printf "%d MB", $2 / 1024 }' /proc/meminfo) RAM"
-	echo "- load (/proc/loadavg) before: $load_before; after: $load_after"
+	machine "$load_before" "$load_after"
 	echo "- hi-q: tree $rev, binary sha256 $hsum...; wrapper: $wrap_link"
 	echo "- rounds: $P_SMALL (up to 1 MB), $P_MID (up to 20 MB)," \
 	    "$P_HUGE (50 MB), $P_CURVE (stage curve), $P_PROBE per probe," \
@@ -446,6 +365,10 @@ EOF
 	echo "from separate probe runs that stop hi-q at its exit (ptrace) and"
 	echo "read its own CPU clock and VmHWM, without its children."
 	echo
+	echo "What a rejected message costs against an accepted one, the hi-q"
+	echo "from before issue 10 beside a newer one: RESULTS-reject.md"
+	echo "(\`make bench-reject\`, bench/reject.sh)."
+	echo
 	echo "## Main table"
 	echo
 	cat "$tbl"
@@ -463,7 +386,7 @@ EOF
 	for s in $SIZES_M; do
 		for c in $CONFS_M; do
 			f=m$c.$s
-			read -r _ _ hr <<EOF
+			read -r _ _ hr _ <<EOF
 $(cmdv "$f" 2)
 EOF
 			echo "| $(label "$s") | $(pipeline "$c") |" \
@@ -554,7 +477,8 @@ EOF
 	echo
 	echo "Tap alone: $ZB bytes / ($(f2 "$zcpu") - $(f2 "$c0cpu")) ms" \
 	    "= $tap GB/s."
-	# The load figures come from "make check-load", not from this run.
+	# The load and throughput figures (and what follows them) come from
+	# "make check-load" and "make bench-smtp", not from this run.
 	if [ -f "$here/RESULTS.md" ]; then
 		sed -n '/^## Load (make check-load)/,$p' "$here/RESULTS.md" |
 		    sed '1s/^/\n/'

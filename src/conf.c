@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "number.h"
 #include "paths.h"
+#include "spool.h"
 #include "xalloc.h"
 
 
@@ -42,6 +43,7 @@ struct parser {
 	int			 have_reply;
 	int			 have_log;
 	int			 have_user;
+	int			 have_spool;
 };
 
 /* The syslog facilities "log syslog FACILITY" takes. */
@@ -497,6 +499,17 @@ do_top(struct parser *p, int argc, const char **argv)
 		c->queue_argv = dup_argv(argc - 1, argv + 1);
 		return 0;
 	}
+	if (strcmp(argv[0], "spool") == 0) {
+		if (p->have_spool)
+			return fail(p, "duplicate \"spool\"");
+		if (argc != 2 || argv[1][0] != '/')
+			return fail(p, "usage: spool DIRECTORY (an absolute "
+			    "path)");
+		p->have_spool = 1;
+		free(c->spool);
+		c->spool = xstrdup(argv[1]);
+		return 0;
+	}
 	if (strcmp(argv[0], "timeout") == 0) {
 		if (p->have_timeout)
 			return fail(p, "duplicate \"timeout\"");
@@ -562,6 +575,7 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	c->queue_argv = xcalloc(2, sizeof(char *));
 	c->queue_argv[0] = xstrdup(HIQ_QMAILHOME "/bin/qmail-queue");
 	c->timeout = CONF_TIMEOUT_DEFAULT;
+	c->spool = xstrdup(SPOOL_DIR);
 	c->reply_fd = CONF_REPLY_FD_DEFAULT;
 	c->reply_code = CONF_REPLY_CODE_DEFAULT;
 	c->log_facility = CONF_LOG_STDERR;
@@ -693,6 +707,7 @@ conf_free(struct conf *c)
 	}
 	free(c->stages);
 	free(c->user);
+	free(c->spool);
 	free_argv(c->queue_argv);
 	free(c->file);
 	free(c);
@@ -791,7 +806,9 @@ conf_write(FILE *fp, const struct conf *c)
 
 	fputs("queue ", fp);
 	write_argv(fp, c->queue_argv);
-	fprintf(fp, "\ntimeout %u\n", c->timeout);
+	fprintf(fp, "\ntimeout %u\nspool ", c->timeout);
+	write_word(fp, c->spool);
+	fputc('\n', fp);
 	if (c->reply_fd < 0)
 		fputs("reply-channel none\n", fp);
 	else

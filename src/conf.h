@@ -73,6 +73,7 @@ struct conf {
 	int		  reply_fd;	/* -1: never write reply text */
 	int		  reply_code;
 	char		 *user;		/* runs the pipeline for root; NULL */
+	char		 *spool;	/* directory the message waits in */
 	struct stage_conf *stages;
 	size_t		  nstages;
 	int		  log_facility;	/* LOG_MAIL...: the line to syslog

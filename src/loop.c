@@ -5,8 +5,15 @@
  *	See loop.h for the contract and hi-q(8) for the data flow.  The
  *	shape of one message:
  *
- *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> qq
- *	    fd 1 -> envelope buffer ........ (commit point) ..... qq
+ *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> spool
+ *	    fd 1 -> envelope buffer .............................. |
+ *	                     (verdict accept: the commit point)    v
+ *	                     qq, fd 0 = the spool, fd 1 = the envelope
+ *
+ *	The last hop ends in the spool (spool.c), not in qmail-queue: qmail-
+ *	queue is started only for an accept verdict, so a rejected message
+ *	never costs a queue write.  With no stage to run, qmail-queue is
+ *	started at once and reads fd 0 itself.
  *
  *	This file is the run: it starts what plan.c laid out, polls, pumps,
  *	reaps, and keeps the deadlines; what each event means is asked of
@@ -28,8 +35,9 @@
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point, queue_commit(): queue.c
- *	is the one place where the envelope is written to qmail-queue.
+ *	every stage judged leads to the commit point, enqueue(): qmail-queue
+ *	starts on the spool, and queue.c is the one place where the envelope
+ *	is written to it.
  *
  *	The stages run in a process group whose leader is the first stage.
  *	The leader is not reaped until the very end (its exit is observed
@@ -73,6 +81,7 @@
 #include "queue.h"
 #include "report.h"
 #include "spawn.h"
+#include "spool.h"
 #include "xalloc.h"
 #include "zone.h"
 
@@ -117,8 +126,8 @@ struct run {
 	struct hop		*hops;
 	size_t			 nhops;
 	int			 direct;	/* fd 0 is qmail-queue's */
+	int			 spool;		/* the last hop's file; -1 */
 	struct queue		 q;
-	int			 queue_broken;	/* its stdin is gone */
 	struct pollfd		*pfd;		/* for step(): */
 	int			*pidx;		/* pump_events' idx */
 	struct deadline_stage	*clocks;	/* one per stage */
@@ -166,8 +175,8 @@ static int	 feed_pipe(struct stage_run *);
 static void	 pipe_pumped(struct hop *, int, int *);
 static int	 has_zone(const struct stage_run *);
 static int	 hop_tap(void *, const char *, size_t);
-static void	 make_pipes(struct run *, int);
-static void	 queue_unrunnable(struct run *, int, int);
+static void	 make_pipes(struct run *);
+static void	 refuse_at_start(struct run *, int, char *);
 static void	 start_stages(struct run *);
 static void	 start(struct run *);
 static void	 queue_ended(struct run *);
@@ -201,6 +210,7 @@ static int	 inputs_done(const struct run *);
 static int	 hops_done(const struct run *);
 static int	 zones_pending(const struct run *);
 static void	 judge_whole(struct run *);
+static int	 enqueue(struct run *, char **);
 static void	 reap_stragglers(struct run *);
 static void	 write_reply(struct run *, int *);
 static int	 finish(struct run *);
@@ -238,6 +248,8 @@ cleanup(void)
 	for (i = 0; i < r->nhops; i++)
 		if (r->hops[i].pumped)
 			(void)pump_close(&r->hops[i].pump);
+	if (r->spool != -1)
+		(void)close(r->spool);	/* unlinked: it vanishes */
 	if (r->leader > 0 && !r->leader_reaped)
 		(void)kill(-r->leader, SIGKILL);
 	for (j = 0; j < 100; j++) {
@@ -396,12 +408,17 @@ feed_pipe(struct stage_run *s)
 }
 
 /*
- * pipe_pumped - a pipe for each end of a pumped hop; qm is qmail-queue's
- * stdin, *devnull the checks' stdout (opened once)
+ * pipe_pumped - a pipe for each end of a pumped hop; spool is the file the
+ * last hop ends in, *devnull the checks' stdout (opened once)
+ *
+ *	The last hop's pump gets a descriptor of its own for the spool: at
+ *	the end of the message it closes it, and the run keeps the spool's
+ *	first descriptor for qmail-queue.
  */
 static void
-pipe_pumped(struct hop *h, int qm, int *devnull)
+pipe_pumped(struct hop *h, int spool, int *devnull)
 {
+	int dst;
 	struct stage_run *s;
 	size_t i;
 	int p[2], src = 0;
@@ -413,8 +430,11 @@ pipe_pumped(struct hop *h, int qm, int *devnull)
 		h->src->fd_out = p[1];
 		src = p[0];
 	}
-	pump_init(&h->pump, src, h->dst[0] == NULL ? qm : feed_pipe(h->dst[0]),
-	    h->src != NULL);
+	if (h->dst[0] != NULL)
+		dst = feed_pipe(h->dst[0]);
+	else if ((dst = fcntl(spool, F_DUPFD_CLOEXEC, 3)) == -1)
+		die_sys(QQ_TEMP_REJECT, "unable to duplicate the spool");
+	pump_init(&h->pump, src, dst, h->src != NULL);
 	for (i = 1; i < h->ndst; i++) {
 		s = h->dst[i];
 		(void)pump_add_copy(&h->pump, feed_pipe(s));
@@ -459,13 +479,13 @@ hop_tap(void *arg, const char *p, size_t n)
 }
 
 /*
- * make_pipes - a pipe for every hop end; qm is qmail-queue's stdin
+ * make_pipes - a pipe for every hop end, and the spool at the last
  *
  *	Every descriptor is close-on-exec; spawn_program() dups the child's
  *	two into place.  Ours are non-blocking; the children's are not.
  */
 static void
-make_pipes(struct run *r, int qm)
+make_pipes(struct run *r)
 {
 	struct hop *h;
 	size_t k;
@@ -476,18 +496,18 @@ make_pipes(struct run *r, int qm)
 		if (!h->pumped)
 			pipe_plain(h);
 		else
-			pipe_pumped(h, qm, &devnull);
+			pipe_pumped(h, r->spool, &devnull);
 	}
 }
 
 /*
- * queue_unrunnable - qmail-queue could not be started: no stage runs,
- * and hi-q only drains its caller (qm: the pipe it would have read)
+ * refuse_at_start - the message cannot be taken (qmail-queue cannot be
+ * run, no spool can be made): no stage runs, and hi-q only drains its
+ * caller.  reason is malloc'd; code the exit code.
  */
 static void
-queue_unrunnable(struct run *r, int rc, int qm)
+refuse_at_start(struct run *r, int code, char *reason)
 {
-	const char *prog = r->conf->queue_argv[0];
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
@@ -500,12 +520,10 @@ queue_unrunnable(struct run *r, int rc, int qm)
 	r->nhops = 1;
 	r->hops[0].pumped = 1;
 	r->hops[0].ndst = 1;
-	pump_init(&r->hops[0].pump, 0, qm, 0);
+	pump_init(&r->hops[0].pump, 0, -1, 0);
 	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
-	errno = rc;
-	log_warn_sys("unable to run %s", prog);
-	decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-	    xasprintf("unable to run %s: %s", prog, strerror(rc)));
+	log_warn("%s", reason);
+	decide(r, OUTCOME_TEMPFAIL, code, reason);
 }
 
 /*
@@ -563,13 +581,17 @@ start_stages(struct run *r)
 		die_sys(QQ_TEMP_REJECT, "close");
 }
 
-/* start - lay out the pipeline, start qmail-queue and the stages */
+/*
+ * start - lay out the pipeline and start the stages, with the spool at
+ * the end; with no stage to run, start qmail-queue on fd 0 instead
+ */
 static void
 start(struct run *r)
 {
+	const char *prog = r->conf->queue_argv[0];
 	struct plan pl;
 	size_t i;
-	int qm, rc;
+	int rc;
 
 	plan_make(&pl, r->conf, lookup_env);
 	for (i = 0; i < r->n; i++) {
@@ -586,28 +608,34 @@ start(struct run *r)
 		}
 	}
 	r->direct = pl.nhops == 0;
-	rc = queue_start(&r->q, r->conf->queue_argv, r->env, r->direct, &qm);
-	if (rc == -1)
+	if (!r->direct) {
+		if ((r->spool = spool_open(r->conf->spool)) == -1) {
+			plan_free(&pl);
+			refuse_at_start(r, QQ_TEMP_REJECT, xasprintf("unable "
+			    "to make a spool in %s: %s", r->conf->spool,
+			    strerror(errno)));
+			return;
+		}
+		link_hops(r, &pl);
+		plan_free(&pl);
+		make_pipes(r);
+		start_stages(r);
+		return;
+	}
+	plan_free(&pl);
+	if ((rc = queue_start(&r->q, r->conf->queue_argv, r->env, 0)) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
 		    "qmail-queue");
 	if (rc != 0) {
-		plan_free(&pl);
-		queue_unrunnable(r, rc, qm);
+		refuse_at_start(r, QQ_TEMP_REJECT, xasprintf("unable to run "
+		    "%s: %s", prog, strerror(rc)));
 		return;
 	}
-	if (r->direct) {
-		/* Idle, and not polled, until qmail-queue is gone. */
-		r->hops = xcalloc(1, sizeof(*r->hops));
-		r->nhops = 1;
-		r->hops[0].ndst = 1;
-		pump_init(&r->hops[0].pump, 0, -1, 0);
-		plan_free(&pl);
-		return;
-	}
-	link_hops(r, &pl);
-	plan_free(&pl);
-	make_pipes(r, qm);
-	start_stages(r);
+	/* Idle, and not polled, until qmail-queue is gone. */
+	r->hops = xcalloc(1, sizeof(*r->hops));
+	r->nhops = 1;
+	r->hops[0].ndst = 1;
+	pump_init(&r->hops[0].pump, 0, -1, 0);
 }
 
 /*
@@ -901,18 +929,19 @@ hop_failed(struct run *r, struct hop *h)
 		return;
 	}
 	s = h->dst[p->err_dst];
+	if (s == NULL) {
+		/* The disk under the spool is full, or over quota ... */
+		log_warn_sys("write the spool in %s", r->conf->spool);
+		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
+		    "the spool in %s: %s", r->conf->spool, strerror(errno)));
+		(void)pump_drain(p);
+		return;
+	}
 	if (errno != EPIPE) {
-		log_warn_sys("write to %s", s == NULL ? "qmail-queue" :
-		    s->conf->name);
+		log_warn_sys("write to %s", s->conf->name);
 		(void)pump_drain(p);
 		decide(r, OUTCOME_TEMPFAIL, -1,
 		    xstrdup("pipeline write error"));
-		return;
-	}
-	if (s == NULL) {
-		/* qmail-queue closed its stdin; its exit code will say why. */
-		r->queue_broken = 1;
-		(void)pump_drain(p);
 		return;
 	}
 	/* A stage left before the end of its input. */
@@ -1066,12 +1095,10 @@ fire_input(struct run *r)
 
 	if (r->decided)
 		return;
-	if (!hop_stuck(&r->hops[0], &who))
+	/* The spool (who NULL) always takes what it is given. */
+	if (!hop_stuck(&r->hops[0], &who) || who == NULL)
 		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
 		    xasprintf("no input for %us", limit));
-	else if (who == NULL)
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-		    xasprintf("qmail-queue read nothing for %us", limit));
 	else {
 		who->kill_as = STATUS_TIMEOUT;
 		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
@@ -1342,13 +1369,62 @@ judge_whole(struct run *r)
 	v = judge_message(sr, r->n, r->hops[0].pump.in,
 	    r->hops[r->nhops - 1].pump.out, &why);
 	free(sr);
+	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
+	    enqueue(r, &why) == -1) {
+		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);
+		return;
+	}
 	decide(r, v, -1, why);
 	if (v == OUTCOME_DISCARD) {
 		/* Explicitly configured: drop it, never queue it. */
 		queue_abandon(&r->q);
 	}
-	if (v == OUTCOME_GREEN || v == OUTCOME_YELLOW)
-		queue_commit(&r->q);
+}
+
+/*
+ * enqueue - the verdict is accept: the commit point
+ *
+ *	qmail-queue starts now, on the spool rewound (with no stage it has
+ *	been reading fd 0 all along), and the envelope may be written to it.
+ *	Returns -1, with *why replaced by the reason, when it cannot be run.
+ *
+ * WARNING
+ *	Once queue_commit() is called, the envelope goes out and qmail-queue
+ *	may queue the message: nothing may come after it that could reject.
+ */
+static int
+enqueue(struct run *r, char **why)
+{
+	const char *prog = r->conf->queue_argv[0];
+	int rc;
+
+	if (!r->direct) {
+		if (spool_rewind(r->spool) == -1) {
+			free(*why);
+			*why = xasprintf("unable to rewind the spool: %s",
+			    strerror(errno));
+			log_warn("%s", *why);
+			return -1;
+		}
+		rc = queue_start(&r->q, r->conf->queue_argv, r->env,
+		    r->spool);
+		if (rc == -1)
+			die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
+			    "qmail-queue");
+		/* qmail-queue has its own descriptor; the file is its. */
+		if (close(r->spool) == -1)
+			log_warn_sys("close the spool");
+		r->spool = -1;
+		if (rc != 0) {
+			free(*why);
+			*why = xasprintf("unable to run %s: %s", prog,
+			    strerror(rc));
+			log_warn("%s", *why);
+			return -1;
+		}
+	}
+	queue_commit(&r->q);
+	return 0;
 }
 
 /*
@@ -1410,6 +1486,9 @@ finish(struct run *r)
 			(void)close(r->st[i].fd_in);	/* a read end */
 			r->st[i].fd_in = -1;
 		}
+	if (r->spool != -1 && close(r->spool) == -1)
+		log_warn_sys("close the spool");
+	r->spool = -1;
 	jq.committed = r->q.committed;
 	jq.reaped = r->q.done;
 	jq.wstatus = r->q.status;
@@ -1453,6 +1532,7 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->st = xcalloc(r->n ? r->n : 1, sizeof(*r->st));
 	r->clocks = xcalloc(r->n ? r->n : 1, sizeof(*r->clocks));
 	queue_init(&r->q);
+	r->spool = -1;
 	r->code = -1;
 	r->t_in_end = r->t_term = -1;
 	r->t0 = r->last_progress = now();
@@ -1485,8 +1565,7 @@ loop_run(const struct conf *conf, char *const env[])
 
 	/* Running: until every stage is judged and every byte moved. */
 	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
-	    hops_done(r) && !zones_pending(r) &&
-	    (!r->queue_broken || r->q.done)))
+	    hops_done(r) && !zones_pending(r)))
 		step(r);
 	if (!r->decided)
 		judge_whole(r);

@@ -269,9 +269,14 @@ splice_some(struct pump *p)
 			p->dst[0].full = 1;
 			return PUMP_IDLE;
 		}
-		/* Which side failed?  EPIPE and EBADF are the writer's. */
-		p->err_dst = errno == EPIPE ? 0 : -1;
-		return PUMP_ERROR;
+		/*
+		 * splice does not say which side failed (ENOSPC, EIO ...
+		 * may be either).  A failed splice moved nothing: read and
+		 * write the same bytes by hand, and the failure, if it comes
+		 * again, names its side.
+		 */
+		p->use_splice = 0;
+		return read_some(p);
 	}
 	if (n == 0)
 		return end_of_source(p);

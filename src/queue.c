@@ -31,29 +31,21 @@ queue_init(struct queue *q)
 }
 
 int
-queue_start(struct queue *q, char *const argv[], char *const env[],
-    int direct, int *in)
+queue_start(struct queue *q, char *const argv[], char *const env[], int msg)
 {
-	int qm[2] = { -1, -1 }, qe[2], rc;
+	int qe[2], rc;
 
-	if ((!direct && io_pipe(qm, LOOP_PIPE_SIZE) == -1) ||
-	    io_pipe(qe, LOOP_PIPE_SIZE) == -1)
+	if (io_pipe(qe, LOOP_PIPE_SIZE) == -1)
 		return -1;
-	rc = spawn_program(argv, env, direct ? 0 : qm[0], qe[0], -1, &q->pid);
-	if (!direct && close(qm[0]) == -1)
-		return -1;
+	rc = spawn_program(argv, env, msg, qe[0], -1, &q->pid);
 	q->env_watch = qe[0];
 	q->env = qe[1];
-	*in = qm[1];
 	if (rc != 0) {
 		q->pid = 0;
 		q->done = 1;
 		return rc;
 	}
-	if ((!direct && io_set_nonblock(qm[1]) == -1) ||
-	    io_set_nonblock(qe[1]) == -1)
-		return -1;
-	return 0;
+	return io_set_nonblock(qe[1]);
 }
 
 int

@@ -2,13 +2,15 @@
  * queue.h - the last hop: the real qmail-queue and the commit point
  *
  * DESCRIPTION
- *	queue_start(q, argv, env, direct, &in) starts qmail-queue with a pipe
- *	on its fd 1 for the envelope and, unless direct (it then reads hi-q's
- *	fd 0 itself), a pipe on its fd 0 whose non-blocking write end is
- *	returned in *in (-1 when direct).  hi-q keeps qmail-queue's end of
- *	the envelope pipe too (never read): bytes still in it after qmail-
- *	queue exited mean it never read the envelope, so its 0 cannot mean
- *	"queued" (queue_took_envelope()).
+ *	queue_start(q, argv, env, msg) starts qmail-queue with msg as its
+ *	fd 0 and a pipe on its fd 1 for the envelope.  msg is hi-q's own
+ *	fd 0 when no stage runs (qmail-queue reads the caller's message
+ *	itself), and otherwise the spool the last stage's output went to,
+ *	rewound: qmail-queue runs only once the verdict is accept, and reads
+ *	the message from the file without hi-q copying it again.  hi-q keeps
+ *	qmail-queue's end of the envelope pipe too (never read): bytes still
+ *	in it after qmail-queue exited mean it never read the envelope, so
+ *	its 0 cannot mean "queued" (queue_took_envelope()).
  *
  *	queue_commit() marks the verdict accept; from then on
  *	queue_envelope_fd() is the descriptor to poll for POLLOUT, and
@@ -45,8 +47,7 @@ struct queue {
 };
 
 void	queue_init(struct queue *);
-int	queue_start(struct queue *, char *const [], char *const [], int,
-	    int *);
+int	queue_start(struct queue *, char *const [], char *const [], int);
 int	queue_reap(struct queue *);
 void	queue_commit(struct queue *);
 int	queue_envelope_fd(const struct queue *);

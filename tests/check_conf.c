@@ -237,6 +237,7 @@ assert_conf_same(const struct conf *a, const struct conf *b)
 	ck_assert_int_eq(b->reply_fd, a->reply_fd);
 	ck_assert_int_eq(b->reply_code, a->reply_code);
 	ck_assert_int_eq(b->log_facility, a->log_facility);
+	ck_assert_pstr_eq(b->spool, a->spool);
 	if (a->user == NULL)
 		ck_assert_ptr_null(b->user);
 	else
@@ -914,6 +915,10 @@ static const struct err_case err_cases[] = {
 	    "(a login name: letters, digits, \".\", \"_\" and \"-\", at "
 	    "most 32)" },
 	{ "user qmaild\nuser root\n", 2, "duplicate \"user\"" },
+	{ "spool /tmp\nspool /var/tmp\n", 2, "duplicate \"spool\"" },
+	{ "spool tmp\n", 1, "usage: spool DIRECTORY (an absolute path)" },
+	{ "spool\n", 1, "usage: spool DIRECTORY (an absolute path)" },
+	{ "spool /a /b\n", 1, "usage: spool DIRECTORY (an absolute path)" },
 	/* The header is looked at before the number. */
 	{ "stage s /bin/cat\n  zone X:Y margin x\n", 2,
 	    "bad header name \"X:Y\"" },
@@ -1183,6 +1188,7 @@ START_TEST(test_write_defaults)
 	conf_free(c);
 	same = strcmp(got, "queue /var/qmail/bin/qmail-queue\n"
 	    "timeout 300\n"
+	    "spool /tmp\n"
 	    "reply-channel 6 82\n") == 0;
 	ck_assert_msg(same, "got \"%s\", want the defaults", got);
 	free(got);
@@ -1194,6 +1200,7 @@ START_TEST(test_write_exact)
 	static const char want[] =
 	    "queue /var/qmail/bin/qmail-queue\n"
 	    "timeout 300\n"
+	    "spool /tmp\n"
 	    "reply-channel none\n"
 	    "\n"
 	    "# stage 1 of 1, line 2\n"
@@ -1229,6 +1236,7 @@ START_TEST(test_write_check_zone)
 	static const char want[] =
 	    "queue /var/qmail/bin/qmail-queue\n"
 	    "timeout 300\n"
+	    "spool /tmp\n"
 	    "reply-channel 6 82\n"
 	    "\n"
 	    "# stage 1 of 3, line 1\n"
@@ -1276,6 +1284,8 @@ static const char *const round_trip_cases[] = {
 	"reply-channel none\ntimeout 7\n",
 	"user nobody\nstage s /bin/cat\n",
 	"user Debian-exim.1_x\n",
+	"spool /var/spool/hi-q\n",
+	"spool '/var/tmp/a dir'\nstage s /bin/cat\n",
 	/* Words that need quoting. */
 	"queue \"/opt/q q/qmail-queue\" \"it's\" 'say \"hi\"' a\\\\b\n"
 	"stage s1 /bin/grep -E '^(a|b)$' 'x\\.y' c:\\\\dir\\\\ '#x' "

@@ -33,6 +33,7 @@ main(void)
 		suite_judge,
 		suite_spawn,
 		suite_deadline,
+		suite_spool,
 	};
 	SRunner *sr;
 	size_t i;

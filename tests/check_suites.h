@@ -23,6 +23,7 @@ Suite	*suite_plan(void);
 Suite	*suite_judge(void);
 Suite	*suite_spawn(void);
 Suite	*suite_deadline(void);
+Suite	*suite_spool(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);

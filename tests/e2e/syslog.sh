@@ -16,7 +16,7 @@ mkdir "$TMP/dev"
 # standard error, and the datagrams the sink got, masked
 in_ns() {
 	# shellcheck disable=SC2016 # the inner sh expands them
-	unshare -m sh -c 'mount --bind /dev/null "$1/dev/null" &&
+	unshare --mount --propagation "$(mount_prop)" sh -c 'mount --bind /dev/null "$1/dev/null" &&
 	    mount --rbind "$1/dev" /dev && exec "$2" /dev/log sh -c \
 	    "exec \"\$0\" -c \"\$1\" <\"\$2\" 3>&1 1<\"\$3\" 2>\"\$4\"" \
 	    "$3" "$1/filters.conf" "$1/msg" "$1/env" "$1/stderr"' \

@@ -76,6 +76,7 @@ same_conf(const struct conf *a, const struct conf *b)
 	    a->reply_code != b->reply_code || a->nstages != b->nstages)
 		abort();
 	same_str(a->user, b->user);
+	same_str(a->spool, b->spool);
 	for (i = 0; i < a->nstages; i++) {
 		x = &a->stages[i];
 		y = &b->stages[i];

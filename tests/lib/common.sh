@@ -11,6 +11,8 @@
 #   free_port             print a TCP port of 127.0.0.1 the kernel just
 #                         handed out and nobody listens on
 #   stop_pid PID NAME     SIGTERM, up to 20 s, then SIGKILL; true once gone
+#   mount_prop            the --propagation for "unshare --mount": private,
+#                         or unchanged where "/" cannot be made private
 #
 # Nothing here sleeps to synchronise: poll looks at a condition ten times a
 # second.  The functions work under "set -e" as well as without it.
@@ -54,4 +56,16 @@ stop_pid() {
 	echo "tests: $2 (pid $1) ignored SIGTERM; killing it" >&2
 	kill -KILL "$1" 2>/dev/null || :
 	poll 5 pid_gone "$1"
+}
+
+# mount_prop - "private" for unshare --mount, so that what a test mounts
+# is seen by no one else; "unchanged" where / is no mount point and cannot
+# be made private: in a chroot such as tests/fresh-root's, whose own mount
+# namespace is private already, so nothing leaves it either way
+mount_prop() {
+	if unshare --mount --propagation private true 2>/dev/null; then
+		echo private
+	else
+		echo unchanged
+	fi
 }

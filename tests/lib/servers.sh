@@ -28,7 +28,28 @@
 #                               as connection limits) if set; sets
 #                               QPSMTPD_PORT, QPSMTPD_PID
 #   qpsmtpd_stop DIR            stop it; true once it has gone
-#   srv_stop_all                stop every server started here (for traps)
+#   spamd_start_on DIR ADDR PORT
+#                               the same spamd on ADDR:PORT (several
+#                               spamd on 127.0.0.x, one port); sets
+#                               SPAMD_PID
+#   spamd_up_on ADDR PORT       does the spamd on ADDR:PORT answer?
+#   clamd_start DIR [ADDR PORT] ClamAV's clamd with a private
+#                               configuration and signature database in
+#                               DIR, on 127.0.0.1 and a free port, or on
+#                               ADDR:PORT; sets CLAMD_CONF (for
+#                               clamdscan -c), CLAMD_PORT, CLAMD_PID
+#   clamd_up CONF               does the clamd named in CONF answer?
+#   clamd_stop DIR              stop it; true once it has gone
+#   rspamd_start DIR            rspamd (its normal worker only) with a
+#                               private configuration in DIR, on
+#                               127.0.0.1 and a free port; sets
+#                               RSPAMD_PORT, RSPAMD_PID
+#   rspamd_up PORT              does rspamd answer?
+#   rspamd_stop DIR             stop it; true once it has gone
+#   srv_freeze PID...           SIGSTOP them (a server that never answers)
+#   srv_thaw                    SIGCONT what srv_freeze stopped
+#   srv_stop_all                stop every server started here (for traps),
+#                               thawed first
 #   smtp_send PORT FILE ARGS... one swaks session, transcript in FILE;
 #                               prints the reply to the final dot
 #
@@ -37,6 +58,18 @@
 # hand-made or loopback message hits pinned to 0, and one test rule: a
 # Subject with the word "yellowtest" scores 5.5 (T_YELLOW).  GTUBE scores
 # 1000, a plain message 0.
+#
+# clamd's database is one signature the tests wrote (no download, no
+# freshclam): a file that contains the string in CLAMD_VIRUS is the virus
+# HiQ.Test.Virus.UNOFFICIAL, also inside a MIME attachment.  clamd's
+# stream limit (StreamMaxLength) is CLAMD_STREAMMAX, 1M unless set.
+#
+# rspamd keeps Debian's rules (/etc/rspamd) but reads its local.d from
+# DIR, with rspamd's GTUBE-like test patterns on (XJS... reject, ZJS...
+# rewrite subject, YJS... add header, AJS... no action), fixed action
+# thresholds (add header 6, rewrite subject 8, reject 15, no greylist),
+# and a Subject with the word "softtest" forcing "soft reject".  Hyperscan
+# is off, so it starts in seconds without compiling a regexp cache.
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
@@ -174,6 +207,174 @@ spamd_stop() {
 	srv_stop_dir "$1" spamd
 }
 
+# spamd_up_on ADDR PORT - does the spamd on ADDR:PORT answer a PING?
+spamd_up_on() {
+	spamc -d "$1" -p "$2" -K >/dev/null 2>&1
+}
+
+# spamd_start_on DIR ADDR PORT - spamd_start's spamd, listening on
+# ADDR:PORT: several of them on 127.0.0.1, 127.0.0.2 ... and one port
+# stand for several spamd hosts.  SPAMD_CHILDREN sets --max-children (2
+# unless set).  spamd_stop stops it.
+spamd_start_on() {
+	spamd_site "$1" || return 1
+	rm -f "$1/spamd.pid"
+	srv_remember "$1"
+	spamd --pidfile="$1/spamd.pid" \
+	    --listen="$2:$3" --username="$SRV_USER" \
+	    --local --nouser-config --max-children="${SPAMD_CHILDREN:-2}" \
+	    --siteconfigpath="$1/site" --syslog="$1/spamd.log" \
+	    </dev/null >>"$1/spamd.out" 2>&1 &
+	SPAMD_PID=$!
+	echo "$SPAMD_PID" >"$1/spamd.started"
+	srv_wait_up "$SPAMD_PID" 60 spamd_up_on "$2" "$3" ||
+	    srv_failed spamd "$SPAMD_PID" "$3" "$1/spamd.out" "$1/spamd.log"
+}
+
+CLAMD_VIRUS='HIQ-TEST-VIRUS-d41c7a3e-not-a-real-virus'
+CLAMD_STREAMMAX=${CLAMD_STREAMMAX:-1M}
+
+# clamd_up CONF - does the clamd that CONF names answer a PING?
+clamd_up() {
+	clamdscan -c "$1" --ping 1 >/dev/null 2>&1
+}
+
+# clamd_start DIR [ADDR PORT] - start clamd in the foreground of a
+# background job (so clamd_stop can reap it) and return once it answers.
+# DIR/clamd.conf serves clamd and clamdscan -c alike; DIR/db holds the one
+# signature.  The log is DIR/clamd.log.
+clamd_start() {
+	_srv_d=$1
+	_srv_a=${2:-127.0.0.1}
+	mkdir -p "$_srv_d/db" || return 1
+	# An .ndb line: name, target 0 (any file), offset *, hex of the body.
+	printf 'HiQ.Test.Virus:0:*:%s\n' \
+	    "$(printf %s "$CLAMD_VIRUS" | od -An -tx1 | tr -d ' \n')" \
+	    >"$_srv_d/db/hiq-test.ndb" || return 1
+	if [ -n "${3:-}" ]; then
+		CLAMD_PORT=$3
+	else
+		CLAMD_PORT=$(free_port) || return 1
+	fi
+	CLAMD_CONF="$_srv_d/clamd.conf"
+	{
+		echo "DatabaseDirectory $_srv_d/db"
+		echo "TCPAddr $_srv_a"
+		echo "TCPSocket $CLAMD_PORT"
+		echo "StreamMaxLength $CLAMD_STREAMMAX"
+		echo "PidFile $_srv_d/clamd.pid"
+		echo "LogFile $_srv_d/clamd.log"
+		echo "LogTime yes"
+		echo "Foreground yes"
+		echo "User $SRV_USER"
+	} >"$CLAMD_CONF" || return 1
+	: >"$_srv_d/clamd.log" && chown "$SRV_USER" "$_srv_d/clamd.log" &&
+	    chmod -R a+rX "$_srv_d" || return 1
+	rm -f "$_srv_d/clamd.pid"
+	srv_remember "$_srv_d"
+	clamd -c "$CLAMD_CONF" </dev/null >>"$_srv_d/clamd.out" 2>&1 &
+	CLAMD_PID=$!
+	echo "$CLAMD_PID" >"$_srv_d/clamd.started"
+	srv_wait_up "$CLAMD_PID" 60 clamd_up "$CLAMD_CONF" ||
+	    srv_failed clamd "$CLAMD_PID" "$CLAMD_PORT" "$_srv_d/clamd.out" \
+	    "$_srv_d/clamd.log"
+}
+
+# clamd_stop DIR - stop the clamd started in DIR, by its PID
+clamd_stop() {
+	srv_stop_dir "$1" clamd
+}
+
+# rspamd_up PORT - does rspamd scan a message?
+rspamd_up() {
+	echo | rspamc -h "127.0.0.1:$1" >/dev/null 2>&1
+}
+
+# rspamd_ruled PORT - does rspamd apply our rules yet?  It loads maps
+# (the soft reject rule's) after it has started to answer.
+rspamd_ruled() {
+	printf 'Subject: softtest\n\nx\n' | rspamc -h "127.0.0.1:$1" \
+	    2>/dev/null | grep -q '^Action: soft reject'
+}
+
+# rspamd_local DIR - DIR/local.d: the test patterns, the thresholds and
+# the soft reject rule
+rspamd_local() {
+	mkdir -p "$1" || return 1
+	printf '%s\n' 'enable_test_patterns = true;' \
+	    'disable_hyperscan = true;' >"$1/options.inc" || return 1
+	printf '%s\n' 'reject = 15;' 'rewrite_subject = 8;' \
+	    'add_header = 6;' 'greylist = null;' >"$1/actions.conf" ||
+	    return 1
+	echo '/softtest/' >"$1/softtest.map" || return 1
+	cat >"$1/multimap.conf" <<EOF || return 1
+HIQ_SOFTTEST {
+    type = "header";
+    header = "Subject";
+    regexp = true;
+    map = "$1/softtest.map";
+    score = 0.0;
+}
+EOF
+	cat >"$1/force_actions.conf" <<'EOF'
+rules {
+    HIQ_SOFT_REJECT {
+        action = "soft reject";
+        expression = "HIQ_SOFTTEST";
+        message = "try again later";
+    }
+}
+EOF
+}
+
+# rspamd_start DIR - start rspamd in the foreground (-f) of a background
+# job and return once it answers.  Only the normal worker (the one rspamc
+# talks to) runs; its log is DIR/log/rspamd.log.
+rspamd_start() {
+	_srv_d=$1
+	mkdir -p "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" || return 1
+	rspamd_local "$_srv_d/local/local.d" || return 1
+	RSPAMD_PORT=$(free_port) || return 1
+	cat >"$_srv_d/rspamd.conf" <<EOF || return 1
+# hi-q's tests: Debian's rules, one worker on a port of our own.
+.include "\$CONFDIR/common.conf"
+options {
+    pidfile = "\$RUNDIR/rspamd.pid";
+    .include "\$CONFDIR/options.inc"
+    .include(try=true; priority=1,duplicate=merge) "\$LOCAL_CONFDIR/local.d/options.inc"
+}
+logging {
+    type = "file";
+    filename = "\$LOGDIR/rspamd.log";
+    level = "info";
+}
+worker "normal" {
+    bind_socket = "127.0.0.1:$RSPAMD_PORT";
+    .include "\$CONFDIR/worker-normal.inc"
+    count = 1;
+}
+EOF
+	chown "$SRV_USER" "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" &&
+	    chmod -R a+rX "$_srv_d" || return 1
+	srv_remember "$_srv_d"
+	rspamd -f -c "$_srv_d/rspamd.conf" -u "$SRV_USER" \
+	    -g "$(id -gn "$SRV_USER")" \
+	    --var="LOCAL_CONFDIR=$_srv_d/local" --var="RUNDIR=$_srv_d/run" \
+	    --var="DBDIR=$_srv_d/db" --var="LOGDIR=$_srv_d/log" \
+	    </dev/null >>"$_srv_d/rspamd.out" 2>&1 &
+	RSPAMD_PID=$!
+	echo "$RSPAMD_PID" >"$_srv_d/rspamd.started"
+	srv_wait_up "$RSPAMD_PID" 120 rspamd_ruled "$RSPAMD_PORT" ||
+	    srv_failed rspamd "$RSPAMD_PID" "$RSPAMD_PORT" \
+	    "$_srv_d/rspamd.out" "$_srv_d/log/rspamd.log"
+}
+
+# rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
+# makes its main process stop its workers
+rspamd_stop() {
+	srv_stop_dir "$1" rspamd
+}
+
 # smtp_up PORT - does an SMTP server greet us with 220?
 smtp_up() {
 	perl -MIO::Socket::INET -e '
@@ -253,13 +454,29 @@ srv_stop_dir() {
 	rm -f "$1/$2.started" "$1/$2.pid"
 }
 
-# srv_stop_all - stop whatever was started with spamd_start and
-# qpsmtpd_start
+# srv_freeze PID... - stop processes with SIGSTOP until srv_thaw: a
+# frozen server's socket still takes connections and bytes, which wait
+srv_freeze() {
+	kill -STOP "$@" && SRV_FROZEN="${SRV_FROZEN:-} $*"
+}
+
+# srv_thaw - let every process srv_freeze stopped go on
+srv_thaw() {
+	# shellcheck disable=SC2086 # a list of PIDs
+	[ -z "${SRV_FROZEN:-}" ] || kill -CONT $SRV_FROZEN 2>/dev/null
+	SRV_FROZEN=
+}
+
+# srv_stop_all - stop whatever was started with spamd_start,
+# spamd_start_on, clamd_start, rspamd_start and qpsmtpd_start
 srv_stop_all() {
+	srv_thaw
 	_srv_ok=0
 	for _srv_x in $SRV_DIRS; do
 		qpsmtpd_stop "$_srv_x" || _srv_ok=1
 		spamd_stop "$_srv_x" || _srv_ok=1
+		clamd_stop "$_srv_x" || _srv_ok=1
+		rspamd_stop "$_srv_x" || _srv_ok=1
 	done
 	return $_srv_ok
 }
