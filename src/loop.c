@@ -23,7 +23,11 @@
  *	hi-q keeps the read end of every stage's stdin (the "watch"
  *	descriptor, never read): when the stage exits, FIONREAD on it says
  *	whether the stage left input unread, which would otherwise vanish
- *	silently with the pipe.
+ *	silently with the pipe.  A stage fed by a plain pipe that exits
+ *	before the stage writing into it keeps its watch open until that
+ *	writer has gone: a late write then lands in the pipe instead of
+ *	failing with EPIPE where only the writer would see it, and hi-q,
+ *	polling the watch, finds it (check_watch()).
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is an entry of one
@@ -49,6 +53,7 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -56,6 +61,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +93,7 @@ struct stage_run {
 	pid_t			 pid;		/* 0: not running */
 	int			 done;		/* status known */
 	int			 fd_in;		/* its stdin; our watch */
+	int			 pwatch;	/* fd_in's pollfd; -1 */
 	int			 fd_out;	/* its stdout, until spawned */
 	struct hop		*in;		/* the hop that feeds it */
 	size_t			 dst;		/* its place in that hop */
@@ -96,7 +103,8 @@ struct stage_run {
 	double			 t_exit;
 	unsigned long long	 taken;		/* bytes taken at t_stall */
 	enum stage_status	 kill_as;	/* if hi-q kills it */
-	struct zone_tap		 tap;
+	struct zone_tap		 tap;		/* its output's header block */
+	struct zone_tap		 tap_in;	/* its input's, for a zone */
 	int			 zone_pending;	/* exited; score not read */
 };
 
@@ -165,6 +173,8 @@ static void	 link_hops(struct run *, const struct plan *);
 static void	 pipe_plain(struct hop *);
 static int	 feed_pipe(struct stage_run *);
 static void	 pipe_pumped(struct hop *, int, int *);
+static int	 has_zone(const struct stage_run *);
+static int	 hop_tap(void *, const char *, size_t);
 static void	 make_pipes(struct run *);
 static void	 refuse_at_start(struct run *, int, char *);
 static void	 start_stages(struct run *);
@@ -172,6 +182,8 @@ static void	 start(struct run *);
 static void	 queue_ended(struct run *);
 static void	 reap_stages(struct run *);
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
+static int	 writer_running(const struct stage_run *);
+static void	 check_watch(struct run *, struct stage_run *, int);
 static void	 settle_zone(struct run *, struct stage_run *);
 static void	 read_envelope(struct run *);
 static void	 envelope_ended(struct run *);
@@ -186,7 +198,9 @@ static void	 fire_input(struct run *);
 static void	 fire_caller(struct run *);
 static void	 fire_queue(struct run *);
 static void	 fire_due(struct run *, double);
+static uint64_t	 stop_mask(void);
 static void	 signals_setup(struct run *);
+static void	 got_signal(struct run *, unsigned);
 static void	 signals_read(struct run *);
 static void	 poll_add(struct pollfd *, size_t *, int, short, int *);
 static size_t	 poll_set(struct run *, int *, int *);
@@ -429,10 +443,39 @@ pipe_pumped(struct hop *h, int spool, int *devnull)
 			die_sys(QQ_TEMP_REJECT, "open /dev/null");
 		s->fd_out = *devnull;
 	}
-	if (h->src != NULL && h->src->conf->zone.header != NULL) {
+	if (has_zone(h->src)) {
 		zone_tap_init(&h->src->tap, &h->src->conf->zone);
-		pump_set_tap(&h->pump, zone_tap_take, &h->src->tap);
+		zone_tap_set_input(&h->src->tap, &h->src->tap_in);
 	}
+	if (has_zone(h->dst[0]))
+		zone_tap_init(&h->dst[0]->tap_in, &h->dst[0]->conf->zone);
+	if (has_zone(h->src) || has_zone(h->dst[0]))
+		pump_set_tap(&h->pump, hop_tap, h);
+}
+
+static int
+has_zone(const struct stage_run *s)
+{
+	return s != NULL && s->conf->zone.header != NULL;
+}
+
+/*
+ * hop_tap - a pumped hop's tap: the header block of the output of the
+ * zone stage it leaves and of the input of the one it feeds (plan.c pumps
+ * every hop into a zone stage), so that the zone counts only a score
+ * header the stage added
+ */
+static int
+hop_tap(void *arg, const char *p, size_t n)
+{
+	struct hop *h = arg;
+	int more = 0;
+
+	if (has_zone(h->src))
+		more |= zone_tap_take(&h->src->tap, p, n);
+	if (has_zone(h->dst[0]))
+		more |= zone_tap_take(&h->dst[0]->tap_in, p, n);
+	return more;
 }
 
 /*
@@ -681,9 +724,13 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	if (s->fd_in != -1) {
 		if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
 			unread = 0;
-		(void)close(s->fd_in);	/* a read end: nothing to lose */
-		s->fd_in = -1;
+		if (!writer_running(s)) {
+			(void)close(s->fd_in);	/* a read end */
+			s->fd_in = -1;
+		}
 	}
+	if (s->out != NULL && !s->out->pumped && s->out->dst[0]->done)
+		check_watch(r, s->out->dst[0], 1);
 	if (s->out != NULL && !s->out->pumped &&
 	    s->out->dst[0]->clock->t_in < 0)
 		s->out->dst[0]->clock->t_in = s->t_exit;
@@ -707,9 +754,45 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	}
 }
 
+/* writer_running - is s fed by a plain pipe from a stage still running? */
+static int
+writer_running(const struct stage_run *s)
+{
+	return s->in != NULL && !s->in->pumped && s->in->src != NULL &&
+	    !s->in->src->done;
+}
+
 /*
- * settle_zone - once a zone stage has exited and hi-q has read its header
- * block (or all of its output), the score decides its outcome
+ * check_watch - the watch of a stage that has exited, while its writer
+ * may still write (writer_gone: it has not): a byte found there was
+ * written and will never be read, and that is the stage's fault, however
+ * late it came.  The watch is closed once it has said so, or once the
+ * writer is gone.
+ */
+static void
+check_watch(struct run *r, struct stage_run *s, int writer_gone)
+{
+	int unread = 0;
+
+	if (s->fd_in == -1)
+		return;
+	if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
+		unread = 0;
+	if (unread == 0 && !writer_gone)
+		return;
+	(void)close(s->fd_in);	/* a read end */
+	s->fd_in = -1;
+	if (unread > 0 && !r->decided && s->kill_as == STATUS_RUNNING &&
+	    s->rep.outcome != OUTCOME_RED) {
+		s->rep.outcome = OUTCOME_TEMPFAIL;
+		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
+	}
+}
+
+/*
+ * settle_zone - once a zone stage has exited and hi-q has read the header
+ * blocks of its output and its input (or all of them), the score decides
+ * its outcome
  */
 static void
 settle_zone(struct run *r, struct stage_run *s)
@@ -718,7 +801,8 @@ settle_zone(struct run *r, struct stage_run *s)
 	char *why;
 
 	if (!s->zone_pending || !s->done || !(zone_tap_settled(&s->tap) ||
-	    pump_ended(&s->out->pump)))
+	    pump_ended(&s->out->pump)) || !(zone_tap_settled(&s->tap_in) ||
+	    pump_ended(&s->in->pump)))
 		return;
 	s->zone_pending = 0;
 	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
@@ -818,6 +902,8 @@ handle_hop(struct run *r, struct hop *h, enum pump_result pr)
 	}
 	if (h->src != NULL)
 		settle_zone(r, h->src);
+	if (h->dst[0] != NULL)
+		settle_zone(r, h->dst[0]);
 }
 
 /* hop_failed - a pump could not read its source or feed a destination */
@@ -1054,15 +1140,42 @@ fire_queue(struct run *r)
 }
 
 /*
- * signals_setup - the one place hi-q's own signals are handled: SIGPIPE
- * ignored (a write to a stage that is gone fails with EPIPE), the others
- * read from a signalfd in step()
+ * stop_mask - the kernel's mask of every signal hi-q reads from its
+ * signalfd: all that can be caught but SIGPIPE (ignored: a write to a
+ * stage that is gone fails with EPIPE), SIGURG and SIGWINCH (ignored by
+ * default) and SIGCONT (it resumes hi-q whatever is done with it).
+ *
+ *	It is built by hand and given to the kernel directly because glibc's
+ *	sigfillset() and sigaddset() leave out signals 32 and 33, which it
+ *	keeps for threads: hi-q has no thread, and by default they kill.
+ */
+_Static_assert(NSIG == 65, "stop_mask() knows Linux's 64 signals");
+
+static uint64_t
+stop_mask(void)
+{
+	uint64_t m = 0;
+	int sig;
+
+	for (sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGPIPE &&
+		    sig != SIGURG && sig != SIGWINCH && sig != SIGCONT)
+			m |= (uint64_t)1 << (sig - 1);
+	return m;
+}
+
+/*
+ * signals_setup - the one place hi-q's own signals are handled: every
+ * signal of stop_mask() is blocked and read from a signalfd in step(),
+ * so that none kills hi-q and leaves its stages behind: SIGCHLD to reap,
+ * the rest as got_signal() says.  A fault hi-q itself raises (SIGSEGV,
+ * SIGBUS, SIGFPE, SIGILL) still kills it, blocked or not.
  */
 static void
 signals_setup(struct run *r)
 {
 	struct sigaction sa;
-	sigset_t mask;
+	uint64_t mask = stop_mask();
 
 	spawn_signals_reset();
 	memset(&sa, 0, sizeof(sa));
@@ -1070,15 +1183,31 @@ signals_setup(struct run *r)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGPIPE, &sa, NULL) == -1)
 		die_sys(QQ_INTERNAL, "sigaction");
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &mask, NULL,
+	    sizeof(mask)) == -1)
 		die_sys(QQ_INTERNAL, "sigprocmask");
-	if ((r->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+	if ((r->sigfd = (int)syscall(SYS_signalfd4, -1, &mask, sizeof(mask),
+	    SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		die_sys(QQ_TEMP_REJECT, "signalfd");
+}
+
+/*
+ * got_signal - a signal to hi-q stops the message, unless the envelope is
+ * already committed: qmail-queue may then be queueing it, and only its
+ * exit code can say whether it did, so hi-q goes on writing the envelope
+ * and waits for that code (bounded by DEADLINE_QUEUE)
+ */
+static void
+got_signal(struct run *r, unsigned signo)
+{
+	if (r->q.committed) {
+		log_warn("got signal %u after the commit; waiting for "
+		    "qmail-queue", signo);
+		return;
+	}
+	decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+	    xasprintf("hi-q got signal %u", signo));
+	r->gave_up = 1;
 }
 
 /* signals_read - what arrived on the signalfd; then reap */
@@ -1090,11 +1219,8 @@ signals_read(struct run *r)
 
 	while ((got = read(r->sigfd, &ssi, sizeof(ssi))) ==
 	    (ssize_t)sizeof(ssi)) {
-		if (ssi.ssi_signo == SIGCHLD)
-			continue;
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-		    xasprintf("hi-q got signal %u", ssi.ssi_signo));
-		r->gave_up = 1;
+		if (ssi.ssi_signo != SIGCHLD)
+			got_signal(r, ssi.ssi_signo);
 	}
 	if (got == -1 && errno != EAGAIN && errno != EINTR)
 		die_sys(QQ_INTERNAL, "read signalfd");
@@ -1113,7 +1239,8 @@ poll_add(struct pollfd *pfd, size_t *n, int fd, short events, int *at)
 
 /*
  * poll_set - fill r->pfd: the signalfd first, then fd 1 (*i_env), the
- * pumps, and the envelope pipe to qmail-queue (*i_qe); -1 when not polled
+ * pumps, the envelope pipe to qmail-queue (*i_qe), and the watches kept
+ * after their stage exited; -1 when not polled
  */
 static size_t
 poll_set(struct run *r, int *i_env, int *i_qe)
@@ -1135,6 +1262,12 @@ poll_set(struct run *r, int *i_env, int *i_qe)
 	}
 	if (queue_envelope_fd(&r->q) != -1)
 		poll_add(r->pfd, &n, queue_envelope_fd(&r->q), POLLOUT, i_qe);
+	for (i = 0; i < r->n; i++) {
+		r->st[i].pwatch = -1;
+		if (r->st[i].done && r->st[i].fd_in != -1)
+			poll_add(r->pfd, &n, r->st[i].fd_in, POLLIN,
+			    &r->st[i].pwatch);
+	}
 	return n;
 }
 
@@ -1173,6 +1306,10 @@ step(struct run *r)
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
 		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
+			check_watch(r, &r->st[i],
+			    r->pfd[r->st[i].pwatch].revents & POLLHUP);
 	t = now();
 	watch_stalls(r, t);
 	fire_due(r, t);
@@ -1344,6 +1481,11 @@ finish(struct run *r)
 	int code;
 
 	reap_stragglers(r);
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].fd_in != -1) {
+			(void)close(r->st[i].fd_in);	/* a read end */
+			r->st[i].fd_in = -1;
+		}
 	if (r->spool != -1 && close(r->spool) == -1)
 		log_warn_sys("close the spool");
 	r->spool = -1;
@@ -1404,8 +1546,9 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 static void
 run_polls(struct run *r)
 {
-	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pfd));
-	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL, sizeof(*r->pidx));
+	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL + r->n, sizeof(*r->pfd));
+	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL + r->n,
+	    sizeof(*r->pidx));
 	r->dl = xcalloc(DEADLINE_MAX(r->n), sizeof(*r->dl));
 }
 

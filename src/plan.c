@@ -68,7 +68,8 @@ plan_link(struct plan *pl, const struct conf *c)
 	for (i = 0; i < pl->nhops; i++) {
 		h = &pl->hops[i];
 		h->pumped = h->src == PLAN_CALLER || h->dst[0] == PLAN_QUEUE ||
-		    h->ndst > 1 || c->stages[h->src].zone.header != NULL;
+		    h->ndst > 1 || c->stages[h->src].zone.header != NULL ||
+		    c->stages[h->dst[0]].zone.header != NULL;
 	}
 }
 

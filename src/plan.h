@@ -10,7 +10,8 @@
  *	A hop runs from a source (the caller's fd 0, or a filter's stdout)
  *	to a main destination (the next filter's stdin, or qmail-queue's)
  *	and to the stdin of every check placed between the two.  hi-q pumps
- *	the first and the last hop, a hop out of a stage with a zone, and a
+ *	the first and the last hop, a hop out of or into a stage with a zone
+ *	(its score header counts only if not already in its input), and a
  *	hop that feeds a check; the others are plain pipes from one stage to
  *	the next.  With no stage to run the plan is "direct": qmail-queue
  *	reads fd 0 itself and there is no hop.

@@ -5,7 +5,10 @@
  *	See zone.h.  SpamAssassin removes any X-Spam-Status a message arrives
  *	with and writes its own (measured with spamd 4.0.1), so a message
  *	that leaves spamc holds exactly one; two mean something else wrote
- *	one, and hi-q will not guess which to trust.
+ *	one, and hi-q will not guess which to trust.  A message spamc passes
+ *	on unscanned (over its -s limit, or with spamd down and -x off)
+ *	keeps the one its sender wrote: that is why a field that was already
+ *	in the stage's input, byte for byte, does not count.
  *
  * ERRORS
  *	See zone.h.  Out of memory: die(QQ_OOM).
@@ -83,6 +86,13 @@ zone_tap_feed(struct zone_tap *t, const char *p, size_t n)
 		t->overflow = 1;
 }
 
+/* zone_tap_set_input - the tap of the stage's input, or NULL */
+void
+zone_tap_set_input(struct zone_tap *t, const struct zone_tap *in)
+{
+	t->input = in;
+}
+
 /* zone_tap_take - a pump's tap: feed, and say whether to go on */
 int
 zone_tap_take(void *arg, const char *p, size_t n)
@@ -146,46 +156,95 @@ zone_parse_status(const char *value, size_t n, double *score,
 }
 
 /*
- * find_header - the unfolded value of the one field called name
- *
- *	Returns the number of such fields; *value (malloc'd) is set when
- *	there is exactly one.
+ * next_field - the next field called name in p[*at..n): its unfolded
+ * value in v (emptied first), and *at past it; 0 when there is none
  */
 static int
-find_header(const char *p, size_t n, const char *name, char **value)
+next_field(const char *p, size_t n, size_t *at, const char *name,
+    struct buf *v)
 {
-	size_t nlen = strlen(name), i = 0, eol, vstart;
-	struct buf v;
-	int count = 0;
-	char nul = '\0';
+	size_t nlen = strlen(name), i = *at, eol, vstart;
 
-	*value = NULL;
-	buf_init(&v, ZONE_HEAD_MAX + 1);
 	while (i < n) {
 		for (eol = i; eol < n && p[eol] != '\n'; eol++)
 			continue;
 		if (eol - i > nlen && p[i + nlen] == ':' &&
 		    strncasecmp(p + i, name, nlen) == 0) {
-			count++;
+			v->len = 0;
 			vstart = i + nlen + 1;
-			(void)buf_append(&v, p + vstart, eol - vstart);
+			(void)buf_append(v, p + vstart, eol - vstart);
 			/* Continuation lines start with white space. */
 			while (eol + 1 < n && (p[eol + 1] == ' ' ||
 			    p[eol + 1] == '\t')) {
 				i = eol + 1;
 				for (eol = i; eol < n && p[eol] != '\n'; eol++)
 					continue;
-				(void)buf_append(&v, " ", 1);
-				(void)buf_append(&v, p + i, eol - i);
+				(void)buf_append(v, " ", 1);
+				(void)buf_append(v, p + i, eol - i);
 			}
+			*at = eol + 1;
+			return 1;
 		}
 		i = eol + 1;
 	}
+	*at = n;
+	return 0;
+}
+
+/* in_input - was a field called name with value v in the stage's input? */
+static int
+in_input(const struct zone_tap *in, const char *name, const struct buf *v)
+{
+	struct buf w;
+	size_t at = 0;
+	int found = 0;
+
+	if (in == NULL)
+		return 0;
+	buf_init(&w, ZONE_HEAD_MAX + 1);
+	while (!found && next_field(in->head.data, in->head.len, &at, name,
+	    &w))
+		found = w.len == v->len && (v->len == 0 ||
+		    memcmp(w.data, v->data, v->len) == 0);
+	buf_free(&w);
+	return found;
+}
+
+/*
+ * find_header - the unfolded value of the one field called name that
+ * the stage added: one in its output that was not in its input
+ *
+ *	Returns the number of such fields, and in *passed that of those
+ *	passed through from the input; *value (malloc'd) is set when there is
+ *	exactly one.
+ */
+static int
+find_header(const struct zone_tap *t, const char *name, char **value,
+    int *passed)
+{
+	struct buf v, first;
+	size_t at = 0;
+	int count = 0;
+	char nul = '\0';
+
+	*value = NULL;
+	*passed = 0;
+	buf_init(&v, ZONE_HEAD_MAX + 1);
+	buf_init(&first, ZONE_HEAD_MAX + 1);
+	while (next_field(t->head.data, t->head.len, &at, name, &v)) {
+		if (in_input(t->input, name, &v)) {
+			(*passed)++;
+			continue;
+		}
+		if (count++ == 0)
+			(void)buf_append(&first, v.data, v.len);
+	}
+	buf_free(&v);
 	if (count == 1) {
-		(void)buf_append(&v, &nul, 1);
-		*value = v.data;
+		(void)buf_append(&first, &nul, 1);
+		*value = first.data;
 	} else
-		buf_free(&v);
+		buf_free(&first);
 	return count;
 }
 
@@ -194,7 +253,7 @@ zone_judge(struct zone_tap *t, char **why)
 {
 	const struct zone_conf *zc = t->conf;
 	char *value;
-	int count;
+	int count, passed;
 	double red;
 
 	*why = NULL;
@@ -202,7 +261,12 @@ zone_judge(struct zone_tap *t, char **why)
 		*why = xasprintf("no message header block in the output");
 		return OUTCOME_TEMPFAIL;
 	}
-	count = find_header(t->head.data, t->head.len, zc->header, &value);
+	count = find_header(t, zc->header, &value, &passed);
+	if (count == 0 && passed > 0) {
+		*why = xasprintf("no %s header of its own, only its input's",
+		    zc->header);
+		return zc->missing;
+	}
 	if (count == 0) {
 		*why = xasprintf("no %s header", zc->header);
 		return zc->missing;

@@ -6,13 +6,20 @@
  *	to the next stage.  A zone_tap is fed those bytes; it keeps the header
  *	block only (up to ZONE_HEAD_MAX bytes) and stops looking once the
  *	block has ended, so a message of any size costs the same.
- *	zone_judge() then finds HEADER in the block (unfolded, exactly one)
- *	and maps its score= and required= values to an outcome:
+ *	zone_judge() then finds HEADER in the block (unfolded, exactly one
+ *	that the stage added) and maps its score= and required= values to an
+ *	outcome:
  *
  *	    margin Y:   green below required, yellow from required to
  *	                below required + Y, red from required + Y
  *	    red SCORE:  green below required, yellow from required to below
  *	                SCORE, red from SCORE
+ *
+ *	A field the stage added is one that was not in its input: when
+ *	zone_tap_set_input() gave the tap a second tap, fed the stage's
+ *	input, a HEADER field of the output whose unfolded value is, byte
+ *	for byte, that of a HEADER field of the input is passed through and
+ *	does not count, whoever wrote it.
  *
  *	zone_tap_take() is zone_tap_feed() in the shape of a pump tap
  *	(pump.h): it returns 0 once the tap has seen all it wants.
@@ -26,7 +33,8 @@
  *	zone_judge returns the configured "missing" outcome when the header is
  *	absent, and OUTCOME_TEMPFAIL with a reason when the output is not a
  *	message (no end of the header block within ZONE_HEAD_MAX bytes), when
- *	the header appears more than once, or when it has no usable score.
+ *	the stage added the header more than once, or when it has no usable
+ *	score.
  */
 #ifndef HIQ_ZONE_H
 #define HIQ_ZONE_H
@@ -48,6 +56,7 @@ struct zone_conf {
 
 struct zone_tap {
 	const struct zone_conf	*conf;
+	const struct zone_tap	*input;		/* the stage's input; NULL */
 	struct buf		 head;
 	int			 done;		/* the header block ended */
 	int			 overflow;	/* ... not within the limit */
@@ -58,6 +67,8 @@ struct zone_tap {
 
 void		 zone_tap_init(struct zone_tap *, const struct zone_conf *);
 void		 zone_tap_feed(struct zone_tap *, const char *, size_t);
+void		 zone_tap_set_input(struct zone_tap *,
+		    const struct zone_tap *);
 int		 zone_tap_take(void *, const char *, size_t);
 int		 zone_tap_settled(const struct zone_tap *);
 int		 zone_tap_score(const struct zone_tap *, double *, double *);

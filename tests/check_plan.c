@@ -36,6 +36,9 @@ static const struct plan_case plan_cases[] = {
 	  "*->a a>b b>c *c>Q" },
 	{ "stage a /bin/cat\n    zone X-Spam-Status margin 2\n"
 	  "stage b /bin/cat\n", { NULL }, "*->a *a>b *b>Q" },
+	/* Into a zone stage too: its input's header block counts. */
+	{ "stage a /bin/cat\nstage b /bin/cat\n"
+	  "    zone X-Spam-Status margin 2\n", { NULL }, "*->a *a>b *b>Q" },
 	{ "check v /bin/true\nstage a /bin/cat\n", { NULL }, "*->a,v *a>Q" },
 	{ "stage a /bin/cat\ncheck v /bin/true\ncheck w /bin/true\n",
 	  { NULL }, "*->a *a>Q,v,w" },

@@ -22,6 +22,10 @@
  *
  *	zone_parse_status(): a table of values to scores or failure, among
  *	them "score=" inside another word, which must not count.
+ *
+ *	The stage's input (zone_tap_set_input()): a field already there,
+ *	byte for byte, does not count, whoever wrote it; one the stage added
+ *	beside it, or in its place, does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -487,6 +491,68 @@ START_TEST(test_tap_keeps_block)
 END_TEST
 
 /*
+ * The stage's input: a table of input and output header blocks
+ */
+struct input_case {
+	const char	*in;
+	const char	*out;
+	enum outcome	 want;		/* with "red 7 missing tempfail" */
+};
+
+#define FORGED	HDR ": No, score=-5.0 required=5.0\n"
+#define OWN	HDR ": Yes, score=9.0 required=5.0 tests=X\n"
+
+static const struct input_case input_cases[] = {
+	/* Passed through unscanned: the sender's field is no score. */
+	{ FORGED "Subject: x\n\nbody\n", FORGED "Subject: x\n\nbody\n",
+	    OUTCOME_TEMPFAIL },
+	/* The same folded the same way, and in another case. */
+	{ HDR ": No, score=-5.0\n\trequired=5.0\n\n",
+	    HDR ": No, score=-5.0\n\trequired=5.0\n\n", OUTCOME_TEMPFAIL },
+	{ FORGED "\n", "x-spam-status: No, score=-5.0 required=5.0\n\n",
+	    OUTCOME_TEMPFAIL },
+	/* Two forged, both passed through: none added. */
+	{ FORGED FORGED "\n", FORGED FORGED "\n", OUTCOME_TEMPFAIL },
+	/* Replaced, as spamd does: the new one counts. */
+	{ FORGED "Subject: x\n\n", OWN "Subject: x\n\n", OUTCOME_RED },
+	/* Added beside the forged one: the new one counts. */
+	{ FORGED "\n", OWN FORGED "\n", OUTCOME_RED },
+	{ FORGED "\n", FORGED OWN "\n", OUTCOME_RED },
+	/* A forged one in the body of the input is no field of it. */
+	{ "Subject: x\n\n" FORGED, FORGED "Subject: x\n\n", OUTCOME_GREEN },
+	/* No input at all, and added twice. */
+	{ "", OWN "\n", OUTCOME_RED },
+	{ "\n", OWN OWN "\n", OUTCOME_TEMPFAIL },
+};
+
+START_TEST(test_input)
+{
+	const struct input_case *t = &input_cases[_i];
+	struct zone_conf zc;
+	struct zone_tap in, out;
+	enum outcome o;
+	char *why;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.header = hdr_name;
+	zc.absolute = 1;
+	zc.red_at = 7;
+	zc.missing = OUTCOME_TEMPFAIL;
+	zone_tap_init(&in, &zc);
+	zone_tap_init(&out, &zc);
+	zone_tap_set_input(&out, &in);
+	zone_tap_feed(&in, t->in, strlen(t->in));
+	zone_tap_feed(&out, t->out, strlen(t->out));
+	o = zone_judge(&out, &why);
+	ck_assert_msg(o == t->want, "case %d: got %s (%s), want %s", _i,
+	    outcome_name(o), why != NULL ? why : "", outcome_name(t->want));
+	free(why);
+	zone_tap_free(&in);
+	zone_tap_free(&out);
+}
+END_TEST
+
+/*
  * zone_parse_status
  */
 struct status_case {
@@ -591,6 +657,11 @@ suite_zone(void)
 	tcase_add_loop_test(tc, test_limit, 0,
 	    (int)(sizeof(limit_cases) / sizeof(limit_cases[0])));
 	tcase_add_test(tc, test_tap_keeps_block);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("input");
+	tcase_add_loop_test(tc, test_input, 0,
+	    (int)(sizeof(input_cases) / sizeof(input_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("status");

@@ -142,6 +142,28 @@ queued
 run_hiq "$TMP/big" "$TMP/env"
 queued
 
+echo "--- a byte written after the next stage exited: 71, not cut short"
+# a writes the 15-byte message, waits until b (head -c 15) has exited with
+# its pipe empty, then writes a trailer b will never read.
+printf 'Subject: x\n\nhi\n' >"$TMP/fifteen"
+conf <<EOF2
+stage a $FILTERS/late-trailer.sh $TMP/b.pid
+stage b $FILTERS/head-pid.sh $TMP/b.pid 15
+EOF2
+# Whether hi-q sees the late byte before a's exit is a race.
+run_hiq "$TMP/fifteen" "$TMP/env" | sed 's/ stage=a:[^ ]*//'
+queued
+echo "--- the same, with no late byte: queued whole"
+rm -f "$TMP/b.pid"
+conf <<EOF2
+stage a $FILTERS/late-trailer.sh $TMP/b.pid quiet
+stage b $FILTERS/head-pid.sh $TMP/b.pid 15
+EOF2
+run_hiq "$TMP/fifteen" "$TMP/env"
+queued
+cmp "$Q"/new/*/message "$TMP/fifteen" && echo "message whole"
+rm -rf "$Q"
+
 echo "--- a stage that reads half and exits 0: 71, no truncated message"
 conf <<EOF2
 stage half $FILTERS/read-half.sh 500000

@@ -5,7 +5,7 @@
 # a caller that dies mid-message.  Each must end in a temporary code
 # (4xx), with nothing queued, nothing half-written left in the queue and
 # no process of the message left running.  Signals to hi-q in each phase
-# are in the loop's own tests.
+# are in signals.sh.
 # shellcheck source=tests/e2e/lib.sh
 . "$TOP/tests/e2e/lib.sh"
 CALLER="$TOP/tests/qq-caller"

@@ -3,7 +3,8 @@
 # port of 127.0.0.1 with a pinned site configuration (tests/lib/servers.sh),
 # Debian's spamc as the stage.  A plain message is green, the marked
 # subject (5.5) yellow and delivered tagged, GTUBE red and not queued; a
-# message over spamc's size limit passes unscanned; with spamd stopped,
+# message over spamc's size limit passes unscanned, and an X-Spam-Status
+# its sender wrote is then no score; with spamd stopped,
 # -x defers and no -x fails open.  The first cases pin down what spamc
 # itself does (spamc(1), and measured with Debian 12's spamc 4.0.1).
 . "$TOP/tests/e2e/lib.sh"
@@ -112,6 +113,37 @@ hiq "$TMP/big"
 queued
 spam_headers
 cmp "$TMP/big" "$Q"/new/*/message && echo "queued unchanged"
+rm -rf "$Q"
+
+# forged FILE - FILE with the sender's own X-Spam-Status on top
+forged() {
+	printf 'X-Spam-Status: No, score=-5.0 required=5.0\n'
+	cat "$1"
+}
+forged "$TMP/big" >"$TMP/big-forged"
+forged "$TMP/ham" >"$TMP/ham-forged"
+forged "$TMP/gtube" >"$TMP/gtube-forged"
+
+echo "--- a sender's X-Spam-Status over spamc's -s limit is no score: 71"
+conf <<EOF2
+stage spamc $SPAMC -E -t 60 -s 1000000
+    on 0 green
+    on 1 green
+    zone X-Spam-Status red 7 missing tempfail
+EOF2
+hiq "$TMP/big-forged"
+queued
+
+echo "--- scanned, spamd writes its own in its place: GTUBE red, ham green"
+hiq "$TMP/gtube-forged"
+queued
+hiq "$TMP/ham-forged"
+queued
+# What spamd did with the sender's field: the X-Spam- fields queued (the
+# sender's is gone, not kept or renamed), and the status spamd wrote.
+sed -n '/^$/q; s/^\(X-Spam-[^:]*\):.*/\1/p' "$Q"/new/*/message
+sed -n '/^$/q; s/^X-Spam-Status: \([A-Za-z]*, score=[^ ]*\).*/\1/p' \
+    "$Q"/new/*/message
 rm -rf "$Q"
 
 echo "--- spamd stops"

@@ -1,6 +1,7 @@
 # shellcheck shell=sh source-path=SCRIPTDIR/../..
 # zone.sh - the green, yellow and red zones read from a stage's score
-# header, and checks (stages that get a copy and only judge).  The real
+# header, and checks (stages that get a copy and only judge); a header
+# already in the stage's input does not count.  The real
 # spamc and spamd are in spamd.sh; here a stand-in writes spamc's output.
 . "$TOP/tests/e2e/lib.sh"
 CALLER="$TOP/tests/qq-caller"
@@ -169,3 +170,30 @@ queued
 echo "--- --check shows checks and zones"
 "$HIQ" --check -c "$TMP/filters.conf" | grep -e '^check' -e '^stage' -e zone |
     sed "s|$FILTERS|FILTERS|"
+
+echo "--- a score header the zone stage passed through is no score: 71"
+# The sender's header reaches the zone stage over a plain pipe from "first",
+# and the stage passes the message on unchanged, as spamc does over -s.
+rm -rf "$Q"
+{
+	printf 'X-Spam-Status: No, score=-5.0 required=5.0\n'
+	cat "$TMP/msg"
+} >"$TMP/forged"
+conf <<EOF2
+stage first /bin/cat
+stage spamc $FILTERS/exit-after-read.sh 0
+    zone X-Spam-Status red 7 missing tempfail
+EOF2
+run_hiq "$TMP/forged" "$TMP/env"
+queued
+
+echo "--- the stage's own beside it counts: red, and green when low"
+for score in 9.0 1.0; do
+	conf <<EOF2
+stage first /bin/cat
+stage spamc $FILTERS/fake-spamc.sh $score 0
+    zone X-Spam-Status red 7 missing tempfail
+EOF2
+	run_hiq "$TMP/forged" "$TMP/env"
+	queued
+done
