@@ -153,7 +153,9 @@ EOF2
 for sig in $SIGS; do
 	stop_case upload "$sig"
 done
-mask <"$TMP/stderr"
+# Whether hi-q had read the envelope when the signal came is a race:
+# the sender and recipients are left out of the line.
+mask <"$TMP/stderr" | sed 's/ from=[^ ]* rcpts=[0-9]*//'
 left_running
 
 echo "--- every signal during the scan: 71, the stage killed, not queued"
@@ -163,7 +165,7 @@ EOF2
 for sig in $SIGS; do
 	stop_case scan "$sig"
 done
-mask <"$TMP/stderr"
+mask <"$TMP/stderr" | sed 's/ from=[^ ]* rcpts=[0-9]*//'
 left_running
 
 echo "--- every signal after the commit: qmail-queue's code, 53"
