@@ -153,9 +153,9 @@ EOF2
 for sig in $SIGS; do
 	stop_case upload "$sig"
 done
-# Whether hi-q had read the envelope when the signal came is a race:
-# the sender and recipients are left out of the line.
-mask <"$TMP/stderr" | sed 's/ from=[^ ]* rcpts=[0-9]*//'
+# How much hi-q had read when the signal came is a race: the sender,
+# recipients and bytes are left out of the line.
+mask <"$TMP/stderr" | sed 's/ from=[^ ]* rcpts=[0-9]* bytes=[0-9]*//'
 left_running
 
 echo "--- every signal during the scan: 71, the stage killed, not queued"
@@ -165,7 +165,7 @@ EOF2
 for sig in $SIGS; do
 	stop_case scan "$sig"
 done
-mask <"$TMP/stderr" | sed 's/ from=[^ ]* rcpts=[0-9]*//'
+mask <"$TMP/stderr" | sed 's/ from=[^ ]* rcpts=[0-9]* bytes=[0-9]*//'
 left_running
 
 echo "--- every signal after the commit: qmail-queue's code, 53"
