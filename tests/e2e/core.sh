@@ -265,7 +265,9 @@ run_hiq "$TMP/small" "$TMP/bad"
 queued
 
 echo "--- no envelope at all (qmail-smtpd refused the message): 54, quiet"
-qmail_smtpd -x "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
+# Whether the stage had ended when fd 1 did is a race; either is right.
+qmail_smtpd -x "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" |
+    sed -E 's/stage=one:(aborted:tempfail|exit0:green):S/stage=one:ENDED/'
 queued
 
 echo "--- a bounce (empty sender) with no recipients is queued"
