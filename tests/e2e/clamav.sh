@@ -10,11 +10,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
 CALLER="$TOP/tests/qq-caller"
-trap 'srv_stop_all; cleanup' EXIT
-# A reader that goes away (| head) must not leave the servers running.
-trap 'exit 1' INT TERM HUP PIPE
-# The servers run as nobody and read their configuration here.
-chmod 711 "$TMP"
+with_servers
 clamd_start "$TMP/clamd" || exit 1
 CLAMD1_PORT=$CLAMD_PORT
 spamd_start "$TMP/spamd" || exit 1

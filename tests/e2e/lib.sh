@@ -22,6 +22,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# with_servers - for a test that starts servers (tests/lib/servers.sh):
+# on exit stop them, then clean up, also when a reader of the output goes
+# away (| head); and let the servers, which run as nobody, into $TMP
+with_servers() {
+	trap 'srv_stop_all; cleanup' EXIT
+	trap 'exit 1' INT TERM HUP PIPE
+	chmod 711 "$TMP"
+}
+
 # envelope SENDER RCPT... - write a qmail-queue envelope on stdout
 envelope() {
 	printf 'F%s\0' "$1"

@@ -10,9 +10,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
 REPORT="$TOP/hi-q-report"
-trap 'srv_stop_all; cleanup' EXIT
-trap 'exit 1' INT TERM HUP PIPE
-chmod 711 "$TMP"
+with_servers
 spamd_start "$TMP/spamd" || exit 1
 shipped_conf "/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
 

@@ -10,10 +10,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
 CALLER="$TOP/tests/qq-caller"
-trap 'srv_stop_all; cleanup' EXIT
-# A reader that goes away (| head) must not leave the servers running.
-trap 'exit 1' INT TERM HUP PIPE
-chmod 711 "$TMP"
+with_servers
 rspamd_start "$TMP/rspamd" || exit 1
 RSPAMC="$TOP/contrib/rspamc-exit -h 127.0.0.1:$RSPAMD_PORT"
 

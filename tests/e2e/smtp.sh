@@ -8,12 +8,9 @@
 # queue/qmail-queue plugin, by contrast, can only say 451.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
-trap 'srv_stop_all; cleanup' EXIT
-# A reader that goes away (| head) must not leave the servers running.
-trap 'exit 1' INT TERM HUP PIPE
+with_servers
 # The servers run as nobody: what they run and read must be theirs to
 # read, whatever the checkout's permissions; the queue theirs to write.
-chmod 711 "$TMP"
 BIN="$TMP/bin"
 srv_install "$BIN" "$HIQ" "$SINK" "$FILTERS/kill-self.sh"
 srv_install "$TMP/qpsmtpd/plugins" "$TOP/contrib/qpsmtpd/queue-hi-q"

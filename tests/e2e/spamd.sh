@@ -10,11 +10,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
 CALLER="$TOP/tests/qq-caller"
-trap 'srv_stop_all; cleanup' EXIT
-# A reader that goes away (| head) must not leave the servers running.
-trap 'exit 1' INT TERM HUP PIPE
-# spamd's children run as nobody and read the site configuration.
-chmod 711 "$TMP"
+with_servers
 spamd_start "$TMP/spamd" || exit 1
 SPAMC="/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
 
