@@ -27,7 +27,7 @@
  *	before the stage writing into it keeps its watch open until that
  *	writer has gone: a late write then lands in the pipe instead of
  *	failing with EPIPE where only the writer would see it, and hi-q,
- *	polling the watch, finds it (check_watch()).
+ *	polling the watch, finds it (reap_check_watch()).
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is an entry of one
@@ -80,95 +80,19 @@
 #include "qq.h"
 #include "queue.h"
 #include "report.h"
+#include "run.h"
 #include "spawn.h"
 #include "spool.h"
 #include "xalloc.h"
 #include "zone.h"
 
-struct hop;
-
-struct stage_run {
-	const struct stage_conf	*conf;
-	struct stage_report	 rep;
-	pid_t			 pid;		/* 0: not running */
-	int			 done;		/* status known */
-	int			 fd_in;		/* its stdin; our watch */
-	int			 pwatch;	/* fd_in's pollfd; -1 */
-	int			 fd_out;	/* its stdout, until spawned */
-	struct hop		*in;		/* the hop that feeds it */
-	size_t			 dst;		/* its place in that hop */
-	struct hop		*out;		/* the hop it feeds; NULL */
-	struct deadline_stage	*clock;		/* t_in, t_stall: its input
-						   ended, or is stuck */
-	double			 t_exit;
-	unsigned long long	 taken;		/* bytes taken at t_stall */
-	enum stage_status	 kill_as;	/* if hi-q kills it */
-	struct zone_tap		 tap;		/* its output's header block */
-	struct zone_tap		 tap_in;	/* its input's, for a zone */
-	int			 zone_pending;	/* exited; score not read */
-};
-
-struct hop {
-	int			 pumped;
-	struct stage_run	*src;		/* NULL: the caller */
-	struct stage_run	*dst[PUMP_MAXDST];	/* [0] NULL: qq */
-	size_t			 ndst;
-	struct pump		 pump;
-	size_t			 pfirst;	/* its pollfds in step() */
-	size_t			 pcnt;
-};
-
-struct run {
-	const struct conf	*conf;
-	char *const		*env;
-	struct stage_run	*st;		/* one per conf stage */
-	size_t			 n;
-	struct hop		*hops;
-	size_t			 nhops;
-	int			 direct;	/* fd 0 is qmail-queue's */
-	int			 spool;		/* the last hop's file; -1 */
-	struct queue		 q;
-	struct pollfd		*pfd;		/* for step(): */
-	int			*pidx;		/* pump_events' idx */
-	struct deadline_stage	*clocks;	/* one per stage */
-	struct deadline		*dl;		/* room for the table */
-
-	pid_t			 leader;	/* the stages' group; 0 */
-	int			 leader_reaped;
-
-	struct buf		 envbuf;
-	int			 env_eof;
-	struct envelope		 envelope;
-	int			 env_code;
-
-	int			 sigfd;
-	int			 reply_ok;
-	double			 t0;
-	double			 t_in_end;	/* fd 0 ended; -1 */
-	double			 last_progress;
-	double			 t_decided;
-	double			 t_term;	/* SIGTERM sent; -1 */
-	int			 killed;	/* SIGKILL sent */
-
-	int			 decided;
-	enum outcome		 verdict;
-	int			 code;		/* exit code; -1: verdict's */
-	char			*reason;
-	const char		*reply_text;
-	int			 gave_up;	/* stop waiting, go */
-};
-
 /* Only for die()'s cleanup, which gets no argument. */
 static struct run *dying;
 
-static double	 now(void);
 static void	 cleanup(void);
-static void	 decide(struct run *, enum outcome, int, char *);
 static void	 stop_stages(struct run *, enum stage_status);
-static void	 kill_group(struct run *, int);
 static int	 all_stages_done(const struct run *);
 static const char *lookup_env(const char *);
-static int	 reply_channel_usable(int);
 static void	 link_hops(struct run *, const struct plan *);
 static void	 pipe_plain(struct hop *);
 static int	 feed_pipe(struct stage_run *);
@@ -178,30 +102,19 @@ static int	 hop_tap(void *, const char *, size_t);
 static void	 make_pipes(struct run *);
 static void	 refuse_at_start(struct run *, int, char *);
 static void	 start_stages(struct run *);
-static void	 start(struct run *);
-static void	 queue_ended(struct run *);
-static void	 reap_stages(struct run *);
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
 static int	 writer_running(const struct stage_run *);
-static void	 check_watch(struct run *, struct stage_run *, int);
-static void	 settle_zone(struct run *, struct stage_run *);
-static void	 read_envelope(struct run *);
 static void	 envelope_ended(struct run *);
-static void	 handle_hop(struct run *, struct hop *, enum pump_result);
 static void	 hop_failed(struct run *, struct hop *);
-static void	 watch_stalls(struct run *, double);
-static int	 hop_stuck(const struct hop *, struct stage_run **);
 static size_t	 deadlines(struct run *);
+static void	 fire_due(struct run *, double);
 static void	 fire(struct run *, const struct deadline *);
 static void	 fire_message(struct run *);
 static void	 fire_input(struct run *);
 static void	 fire_caller(struct run *);
 static void	 fire_queue(struct run *);
-static void	 fire_due(struct run *, double);
 static uint64_t	 stop_mask(void);
-static void	 signals_setup(struct run *);
 static void	 got_signal(struct run *, unsigned);
-static void	 signals_read(struct run *);
 static void	 poll_add(struct pollfd *, size_t *, int, short, int *);
 static size_t	 poll_set(struct run *, int *, int *);
 static void	 step(struct run *);
@@ -209,16 +122,13 @@ static int	 caller_done(const struct run *);
 static int	 inputs_done(const struct run *);
 static int	 hops_done(const struct run *);
 static int	 zones_pending(const struct run *);
-static void	 judge_whole(struct run *);
 static int	 enqueue(struct run *, char **);
-static void	 reap_stragglers(struct run *);
 static void	 write_reply(struct run *, int *);
-static int	 finish(struct run *);
 static void	 run_init(struct run *, const struct conf *, char *const []);
 static void	 run_polls(struct run *);
 
-static double
-now(void)
+double
+run_now(void)
 {
 	struct timespec ts;
 
@@ -273,8 +183,8 @@ cleanup(void)
  *	exit code that overrides the verdict's (-1: the verdict's own), reason
  *	a malloc'd text or NULL.
  */
-static void
-decide(struct run *r, enum outcome verdict, int code, char *reason)
+void
+run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 {
 	size_t i;
 
@@ -286,7 +196,7 @@ decide(struct run *r, enum outcome verdict, int code, char *reason)
 	r->verdict = verdict;
 	r->code = code;
 	r->reason = reason;
-	r->t_decided = now();
+	r->t_decided = run_now();
 	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
 		return;
 	stop_stages(r, STATUS_ABORTED);
@@ -308,12 +218,12 @@ stop_stages(struct run *r, enum stage_status as)
 			r->st[i].kill_as = as;
 	if (all_stages_done(r) || r->t_term >= 0)
 		return;
-	kill_group(r, SIGTERM);
-	r->t_term = now();
+	run_kill_group(r, SIGTERM);
+	r->t_term = run_now();
 }
 
-static void
-kill_group(struct run *r, int sig)
+void
+run_kill_group(struct run *r, int sig)
 {
 	if (r->leader > 0 && !r->leader_reaped &&
 	    kill(-r->leader, sig) == -1 && errno != ESRCH)
@@ -338,8 +248,8 @@ lookup_env(const char *name)
 }
 
 /* reply_channel_usable - is fd an open pipe or socket we may write? */
-static int
-reply_channel_usable(int fd)
+int
+finish_reply_usable(int fd)
 {
 	struct stat sb;
 	int fl;
@@ -523,7 +433,7 @@ refuse_at_start(struct run *r, int code, char *reason)
 	pump_init(&r->hops[0].pump, 0, -1, 0);
 	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
 	log_warn("%s", reason);
-	decide(r, OUTCOME_TEMPFAIL, code, reason);
+	run_decide(r, OUTCOME_TEMPFAIL, code, reason);
 }
 
 /*
@@ -558,14 +468,14 @@ start_stages(struct run *r)
 		}
 		s->pid = 0;
 		s->done = 1;
-		s->t_exit = now();
+		s->t_exit = run_now();
 		s->rep.status = STATUS_NOEXEC;
 		s->rep.value = rc;
 		s->rep.outcome = OUTCOME_TEMPFAIL;
 		errno = rc;
 		log_warn_sys("unable to run stage %s: %s", s->conf->name,
 		    s->conf->argv[0]);
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to run "
+		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to run "
 		    "stage %s: %s", s->conf->name, strerror(rc)));
 	}
 	/* The children have their ends; ours would keep EOF away. */
@@ -585,8 +495,8 @@ start_stages(struct run *r)
  * start - lay out the pipeline and start the stages, with the spool at
  * the end; with no stage to run, start qmail-queue on fd 0 instead
  */
-static void
-start(struct run *r)
+void
+start_message(struct run *r)
 {
 	const char *prog = r->conf->queue_argv[0];
 	struct plan pl;
@@ -643,8 +553,8 @@ start(struct run *r)
  * fault, and it goes first: the stage deaths it caused must not decide
  * the verdict before its own code does.
  */
-static void
-queue_ended(struct run *r)
+void
+reap_queue(struct run *r)
 {
 	int st, rc;
 
@@ -656,21 +566,21 @@ queue_ended(struct run *r)
 		/* fd 0 is ours again: read what is left. */
 		r->hops[0].pumped = 1;
 		(void)pump_drain(&r->hops[0].pump);
-		r->last_progress = now();
+		r->last_progress = run_now();
 	}
 	if (r->q.committed || r->decided)
 		return;
 	st = r->q.status;
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-		decide(r, OUTCOME_TEMPFAIL, WEXITSTATUS(st),
+		run_decide(r, OUTCOME_TEMPFAIL, WEXITSTATUS(st),
 		    xasprintf("qmail-queue exited %d", WEXITSTATUS(st)));
 	else
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
 		    xasprintf("qmail-queue ended before it had the envelope"));
 }
 
 /* reap_stages - collect every stage that has ended */
-static void
+void
 reap_stages(struct run *r)
 {
 	struct stage_run *s;
@@ -718,7 +628,7 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	int unread = 0;
 
 	s->done = 1;
-	s->t_exit = now();
+	s->t_exit = run_now();
 	s->rep.status = signaled ? STATUS_SIGNALED : STATUS_EXITED;
 	s->rep.value = value;
 	if (s->fd_in != -1) {
@@ -730,7 +640,7 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 		}
 	}
 	if (s->out != NULL && !s->out->pumped && s->out->dst[0]->done)
-		check_watch(r, s->out->dst[0], 1);
+		reap_check_watch(r, s->out->dst[0], 1);
 	if (s->out != NULL && !s->out->pumped &&
 	    s->out->dst[0]->clock->t_in < 0)
 		s->out->dst[0]->clock->t_in = s->t_exit;
@@ -741,12 +651,12 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	case JUDGE_DECIDES:
 		if (!r->decided && text != NULL)
 			r->reply_text = text;
-		decide(r, s->rep.outcome, -1, why);
+		run_decide(r, s->rep.outcome, -1, why);
 		break;
 	case JUDGE_PASSES:
 		if (s->conf->zone.header != NULL) {
 			s->zone_pending = 1;
-			settle_zone(r, s);
+			reap_settle_zone(r, s);
 		}
 		break;
 	case JUDGE_STOPPED:
@@ -769,8 +679,8 @@ writer_running(const struct stage_run *s)
  * late it came.  The watch is closed once it has said so, or once the
  * writer is gone.
  */
-static void
-check_watch(struct run *r, struct stage_run *s, int writer_gone)
+void
+reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 {
 	int unread = 0;
 
@@ -785,7 +695,7 @@ check_watch(struct run *r, struct stage_run *s, int writer_gone)
 	if (unread > 0 && !r->decided && s->kill_as == STATUS_RUNNING &&
 	    s->rep.outcome != OUTCOME_RED) {
 		s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
+		run_decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
 	}
 }
 
@@ -794,8 +704,8 @@ check_watch(struct run *r, struct stage_run *s, int writer_gone)
  * blocks of its output and its input (or all of them), the score decides
  * its outcome
  */
-static void
-settle_zone(struct run *r, struct stage_run *s)
+void
+reap_settle_zone(struct run *r, struct stage_run *s)
 {
 	const char *text;
 	char *why;
@@ -809,12 +719,12 @@ settle_zone(struct run *r, struct stage_run *s)
 	    JUDGE_DECIDES) {
 		if (!r->decided && text != NULL)
 			r->reply_text = text;
-		decide(r, s->rep.outcome, -1, why);
+		run_decide(r, s->rep.outcome, -1, why);
 	}
 }
 
-static void
-read_envelope(struct run *r)
+void
+envread(struct run *r)
 {
 	char chunk[65536];
 	ssize_t n;
@@ -829,9 +739,9 @@ read_envelope(struct run *r)
 	} else if (n == 0) {
 		r->env_eof = 1;
 		if (r->direct && r->t_in_end < 0)
-			r->t_in_end = now();	/* the caller's last act */
+			r->t_in_end = run_now();	/* caller's last act */
 	} else {
-		r->last_progress = now();
+		r->last_progress = run_now();
 		if (r->env_code == QQ_OK &&
 		    buf_append(&r->envbuf, chunk, (size_t)n) == -1)
 			r->env_code = QQ_OOM;	/* keep draining */
@@ -854,29 +764,29 @@ envelope_ended(struct run *r)
 			    r->envbuf.len - r->envelope.used);
 		break;
 	case QQ_READ_ERROR:
-		decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
 		    xstrdup(r->envbuf.len == 0 ? "no envelope" :
 		    "envelope truncated"));
 		break;
 	case QQ_OOM:
-		decide(r, OUTCOME_TEMPFAIL, QQ_OOM,
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_OOM,
 		    xasprintf("envelope larger than %u bytes",
 		    LOOP_ENVELOPE_MAX));
 		break;
 	case QQ_ADDR_TOO_LONG:
-		decide(r, OUTCOME_RED, QQ_ADDR_TOO_LONG,
+		run_decide(r, OUTCOME_RED, QQ_ADDR_TOO_LONG,
 		    xstrdup("envelope address too long"));
 		break;
 	default:
-		decide(r, OUTCOME_TEMPFAIL, r->env_code,
+		run_decide(r, OUTCOME_TEMPFAIL, r->env_code,
 		    xstrdup("envelope format error"));
 		break;
 	}
 }
 
 /* handle_hop - after a pump moved, ended or failed */
-static void
-handle_hop(struct run *r, struct hop *h, enum pump_result pr)
+void
+hops_handle(struct run *r, struct hop *h, enum pump_result pr)
 {
 	size_t i;
 	double t;
@@ -886,10 +796,10 @@ handle_hop(struct run *r, struct hop *h, enum pump_result pr)
 		return;
 	case PUMP_MOVED:
 		if (h->src == NULL)
-			r->last_progress = now();
+			r->last_progress = run_now();
 		break;
 	case PUMP_EOF:
-		t = now();
+		t = run_now();
 		if (h->src == NULL)
 			r->last_progress = r->t_in_end = t;
 		for (i = 0; i < h->ndst; i++)
@@ -901,9 +811,9 @@ handle_hop(struct run *r, struct hop *h, enum pump_result pr)
 		return;
 	}
 	if (h->src != NULL)
-		settle_zone(r, h->src);
+		reap_settle_zone(r, h->src);
 	if (h->dst[0] != NULL)
-		settle_zone(r, h->dst[0]);
+		reap_settle_zone(r, h->dst[0]);
 }
 
 /* hop_failed - a pump could not read its source or feed a destination */
@@ -916,23 +826,24 @@ hop_failed(struct run *r, struct hop *h)
 	if (p->err_dst < 0 && h->src == NULL) {
 		/* Reading fd 0 failed: the caller is in trouble. */
 		log_warn_sys("read message");
-		decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
 		    xstrdup("message read error"));
 		(void)pump_close(p);
-		r->t_in_end = now();
+		r->t_in_end = run_now();
 		return;
 	}
 	if (p->err_dst < 0) {
 		log_warn_sys("read the output of stage %s", h->src->conf->name);
 		(void)pump_close(p);
-		decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("pipeline read error"));
+		run_decide(r, OUTCOME_TEMPFAIL, -1,
+		    xstrdup("pipeline read error"));
 		return;
 	}
 	s = h->dst[p->err_dst];
 	if (s == NULL) {
 		/* The disk under the spool is full, or over quota ... */
 		log_warn_sys("write the spool in %s", r->conf->spool);
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
+		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
 		    "the spool in %s: %s", r->conf->spool, strerror(errno)));
 		(void)pump_drain(p);
 		return;
@@ -940,7 +851,7 @@ hop_failed(struct run *r, struct hop *h)
 	if (errno != EPIPE) {
 		log_warn_sys("write to %s", s->conf->name);
 		(void)pump_drain(p);
-		decide(r, OUTCOME_TEMPFAIL, -1,
+		run_decide(r, OUTCOME_TEMPFAIL, -1,
 		    xstrdup("pipeline write error"));
 		return;
 	}
@@ -950,7 +861,7 @@ hop_failed(struct run *r, struct hop *h)
 	    s->rep.outcome != OUTCOME_RED) || !s->done) {
 		if (s->done)
 			s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
+		run_decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
 	}
 }
 
@@ -962,8 +873,8 @@ hop_failed(struct run *r, struct hop *h)
  *	it takes nothing (a slow stage that takes some bytes starts the clock
  *	again; a caller that is slow to send never starts it).
  */
-static void
-watch_stalls(struct run *r, double t)
+void
+hops_watch_stalls(struct run *r, double t)
 {
 	struct stage_run *s;
 	unsigned long long taken;
@@ -986,8 +897,8 @@ watch_stalls(struct run *r, double t)
 }
 
 /* hop_stuck - is the hop holding bytes a destination will not take? */
-static int
-hop_stuck(const struct hop *h, struct stage_run **who)
+int
+hops_stuck(const struct hop *h, struct stage_run **who)
 {
 	size_t i;
 
@@ -1048,7 +959,7 @@ fire(struct run *r, const struct deadline *d)
 	case DEADLINE_STAGE:
 		s = &r->st[d->stage];
 		s->kill_as = STATUS_TIMEOUT;
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
+		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
 		    "out after %us", s->conf->name, s->conf->timeout));
 		break;
 	case DEADLINE_MESSAGE:
@@ -1058,7 +969,7 @@ fire(struct run *r, const struct deadline *d)
 		fire_input(r);
 		break;
 	case DEADLINE_KILL:
-		kill_group(r, SIGKILL);
+		run_kill_group(r, SIGKILL);
 		r->killed = 1;
 		break;
 	case DEADLINE_CALLER:
@@ -1077,12 +988,12 @@ fire_message(struct run *r)
 	if (r->decided)
 		return;
 	if (!r->env_eof && all_stages_done(r) && hops_done(r)) {
-		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
 		    "envelope %us after the message", r->conf->timeout));
 		return;
 	}
 	stop_stages(r, STATUS_TIMEOUT);
-	decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("message timed out after "
+	run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("message timed out after "
 	    "%us", r->conf->timeout));
 }
 
@@ -1096,12 +1007,12 @@ fire_input(struct run *r)
 	if (r->decided)
 		return;
 	/* The spool (who NULL) always takes what it is given. */
-	if (!hop_stuck(&r->hops[0], &who) || who == NULL)
-		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
+	if (!hops_stuck(&r->hops[0], &who) || who == NULL)
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
 		    xasprintf("no input for %us", limit));
 	else {
 		who->kill_as = STATUS_TIMEOUT;
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
+		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
 		    "nothing for %us", who->conf->name, limit));
 	}
 }
@@ -1171,7 +1082,7 @@ stop_mask(void)
  * the rest as got_signal() says.  A fault hi-q itself raises (SIGSEGV,
  * SIGBUS, SIGFPE, SIGILL) still kills it, blocked or not.
  */
-static void
+void
 signals_setup(struct run *r)
 {
 	struct sigaction sa;
@@ -1205,13 +1116,13 @@ got_signal(struct run *r, unsigned signo)
 		    "qmail-queue", signo);
 		return;
 	}
-	decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
+	run_decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
 	    xasprintf("hi-q got signal %u", signo));
 	r->gave_up = 1;
 }
 
 /* signals_read - what arrived on the signalfd; then reap */
-static void
+void
 signals_read(struct run *r)
 {
 	struct signalfd_siginfo ssi;
@@ -1224,7 +1135,7 @@ signals_read(struct run *r)
 	}
 	if (got == -1 && errno != EAGAIN && errno != EINTR)
 		die_sys(QQ_INTERNAL, "read signalfd");
-	queue_ended(r);
+	reap_queue(r);
 	reap_stages(r);
 }
 
@@ -1282,7 +1193,7 @@ step(struct run *r)
 
 	n = poll_set(r, &i_env, &i_qe);
 	d = deadline_next(r->dl, deadlines(r));
-	t = now();
+	t = run_now();
 	if (d < 0)
 		timeout_ms = -1;
 	else if (d <= t)
@@ -1297,21 +1208,21 @@ step(struct run *r)
 	if (r->pfd[0].revents & POLLIN)
 		signals_read(r);
 	if (i_env >= 0 && r->pfd[i_env].revents)
-		read_envelope(r);
+		envread(r);
 	for (i = 0; i < r->nhops; i++) {
 		h = &r->hops[i];
 		if (h->pcnt > 0)
-			handle_hop(r, h, pump_step(&h->pump, &r->pfd[h->pfirst],
-			    &r->pidx[h->pfirst], h->pcnt));
+			hops_handle(r, h, pump_step(&h->pump,
+			    &r->pfd[h->pfirst], &r->pidx[h->pfirst], h->pcnt));
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
 		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
-			check_watch(r, &r->st[i],
+			reap_check_watch(r, &r->st[i],
 			    r->pfd[r->st[i].pwatch].revents & POLLHUP);
-	t = now();
-	watch_stalls(r, t);
+	t = run_now();
+	hops_watch_stalls(r, t);
 	fire_due(r, t);
 }
 
@@ -1355,8 +1266,8 @@ zones_pending(const struct run *r)
  * judge_whole - every stage exited and every byte moved: the verdict, and
  * for accept the commit
  */
-static void
-judge_whole(struct run *r)
+void
+finish_judge(struct run *r)
 {
 	struct stage_report *sr;
 	enum outcome v;
@@ -1371,10 +1282,10 @@ judge_whole(struct run *r)
 	free(sr);
 	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
 	    enqueue(r, &why) == -1) {
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);
 		return;
 	}
-	decide(r, v, -1, why);
+	run_decide(r, v, -1, why);
 	if (v == OUTCOME_DISCARD) {
 		/* Explicitly configured: drop it, never queue it. */
 		queue_abandon(&r->q);
@@ -1432,7 +1343,7 @@ enqueue(struct run *r, char **why)
  * running when hi-q gave up: after SIGKILL every stage goes at once, so
  * these waits end
  */
-static void
+void
 reap_stragglers(struct run *r)
 {
 	struct stage_run *s;
@@ -1441,7 +1352,7 @@ reap_stragglers(struct run *r)
 
 	if (r->leader <= 0 || r->leader_reaped)
 		return;
-	kill_group(r, SIGKILL);
+	run_kill_group(r, SIGKILL);
 	for (i = 0; i < r->n; i++) {
 		s = &r->st[i];
 		if (s->pid <= 0 || (s->done && s->pid != r->leader))
@@ -1471,8 +1382,8 @@ write_reply(struct run *r, int *code)
 /*
  * finish - reap what is left, write the reply text, log, pick the code
  */
-static int
-finish(struct run *r)
+int
+finish_run(struct run *r)
 {
 	struct judge_queue jq;
 	struct report rep;
@@ -1512,7 +1423,7 @@ finish(struct run *r)
 	rep.direct = r->direct;
 	rep.bytes_in = r->hops[0].pump.in;
 	rep.bytes_out = r->hops[r->nhops - 1].pump.out;
-	rep.seconds = now() - r->t0;
+	rep.seconds = run_now() - r->t0;
 	rep.stages = sr;
 	rep.nstages = r->n;
 	rep.reason = r->reason;
@@ -1535,7 +1446,7 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->spool = -1;
 	r->code = -1;
 	r->t_in_end = r->t_term = -1;
-	r->t0 = r->last_progress = now();
+	r->t0 = r->last_progress = run_now();
 	buf_init(&r->envbuf, LOOP_ENVELOPE_MAX);
 	dying = r;
 	die_set_cleanup(cleanup);
@@ -1559,8 +1470,8 @@ loop_run(const struct conf *conf, char *const env[])
 	struct run *r = &run;
 
 	run_init(r, conf, env);
-	r->reply_ok = reply_channel_usable(conf->reply_fd);
-	start(r);
+	r->reply_ok = finish_reply_usable(conf->reply_fd);
+	start_message(r);
 	run_polls(r);
 
 	/* Running: until every stage is judged and every byte moved. */
@@ -1568,13 +1479,13 @@ loop_run(const struct conf *conf, char *const env[])
 	    hops_done(r) && !zones_pending(r)))
 		step(r);
 	if (!r->decided)
-		judge_whole(r);
+		finish_judge(r);
 
 	/* Decided: commit or not, reap, drain the caller. */
 	while (!r->gave_up && !(all_stages_done(r) && inputs_done(r) &&
 	    (r->q.pid <= 0 || r->q.done)))
 		step(r);
-	return finish(r);
+	return finish_run(r);
 }
 
 /*
@@ -1604,7 +1515,7 @@ loop_drain(unsigned idle)
 	if (skip0)
 		(void)pump_close(&r->hops[0].pump);
 	run_polls(r);
-	decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
+	run_decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
 	while (!r->gave_up && !inputs_done(r))
 		step(r);
 	dying = NULL;
