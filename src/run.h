@@ -124,8 +124,6 @@ struct run {
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_kill_group(struct run *, int);
-void	 signals_setup(struct run *);
-void	 signals_read(struct run *);
 void	 envread(struct run *);
 void	 start_message(struct run *);
 void	 reap_queue(struct run *);
@@ -139,5 +137,9 @@ int	 finish_run(struct run *);
 void	 hops_handle(struct run *, struct hop *, enum pump_result);
 void	 hops_watch_stalls(struct run *, double);
 int	 hops_stuck(const struct hop *, struct stage_run **);
+
+/* signals.c */
+void	 signals_setup(struct run *);
+void	 signals_read(struct run *);
 
 #endif /* HIQ_RUN_H */
