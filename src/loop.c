@@ -104,7 +104,6 @@ static void	 refuse_at_start(struct run *, int, char *);
 static void	 start_stages(struct run *);
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
 static int	 writer_running(const struct stage_run *);
-static void	 envelope_ended(struct run *);
 static void	 hop_failed(struct run *, struct hop *);
 static size_t	 deadlines(struct run *);
 static void	 fire_due(struct run *, double);
@@ -718,67 +717,6 @@ reap_settle_zone(struct run *r, struct stage_run *s)
 		if (!r->decided && text != NULL)
 			r->reply_text = text;
 		run_decide(r, s->rep.outcome, -1, why);
-	}
-}
-
-void
-envread(struct run *r)
-{
-	char chunk[65536];
-	ssize_t n;
-
-	n = io_read(1, chunk, sizeof(chunk));
-	if (n == -1) {
-		if (errno == EAGAIN)
-			return;
-		log_warn_sys("read envelope");
-		r->env_eof = 1;
-		r->env_code = QQ_READ_ERROR;
-	} else if (n == 0) {
-		r->env_eof = 1;
-		if (r->direct && r->t_in_end < 0)
-			r->t_in_end = run_now();	/* caller's last act */
-	} else {
-		r->last_progress = run_now();
-		if (r->env_code == QQ_OK &&
-		    buf_append(&r->envbuf, chunk, (size_t)n) == -1)
-			r->env_code = QQ_OOM;	/* keep draining */
-		return;
-	}
-	envelope_ended(r);
-}
-
-/* envelope_ended - fd 1 ended: check the envelope, or decide why not */
-static void
-envelope_ended(struct run *r)
-{
-	if (r->env_code == QQ_OK)
-		r->env_code = envelope_check(r->envbuf.data, r->envbuf.len,
-		    &r->envelope);
-	switch (r->env_code) {
-	case QQ_OK:
-		if (r->envelope.used < r->envbuf.len)
-			log_warn("%zu bytes after the envelope ignored",
-			    r->envbuf.len - r->envelope.used);
-		break;
-	case QQ_READ_ERROR:
-		run_decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
-		    xstrdup(r->envbuf.len == 0 ? "no envelope" :
-		    "envelope truncated"));
-		break;
-	case QQ_OOM:
-		run_decide(r, OUTCOME_TEMPFAIL, QQ_OOM,
-		    xasprintf("envelope larger than %u bytes",
-		    LOOP_ENVELOPE_MAX));
-		break;
-	case QQ_ADDR_TOO_LONG:
-		run_decide(r, OUTCOME_RED, QQ_ADDR_TOO_LONG,
-		    xstrdup("envelope address too long"));
-		break;
-	default:
-		run_decide(r, OUTCOME_TEMPFAIL, r->env_code,
-		    xstrdup("envelope format error"));
-		break;
 	}
 }
 

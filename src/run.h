@@ -124,7 +124,6 @@ struct run {
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_kill_group(struct run *, int);
-void	 envread(struct run *);
 void	 start_message(struct run *);
 void	 reap_queue(struct run *);
 void	 reap_stages(struct run *);
@@ -141,5 +140,8 @@ int	 hops_stuck(const struct hop *, struct stage_run **);
 /* signals.c */
 void	 signals_setup(struct run *);
 void	 signals_read(struct run *);
+
+/* envread.c */
+void	 envread(struct run *);
 
 #endif /* HIQ_RUN_H */
