@@ -124,7 +124,6 @@ struct run {
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_kill_group(struct run *, int);
-void	 start_message(struct run *);
 void	 reap_queue(struct run *);
 void	 reap_stages(struct run *);
 void	 reap_check_watch(struct run *, struct stage_run *, int);
@@ -143,5 +142,8 @@ void	 signals_read(struct run *);
 
 /* envread.c */
 void	 envread(struct run *);
+
+/* start.c */
+void	 start_message(struct run *);
 
 #endif /* HIQ_RUN_H */
