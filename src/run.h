@@ -124,11 +124,6 @@ struct run {
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_kill_group(struct run *, int);
-void	 reap_queue(struct run *);
-void	 reap_stages(struct run *);
-void	 reap_check_watch(struct run *, struct stage_run *, int);
-void	 reap_settle_zone(struct run *, struct stage_run *);
-void	 reap_stragglers(struct run *);
 int	 finish_reply_usable(int);
 void	 finish_judge(struct run *);
 int	 finish_run(struct run *);
@@ -145,5 +140,12 @@ void	 envread(struct run *);
 
 /* start.c */
 void	 start_message(struct run *);
+
+/* reap.c */
+void	 reap_queue(struct run *);
+void	 reap_stages(struct run *);
+void	 reap_check_watch(struct run *, struct stage_run *, int);
+void	 reap_settle_zone(struct run *, struct stage_run *);
+void	 reap_stragglers(struct run *);
 
 #endif /* HIQ_RUN_H */
