@@ -124,9 +124,6 @@ struct run {
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_kill_group(struct run *, int);
-int	 finish_reply_usable(int);
-void	 finish_judge(struct run *);
-int	 finish_run(struct run *);
 void	 hops_handle(struct run *, struct hop *, enum pump_result);
 void	 hops_watch_stalls(struct run *, double);
 int	 hops_stuck(const struct hop *, struct stage_run **);
@@ -147,5 +144,10 @@ void	 reap_stages(struct run *);
 void	 reap_check_watch(struct run *, struct stage_run *, int);
 void	 reap_settle_zone(struct run *, struct stage_run *);
 void	 reap_stragglers(struct run *);
+
+/* finish.c */
+int	 finish_reply_usable(int);
+void	 finish_judge(struct run *);
+int	 finish_run(struct run *);
 
 #endif /* HIQ_RUN_H */
