@@ -15,10 +15,15 @@
  *	never costs a queue write.  With no stage to run, qmail-queue is
  *	started at once and reads fd 0 itself.
  *
- *	This file is the run: it starts what plan.c laid out, polls, pumps,
- *	reaps, and keeps the deadlines; what each event means is asked of
- *	judge.c.  The hops are plan.h's, each with a pump when hi-q copies
- *	it (pump.c).
+ *	This file is the run's poll loop: it polls, hands each event to the
+ *	run's file for it, keeps the deadlines and acts on what is due, and
+ *	records the verdict (run_decide()).  start.c starts what plan.c laid
+ *	out; hops.c says what each pump's move means (the hops are plan.h's,
+ *	each with a pump when hi-q copies it: pump.c); envread.c reads the
+ *	envelope; reap.c collects what ends; finish.c goes from the verdict
+ *	to the exit code; signals.c reads hi-q's signals.  run.h, private to
+ *	those files, holds the run's structs.  What each event means is
+ *	asked of judge.c.
  *
  *	hi-q keeps the read end of every stage's stdin (the "watch"
  *	descriptor, never read): when the stage exits, FIONREAD on it says
@@ -35,7 +40,7 @@
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point, enqueue(): qmail-queue
+ *	every stage judged leads to the commit point (finish.c): qmail-queue
  *	starts on the spool, and queue.c is the one place where the envelope
  *	is written to it.
  *
@@ -50,10 +55,6 @@
  *	See loop.h.
  */
 #include <sys/types.h>
-#include <sys/ioctl.h>
-#include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -61,8 +62,6 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,21 +69,13 @@
 
 #include "buf.h"
 #include "deadline.h"
-#include "envelope.h"
-#include "io.h"
-#include "judge.h"
 #include "log.h"
 #include "loop.h"
-#include "plan.h"
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"
-#include "report.h"
 #include "run.h"
-#include "spawn.h"
-#include "spool.h"
 #include "xalloc.h"
-#include "zone.h"
 
 /* Only for die()'s cleanup, which gets no argument. */
 static struct run *dying;
@@ -92,7 +83,6 @@ static struct run *dying;
 static void	 cleanup(void);
 static void	 stop_stages(struct run *, enum stage_status);
 static int	 all_stages_done(const struct run *);
-static void	 hop_failed(struct run *, struct hop *);
 static size_t	 deadlines(struct run *);
 static void	 fire_due(struct run *, double);
 static void	 fire(struct run *, const struct deadline *);
@@ -222,132 +212,6 @@ all_stages_done(const struct run *r)
 		if (!r->st[i].done)
 			return 0;
 	return 1;
-}
-
-/* handle_hop - after a pump moved, ended or failed */
-void
-hops_handle(struct run *r, struct hop *h, enum pump_result pr)
-{
-	size_t i;
-	double t;
-
-	switch (pr) {
-	case PUMP_IDLE:
-		return;
-	case PUMP_MOVED:
-		if (h->src == NULL)
-			r->last_progress = run_now();
-		break;
-	case PUMP_EOF:
-		t = run_now();
-		if (h->src == NULL)
-			r->last_progress = r->t_in_end = t;
-		for (i = 0; i < h->ndst; i++)
-			if (h->dst[i] != NULL && h->dst[i]->clock->t_in < 0)
-				h->dst[i]->clock->t_in = t;
-		break;
-	case PUMP_ERROR:
-		hop_failed(r, h);
-		return;
-	}
-	if (h->src != NULL)
-		reap_settle_zone(r, h->src);
-	if (h->dst[0] != NULL)
-		reap_settle_zone(r, h->dst[0]);
-}
-
-/* hop_failed - a pump could not read its source or feed a destination */
-static void
-hop_failed(struct run *r, struct hop *h)
-{
-	struct pump *p = &h->pump;
-	struct stage_run *s;
-
-	if (p->err_dst < 0 && h->src == NULL) {
-		/* Reading fd 0 failed: the caller is in trouble. */
-		log_warn_sys("read message");
-		run_decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
-		    xstrdup("message read error"));
-		(void)pump_close(p);
-		r->t_in_end = run_now();
-		return;
-	}
-	if (p->err_dst < 0) {
-		log_warn_sys("read the output of stage %s", h->src->conf->name);
-		(void)pump_close(p);
-		run_decide(r, OUTCOME_TEMPFAIL, -1,
-		    xstrdup("pipeline read error"));
-		return;
-	}
-	s = h->dst[p->err_dst];
-	if (s == NULL) {
-		/* The disk under the spool is full, or over quota ... */
-		log_warn_sys("write the spool in %s", r->conf->spool);
-		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
-		    "the spool in %s: %s", r->conf->spool, strerror(errno)));
-		(void)pump_drain(p);
-		return;
-	}
-	if (errno != EPIPE) {
-		log_warn_sys("write to %s", s->conf->name);
-		(void)pump_drain(p);
-		run_decide(r, OUTCOME_TEMPFAIL, -1,
-		    xstrdup("pipeline write error"));
-		return;
-	}
-	/* A stage left before the end of its input. */
-	(void)pump_drop(p, (size_t)p->err_dst);
-	if ((s->done && s->kill_as == STATUS_RUNNING &&
-	    s->rep.outcome != OUTCOME_RED) || !s->done) {
-		if (s->done)
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-		run_decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
-	}
-}
-
-/*
- * watch_stalls - note when a stage stopped taking the bytes hi-q holds
- * for it
- *
- *	A stage's own timeout counts from there: its input pipe is full and
- *	it takes nothing (a slow stage that takes some bytes starts the clock
- *	again; a caller that is slow to send never starts it).
- */
-void
-hops_watch_stalls(struct run *r, double t)
-{
-	struct stage_run *s;
-	unsigned long long taken;
-	size_t i, k;
-
-	for (i = 0; i < r->nhops; i++) {
-		if (!r->hops[i].pumped)
-			continue;
-		for (k = 0; k < r->hops[i].ndst; k++) {
-			if ((s = r->hops[i].dst[k]) == NULL)
-				continue;
-			taken = pump_taken(&r->hops[i].pump, k);
-			if (!pump_waiting(&r->hops[i].pump, k))
-				s->clock->t_stall = -1;
-			else if (s->clock->t_stall < 0 || taken != s->taken)
-				s->clock->t_stall = t;
-			s->taken = taken;
-		}
-	}
-}
-
-/* hop_stuck - is the hop holding bytes a destination will not take? */
-int
-hops_stuck(const struct hop *h, struct stage_run **who)
-{
-	size_t i;
-
-	for (i = 0; i < h->ndst; i++)
-		if (pump_waiting(&h->pump, i)) {
-			*who = h->dst[i];
-			return 1;
-		}
-	return 0;
 }
 
 /*

@@ -124,9 +124,6 @@ struct run {
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_kill_group(struct run *, int);
-void	 hops_handle(struct run *, struct hop *, enum pump_result);
-void	 hops_watch_stalls(struct run *, double);
-int	 hops_stuck(const struct hop *, struct stage_run **);
 
 /* signals.c */
 void	 signals_setup(struct run *);
@@ -149,5 +146,10 @@ void	 reap_stragglers(struct run *);
 int	 finish_reply_usable(int);
 void	 finish_judge(struct run *);
 int	 finish_run(struct run *);
+
+/* hops.c */
+void	 hops_handle(struct run *, struct hop *, enum pump_result);
+void	 hops_watch_stalls(struct run *, double);
+int	 hops_stuck(const struct hop *, struct stage_run **);
 
 #endif /* HIQ_RUN_H */
