@@ -24,6 +24,7 @@
 
 static void	 envelope_ended(struct run *);
 
+/* envread - take what fd 1 has; at its end, check the envelope */
 void
 envread(struct run *r)
 {

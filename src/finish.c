@@ -37,7 +37,7 @@
 static int	 enqueue(struct run *, char **);
 static void	 write_reply(struct run *, int *);
 
-/* reply_channel_usable - is fd an open pipe or socket we may write? */
+/* finish_reply_usable - is fd an open pipe or socket we may write? */
 int
 finish_reply_usable(int fd)
 {
@@ -54,7 +54,7 @@ finish_reply_usable(int fd)
 }
 
 /*
- * judge_whole - every stage exited and every byte moved: the verdict, and
+ * finish_judge - every stage exited and every byte moved: the verdict, and
  * for accept the commit
  */
 void
@@ -146,7 +146,7 @@ write_reply(struct run *r, int *code)
 }
 
 /*
- * finish - reap what is left, write the reply text, log, pick the code
+ * finish_run - reap what is left, write the reply text, log, pick the code
  */
 int
 finish_run(struct run *r)

@@ -25,7 +25,7 @@
 
 static void	 hop_failed(struct run *, struct hop *);
 
-/* handle_hop - after a pump moved, ended or failed */
+/* hops_handle - after a pump moved, ended or failed */
 void
 hops_handle(struct run *r, struct hop *h, enum pump_result pr)
 {
@@ -107,7 +107,7 @@ hop_failed(struct run *r, struct hop *h)
 }
 
 /*
- * watch_stalls - note when a stage stopped taking the bytes hi-q holds
+ * hops_watch_stalls - note when a stage stopped taking the bytes hi-q holds
  * for it
  *
  *	A stage's own timeout counts from there: its input pipe is full and
@@ -137,7 +137,7 @@ hops_watch_stalls(struct run *r, double t)
 	}
 }
 
-/* hop_stuck - is the hop holding bytes a destination will not take? */
+/* hops_stuck - is the hop holding bytes a destination will not take? */
 int
 hops_stuck(const struct hop *h, struct stage_run **who)
 {

@@ -100,6 +100,7 @@ static int	 zones_pending(const struct run *);
 static void	 run_init(struct run *, const struct conf *, char *const []);
 static void	 run_polls(struct run *);
 
+/* run_now - the monotonic clock, in seconds; every time of the run */
 double
 run_now(void)
 {
@@ -150,7 +151,7 @@ cleanup(void)
 }
 
 /*
- * decide - the verdict is known: stop what still runs
+ * run_decide - the verdict is known: stop what still runs
  *
  *	The first decision stands; later events are only logged.  code is an
  *	exit code that overrides the verdict's (-1: the verdict's own), reason

@@ -37,7 +37,7 @@ static void	 stage_ended(struct run *, struct stage_run *, int, int);
 static int	 writer_running(const struct stage_run *);
 
 /*
- * queue_ended - has qmail-queue exited?  Before the commit that is a
+ * reap_queue - has qmail-queue exited?  Before the commit that is a
  * fault, and it goes first: the stage deaths it caused must not decide
  * the verdict before its own code does.
  */
@@ -161,7 +161,7 @@ writer_running(const struct stage_run *s)
 }
 
 /*
- * check_watch - the watch of a stage that has exited, while its writer
+ * reap_check_watch - the watch of a stage that has exited, while its writer
  * may still write (writer_gone: it has not): a byte found there was
  * written and will never be read, and that is the stage's fault, however
  * late it came.  The watch is closed once it has said so, or once the
@@ -188,7 +188,7 @@ reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 }
 
 /*
- * settle_zone - once a zone stage has exited and hi-q has read the header
+ * reap_settle_zone - once a zone stage has exited and hi-q has read the header
  * blocks of its output and its input (or all of them), the score decides
  * its outcome
  */

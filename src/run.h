@@ -26,8 +26,8 @@
  *	    signals.c	hi-q's own signals, on a signalfd
  *
  * ERRORS
- *	None of its own; the functions die() where loop.c did before the
- *	split (loop.h says which codes the run ends in).
+ *	None of its own: each file's header says what its functions die
+ *	with, and loop.h which exit codes the run ends in.
  */
 #ifndef HIQ_RUN_H
 #define HIQ_RUN_H

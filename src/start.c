@@ -278,7 +278,7 @@ start_stages(struct run *r)
 }
 
 /*
- * start - lay out the pipeline and start the stages, with the spool at
+ * start_message - lay out the pipeline and start the stages, with the spool at
  * the end; with no stage to run, start qmail-queue on fd 0 instead
  */
 void
