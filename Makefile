@@ -30,6 +30,8 @@ LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
 		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
 		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
 		  src/spool.o src/user.o \
+		  src/signals.o src/envread.o src/start.o \
+		  src/reap.o src/finish.o src/hops.o \
 		  src/verdict.o src/xalloc.o src/zone.o \
 		  src/lines.o src/logline.o src/tally.o src/bands.o \
 		  src/rtext.o src/rjson.o src/rsvg.o

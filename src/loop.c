@@ -15,10 +15,15 @@
  *	never costs a queue write.  With no stage to run, qmail-queue is
  *	started at once and reads fd 0 itself.
  *
- *	This file is the run: it starts what plan.c laid out, polls, pumps,
- *	reaps, and keeps the deadlines; what each event means is asked of
- *	judge.c.  The hops are plan.h's, each with a pump when hi-q copies
- *	it (pump.c).
+ *	This file is the run's poll loop: it polls, hands each event to the
+ *	run's file for it, keeps the deadlines and acts on what is due, and
+ *	records the verdict (run_decide()).  start.c starts what plan.c laid
+ *	out; hops.c says what each pump's move means (the hops are plan.h's,
+ *	each with a pump when hi-q copies it: pump.c); envread.c reads the
+ *	envelope; reap.c collects what ends; finish.c goes from the verdict
+ *	to the exit code; signals.c reads hi-q's signals.  run.h, private to
+ *	those files, holds the run's structs.  What each event means is
+ *	asked of judge.c.
  *
  *	hi-q keeps the read end of every stage's stdin (the "watch"
  *	descriptor, never read): when the stage exits, FIONREAD on it says
@@ -27,7 +32,7 @@
  *	before the stage writing into it keeps its watch open until that
  *	writer has gone: a late write then lands in the pipe instead of
  *	failing with EPIPE where only the writer would see it, and hi-q,
- *	polling the watch, finds it (check_watch()).
+ *	polling the watch, finds it (reap_check_watch()).
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is an entry of one
@@ -35,7 +40,7 @@
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point, enqueue(): qmail-queue
+ *	every stage judged leads to the commit point (finish.c): qmail-queue
  *	starts on the spool, and queue.c is the one place where the envelope
  *	is written to it.
  *
@@ -50,10 +55,6 @@
  *	See loop.h.
  */
 #include <sys/types.h>
-#include <sys/ioctl.h>
-#include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -61,8 +62,6 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,138 +69,27 @@
 
 #include "buf.h"
 #include "deadline.h"
-#include "envelope.h"
-#include "io.h"
-#include "judge.h"
 #include "log.h"
 #include "loop.h"
-#include "plan.h"
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"
-#include "report.h"
-#include "spawn.h"
-#include "spool.h"
+#include "run.h"
 #include "xalloc.h"
-#include "zone.h"
-
-struct hop;
-
-struct stage_run {
-	const struct stage_conf	*conf;
-	struct stage_report	 rep;
-	pid_t			 pid;		/* 0: not running */
-	int			 done;		/* status known */
-	int			 fd_in;		/* its stdin; our watch */
-	int			 pwatch;	/* fd_in's pollfd; -1 */
-	int			 fd_out;	/* its stdout, until spawned */
-	struct hop		*in;		/* the hop that feeds it */
-	size_t			 dst;		/* its place in that hop */
-	struct hop		*out;		/* the hop it feeds; NULL */
-	struct deadline_stage	*clock;		/* t_in, t_stall: its input
-						   ended, or is stuck */
-	double			 t_exit;
-	unsigned long long	 taken;		/* bytes taken at t_stall */
-	enum stage_status	 kill_as;	/* if hi-q kills it */
-	struct zone_tap		 tap;		/* its output's header block */
-	struct zone_tap		 tap_in;	/* its input's, for a zone */
-	int			 zone_pending;	/* exited; score not read */
-};
-
-struct hop {
-	int			 pumped;
-	struct stage_run	*src;		/* NULL: the caller */
-	struct stage_run	*dst[PUMP_MAXDST];	/* [0] NULL: qq */
-	size_t			 ndst;
-	struct pump		 pump;
-	size_t			 pfirst;	/* its pollfds in step() */
-	size_t			 pcnt;
-};
-
-struct run {
-	const struct conf	*conf;
-	char *const		*env;
-	struct stage_run	*st;		/* one per conf stage */
-	size_t			 n;
-	struct hop		*hops;
-	size_t			 nhops;
-	int			 direct;	/* fd 0 is qmail-queue's */
-	int			 spool;		/* the last hop's file; -1 */
-	struct queue		 q;
-	struct pollfd		*pfd;		/* for step(): */
-	int			*pidx;		/* pump_events' idx */
-	struct deadline_stage	*clocks;	/* one per stage */
-	struct deadline		*dl;		/* room for the table */
-
-	pid_t			 leader;	/* the stages' group; 0 */
-	int			 leader_reaped;
-
-	struct buf		 envbuf;
-	int			 env_eof;
-	struct envelope		 envelope;
-	int			 env_code;
-
-	int			 sigfd;
-	int			 reply_ok;
-	double			 t0;
-	double			 t_in_end;	/* fd 0 ended; -1 */
-	double			 last_progress;
-	double			 t_decided;
-	double			 t_term;	/* SIGTERM sent; -1 */
-	int			 killed;	/* SIGKILL sent */
-
-	int			 decided;
-	enum outcome		 verdict;
-	int			 code;		/* exit code; -1: verdict's */
-	char			*reason;
-	const char		*reply_text;
-	int			 gave_up;	/* stop waiting, go */
-};
 
 /* Only for die()'s cleanup, which gets no argument. */
 static struct run *dying;
 
-static double	 now(void);
 static void	 cleanup(void);
-static void	 decide(struct run *, enum outcome, int, char *);
 static void	 stop_stages(struct run *, enum stage_status);
-static void	 kill_group(struct run *, int);
 static int	 all_stages_done(const struct run *);
-static const char *lookup_env(const char *);
-static int	 reply_channel_usable(int);
-static void	 link_hops(struct run *, const struct plan *);
-static void	 pipe_plain(struct hop *);
-static int	 feed_pipe(struct stage_run *);
-static void	 pipe_pumped(struct hop *, int, int *);
-static int	 has_zone(const struct stage_run *);
-static int	 hop_tap(void *, const char *, size_t);
-static void	 make_pipes(struct run *);
-static void	 refuse_at_start(struct run *, int, char *);
-static void	 start_stages(struct run *);
-static void	 start(struct run *);
-static void	 queue_ended(struct run *);
-static void	 reap_stages(struct run *);
-static void	 stage_ended(struct run *, struct stage_run *, int, int);
-static int	 writer_running(const struct stage_run *);
-static void	 check_watch(struct run *, struct stage_run *, int);
-static void	 settle_zone(struct run *, struct stage_run *);
-static void	 read_envelope(struct run *);
-static void	 envelope_ended(struct run *);
-static void	 handle_hop(struct run *, struct hop *, enum pump_result);
-static void	 hop_failed(struct run *, struct hop *);
-static void	 watch_stalls(struct run *, double);
-static int	 hop_stuck(const struct hop *, struct stage_run **);
 static size_t	 deadlines(struct run *);
+static void	 fire_due(struct run *, double);
 static void	 fire(struct run *, const struct deadline *);
 static void	 fire_message(struct run *);
 static void	 fire_input(struct run *);
 static void	 fire_caller(struct run *);
 static void	 fire_queue(struct run *);
-static void	 fire_due(struct run *, double);
-static uint64_t	 stop_mask(void);
-static void	 signals_setup(struct run *);
-static void	 got_signal(struct run *, unsigned);
-static void	 signals_read(struct run *);
 static void	 poll_add(struct pollfd *, size_t *, int, short, int *);
 static size_t	 poll_set(struct run *, int *, int *);
 static void	 step(struct run *);
@@ -209,16 +97,12 @@ static int	 caller_done(const struct run *);
 static int	 inputs_done(const struct run *);
 static int	 hops_done(const struct run *);
 static int	 zones_pending(const struct run *);
-static void	 judge_whole(struct run *);
-static int	 enqueue(struct run *, char **);
-static void	 reap_stragglers(struct run *);
-static void	 write_reply(struct run *, int *);
-static int	 finish(struct run *);
 static void	 run_init(struct run *, const struct conf *, char *const []);
 static void	 run_polls(struct run *);
 
-static double
-now(void)
+/* run_now - the monotonic clock, in seconds; every time of the run */
+double
+run_now(void)
 {
 	struct timespec ts;
 
@@ -267,14 +151,14 @@ cleanup(void)
 }
 
 /*
- * decide - the verdict is known: stop what still runs
+ * run_decide - the verdict is known: stop what still runs
  *
  *	The first decision stands; later events are only logged.  code is an
  *	exit code that overrides the verdict's (-1: the verdict's own), reason
  *	a malloc'd text or NULL.
  */
-static void
-decide(struct run *r, enum outcome verdict, int code, char *reason)
+void
+run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 {
 	size_t i;
 
@@ -286,7 +170,7 @@ decide(struct run *r, enum outcome verdict, int code, char *reason)
 	r->verdict = verdict;
 	r->code = code;
 	r->reason = reason;
-	r->t_decided = now();
+	r->t_decided = run_now();
 	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
 		return;
 	stop_stages(r, STATUS_ABORTED);
@@ -308,12 +192,12 @@ stop_stages(struct run *r, enum stage_status as)
 			r->st[i].kill_as = as;
 	if (all_stages_done(r) || r->t_term >= 0)
 		return;
-	kill_group(r, SIGTERM);
-	r->t_term = now();
+	run_kill_group(r, SIGTERM);
+	r->t_term = run_now();
 }
 
-static void
-kill_group(struct run *r, int sig)
+void
+run_kill_group(struct run *r, int sig)
 {
 	if (r->leader > 0 && !r->leader_reaped &&
 	    kill(-r->leader, sig) == -1 && errno != ESRCH)
@@ -329,674 +213,6 @@ all_stages_done(const struct run *r)
 		if (!r->st[i].done)
 			return 0;
 	return 1;
-}
-
-static const char *
-lookup_env(const char *name)
-{
-	return getenv(name);
-}
-
-/* reply_channel_usable - is fd an open pipe or socket we may write? */
-static int
-reply_channel_usable(int fd)
-{
-	struct stat sb;
-	int fl;
-
-	if (fd < 0 || (fl = fcntl(fd, F_GETFL)) == -1)
-		return 0;
-	if ((fl & O_ACCMODE) != O_WRONLY && (fl & O_ACCMODE) != O_RDWR)
-		return 0;
-	if (fstat(fd, &sb) == -1)
-		return 0;
-	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
-}
-
-/* link_hops - the plan's hops and stages, as pointers into the run */
-static void
-link_hops(struct run *r, const struct plan *pl)
-{
-	const struct plan_hop *ph;
-	struct hop *h;
-	size_t i, k;
-
-	r->nhops = pl->nhops;
-	r->hops = xcalloc(pl->nhops, sizeof(*r->hops));
-	for (i = 0; i < pl->nhops; i++) {
-		ph = &pl->hops[i];
-		h = &r->hops[i];
-		h->pumped = ph->pumped;
-		h->src = ph->src == PLAN_CALLER ? NULL : &r->st[ph->src];
-		h->ndst = ph->ndst;
-		for (k = 0; k < ph->ndst; k++)
-			h->dst[k] = ph->dst[k] == PLAN_QUEUE ? NULL :
-			    &r->st[ph->dst[k]];
-	}
-	for (i = 0; i < pl->nstages; i++) {
-		if (pl->stages[i].skipped)
-			continue;
-		r->st[i].in = &r->hops[pl->stages[i].hop_in];
-		r->st[i].dst = pl->stages[i].dst;
-		if (pl->stages[i].hop_out >= 0)
-			r->st[i].out = &r->hops[pl->stages[i].hop_out];
-	}
-}
-
-/* pipe_plain - one pipe from one stage straight into the next */
-static void
-pipe_plain(struct hop *h)
-{
-	int p[2];
-
-	if (io_pipe(p, LOOP_PIPE_SIZE) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	h->src->fd_out = p[1];
-	h->dst[0]->fd_in = p[0];
-}
-
-/* feed_pipe - a pipe into stage s's stdin; returns hi-q's end */
-static int
-feed_pipe(struct stage_run *s)
-{
-	int p[2];
-
-	if (io_pipe(p, LOOP_PIPE_SIZE) == -1 || io_set_nonblock(p[1]) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-	s->fd_in = p[0];
-	return p[1];
-}
-
-/*
- * pipe_pumped - a pipe for each end of a pumped hop; spool is the file the
- * last hop ends in, *devnull the checks' stdout (opened once)
- *
- *	The last hop's pump gets a descriptor of its own for the spool: at
- *	the end of the message it closes it, and the run keeps the spool's
- *	first descriptor for qmail-queue.
- */
-static void
-pipe_pumped(struct hop *h, int spool, int *devnull)
-{
-	int dst;
-	struct stage_run *s;
-	size_t i;
-	int p[2], src = 0;
-
-	if (h->src != NULL) {
-		if (io_pipe(p, LOOP_PIPE_SIZE) == -1 ||
-		    io_set_nonblock(p[0]) == -1)
-			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
-		h->src->fd_out = p[1];
-		src = p[0];
-	}
-	if (h->dst[0] != NULL)
-		dst = feed_pipe(h->dst[0]);
-	else if ((dst = fcntl(spool, F_DUPFD_CLOEXEC, 3)) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to duplicate the spool");
-	pump_init(&h->pump, src, dst, h->src != NULL);
-	for (i = 1; i < h->ndst; i++) {
-		s = h->dst[i];
-		(void)pump_add_copy(&h->pump, feed_pipe(s));
-		if (*devnull == -1 && (*devnull = open("/dev/null",
-		    O_WRONLY | O_CLOEXEC)) == -1)
-			die_sys(QQ_TEMP_REJECT, "open /dev/null");
-		s->fd_out = *devnull;
-	}
-	if (has_zone(h->src)) {
-		zone_tap_init(&h->src->tap, &h->src->conf->zone);
-		zone_tap_set_input(&h->src->tap, &h->src->tap_in);
-	}
-	if (has_zone(h->dst[0]))
-		zone_tap_init(&h->dst[0]->tap_in, &h->dst[0]->conf->zone);
-	if (has_zone(h->src) || has_zone(h->dst[0]))
-		pump_set_tap(&h->pump, hop_tap, h);
-}
-
-static int
-has_zone(const struct stage_run *s)
-{
-	return s != NULL && s->conf->zone.header != NULL;
-}
-
-/*
- * hop_tap - a pumped hop's tap: the header block of the output of the
- * zone stage it leaves and of the input of the one it feeds (plan.c pumps
- * every hop into a zone stage), so that the zone counts only a score
- * header the stage added
- */
-static int
-hop_tap(void *arg, const char *p, size_t n)
-{
-	struct hop *h = arg;
-	int more = 0;
-
-	if (has_zone(h->src))
-		more |= zone_tap_take(&h->src->tap, p, n);
-	if (has_zone(h->dst[0]))
-		more |= zone_tap_take(&h->dst[0]->tap_in, p, n);
-	return more;
-}
-
-/*
- * make_pipes - a pipe for every hop end, and the spool at the last
- *
- *	Every descriptor is close-on-exec; spawn_program() dups the child's
- *	two into place.  Ours are non-blocking; the children's are not.
- */
-static void
-make_pipes(struct run *r)
-{
-	struct hop *h;
-	size_t k;
-	int devnull = -1;
-
-	for (k = 0; k < r->nhops; k++) {
-		h = &r->hops[k];
-		if (!h->pumped)
-			pipe_plain(h);
-		else
-			pipe_pumped(h, r->spool, &devnull);
-	}
-}
-
-/*
- * refuse_at_start - the message cannot be taken (qmail-queue cannot be
- * run, no spool can be made): no stage runs, and hi-q only drains its
- * caller.  reason is malloc'd; code the exit code.
- */
-static void
-refuse_at_start(struct run *r, int code, char *reason)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (!r->st[i].done) {
-			r->st[i].done = 1;
-			r->st[i].rep.status = STATUS_ABORTED;
-			r->st[i].rep.outcome = OUTCOME_TEMPFAIL;
-		}
-	r->hops = xcalloc(1, sizeof(*r->hops));
-	r->nhops = 1;
-	r->hops[0].pumped = 1;
-	r->hops[0].ndst = 1;
-	pump_init(&r->hops[0].pump, 0, -1, 0);
-	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
-	log_warn("%s", reason);
-	decide(r, OUTCOME_TEMPFAIL, code, reason);
-}
-
-/*
- * start_stages - start every stage that is not skipped, then close the
- * ends hi-q holds only for them
- *
- *	A stage that cannot be started is tempfail at once; the stages after
- *	it are not started, and the loop then only drains and reaps.
- */
-static void
-start_stages(struct run *r)
-{
-	struct stage_run *s;
-	int rc, devnull = -1;
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		if ((s = &r->st[i])->done)
-			continue;	/* skipped */
-		if (r->decided) {
-			s->done = 1;
-			s->rep.status = STATUS_ABORTED;
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-			continue;
-		}
-		rc = spawn_program(s->conf->argv, r->env, s->fd_in, s->fd_out,
-		    r->leader, &s->pid);
-		if (rc == 0) {
-			if (r->leader == 0)
-				r->leader = s->pid;
-			continue;
-		}
-		s->pid = 0;
-		s->done = 1;
-		s->t_exit = now();
-		s->rep.status = STATUS_NOEXEC;
-		s->rep.value = rc;
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-		errno = rc;
-		log_warn_sys("unable to run stage %s: %s", s->conf->name,
-		    s->conf->argv[0]);
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to run "
-		    "stage %s: %s", s->conf->name, strerror(rc)));
-	}
-	/* The children have their ends; ours would keep EOF away. */
-	for (i = 0; i < r->n; i++) {
-		s = &r->st[i];
-		if (s->conf->kind == STAGE_CHECK && s->fd_out != -1)
-			devnull = s->fd_out;
-		else if (s->fd_out != -1 && close(s->fd_out) == -1)
-			die_sys(QQ_TEMP_REJECT, "close");
-		s->fd_out = -1;
-	}
-	if (devnull != -1 && close(devnull) == -1)
-		die_sys(QQ_TEMP_REJECT, "close");
-}
-
-/*
- * start - lay out the pipeline and start the stages, with the spool at
- * the end; with no stage to run, start qmail-queue on fd 0 instead
- */
-static void
-start(struct run *r)
-{
-	const char *prog = r->conf->queue_argv[0];
-	struct plan pl;
-	size_t i;
-	int rc;
-
-	plan_make(&pl, r->conf, lookup_env);
-	for (i = 0; i < r->n; i++) {
-		r->st[i].conf = &r->conf->stages[i];
-		r->st[i].rep.name = r->st[i].conf->name;
-		r->st[i].rep.outcome = OUTCOME_GREEN;
-		r->st[i].fd_in = r->st[i].fd_out = -1;
-		r->st[i].clock = &r->clocks[i];
-		r->clocks[i].timeout = r->conf->stages[i].timeout;
-		r->clocks[i].t_in = r->clocks[i].t_stall = -1;
-		if (pl.stages[i].skipped) {
-			r->st[i].rep.status = STATUS_SKIPPED;
-			r->st[i].done = 1;
-		}
-	}
-	r->direct = pl.nhops == 0;
-	if (!r->direct) {
-		if ((r->spool = spool_open(r->conf->spool)) == -1) {
-			plan_free(&pl);
-			refuse_at_start(r, QQ_TEMP_REJECT, xasprintf("unable "
-			    "to make a spool in %s: %s", r->conf->spool,
-			    strerror(errno)));
-			return;
-		}
-		link_hops(r, &pl);
-		plan_free(&pl);
-		make_pipes(r);
-		start_stages(r);
-		return;
-	}
-	plan_free(&pl);
-	if ((rc = queue_start(&r->q, r->conf->queue_argv, r->env, 0)) == -1)
-		die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
-		    "qmail-queue");
-	if (rc != 0) {
-		refuse_at_start(r, QQ_TEMP_REJECT, xasprintf("unable to run "
-		    "%s: %s", prog, strerror(rc)));
-		return;
-	}
-	/* Idle, and not polled, until qmail-queue is gone. */
-	r->hops = xcalloc(1, sizeof(*r->hops));
-	r->nhops = 1;
-	r->hops[0].ndst = 1;
-	pump_init(&r->hops[0].pump, 0, -1, 0);
-}
-
-/*
- * queue_ended - has qmail-queue exited?  Before the commit that is a
- * fault, and it goes first: the stage deaths it caused must not decide
- * the verdict before its own code does.
- */
-static void
-queue_ended(struct run *r)
-{
-	int st, rc;
-
-	if ((rc = queue_reap(&r->q)) == -1)
-		die_sys(QQ_INTERNAL, "waitpid qmail-queue");
-	if (rc == 0)
-		return;
-	if (r->direct) {
-		/* fd 0 is ours again: read what is left. */
-		r->hops[0].pumped = 1;
-		(void)pump_drain(&r->hops[0].pump);
-		r->last_progress = now();
-	}
-	if (r->q.committed || r->decided)
-		return;
-	st = r->q.status;
-	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-		decide(r, OUTCOME_TEMPFAIL, WEXITSTATUS(st),
-		    xasprintf("qmail-queue exited %d", WEXITSTATUS(st)));
-	else
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-		    xasprintf("qmail-queue ended before it had the envelope"));
-}
-
-/* reap_stages - collect every stage that has ended */
-static void
-reap_stages(struct run *r)
-{
-	struct stage_run *s;
-	siginfo_t si;
-	size_t i;
-	pid_t p;
-	int st;
-
-	for (i = 0; i < r->n; i++) {
-		s = &r->st[i];
-		if (s->done || s->pid <= 0)
-			continue;
-		if (s->pid == r->leader) {
-			/* Observe, do not reap: the zombie pins the pgid. */
-			memset(&si, 0, sizeof(si));
-			while (waitid(P_PID, (id_t)s->pid, &si,
-			    WEXITED | WNOHANG | WNOWAIT) == -1)
-				if (errno != EINTR)
-					die_sys(QQ_INTERNAL, "waitid");
-			if (si.si_pid == s->pid)
-				stage_ended(r, s, si.si_code != CLD_EXITED,
-				    si.si_status);
-			continue;
-		}
-		while ((p = waitpid(s->pid, &st, WNOHANG)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (p == -1)
-			die_sys(QQ_INTERNAL, "waitpid %s", s->conf->name);
-		if (p != 0)
-			stage_ended(r, s, !WIFEXITED(st), WIFEXITED(st) ?
-			    WEXITSTATUS(st) : WTERMSIG(st));
-	}
-}
-
-/*
- * stage_ended - a stage exited (or, signaled, was killed by signal
- * value): judge it, and start the clock of the stage it fed
- */
-static void
-stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
-{
-	const char *text;
-	char *why;
-	int unread = 0;
-
-	s->done = 1;
-	s->t_exit = now();
-	s->rep.status = signaled ? STATUS_SIGNALED : STATUS_EXITED;
-	s->rep.value = value;
-	if (s->fd_in != -1) {
-		if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
-			unread = 0;
-		if (!writer_running(s)) {
-			(void)close(s->fd_in);	/* a read end */
-			s->fd_in = -1;
-		}
-	}
-	if (s->out != NULL && !s->out->pumped && s->out->dst[0]->done)
-		check_watch(r, s->out->dst[0], 1);
-	if (s->out != NULL && !s->out->pumped &&
-	    s->out->dst[0]->clock->t_in < 0)
-		s->out->dst[0]->clock->t_in = s->t_exit;
-	if (s->clock->t_in >= 0 && s->t_exit > s->clock->t_in)
-		s->rep.seconds = s->t_exit - s->clock->t_in;
-	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, &why,
-	    &text)) {
-	case JUDGE_DECIDES:
-		if (!r->decided && text != NULL)
-			r->reply_text = text;
-		decide(r, s->rep.outcome, -1, why);
-		break;
-	case JUDGE_PASSES:
-		if (s->conf->zone.header != NULL) {
-			s->zone_pending = 1;
-			settle_zone(r, s);
-		}
-		break;
-	case JUDGE_STOPPED:
-		break;
-	}
-}
-
-/* writer_running - is s fed by a plain pipe from a stage still running? */
-static int
-writer_running(const struct stage_run *s)
-{
-	return s->in != NULL && !s->in->pumped && s->in->src != NULL &&
-	    !s->in->src->done;
-}
-
-/*
- * check_watch - the watch of a stage that has exited, while its writer
- * may still write (writer_gone: it has not): a byte found there was
- * written and will never be read, and that is the stage's fault, however
- * late it came.  The watch is closed once it has said so, or once the
- * writer is gone.
- */
-static void
-check_watch(struct run *r, struct stage_run *s, int writer_gone)
-{
-	int unread = 0;
-
-	if (s->fd_in == -1)
-		return;
-	if (ioctl(s->fd_in, FIONREAD, &unread) == -1)
-		unread = 0;
-	if (unread == 0 && !writer_gone)
-		return;
-	(void)close(s->fd_in);	/* a read end */
-	s->fd_in = -1;
-	if (unread > 0 && !r->decided && s->kill_as == STATUS_RUNNING &&
-	    s->rep.outcome != OUTCOME_RED) {
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
-	}
-}
-
-/*
- * settle_zone - once a zone stage has exited and hi-q has read the header
- * blocks of its output and its input (or all of them), the score decides
- * its outcome
- */
-static void
-settle_zone(struct run *r, struct stage_run *s)
-{
-	const char *text;
-	char *why;
-
-	if (!s->zone_pending || !s->done || !(zone_tap_settled(&s->tap) ||
-	    pump_ended(&s->out->pump)) || !(zone_tap_settled(&s->tap_in) ||
-	    pump_ended(&s->in->pump)))
-		return;
-	s->zone_pending = 0;
-	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
-	    JUDGE_DECIDES) {
-		if (!r->decided && text != NULL)
-			r->reply_text = text;
-		decide(r, s->rep.outcome, -1, why);
-	}
-}
-
-static void
-read_envelope(struct run *r)
-{
-	char chunk[65536];
-	ssize_t n;
-
-	n = io_read(1, chunk, sizeof(chunk));
-	if (n == -1) {
-		if (errno == EAGAIN)
-			return;
-		log_warn_sys("read envelope");
-		r->env_eof = 1;
-		r->env_code = QQ_READ_ERROR;
-	} else if (n == 0) {
-		r->env_eof = 1;
-		if (r->direct && r->t_in_end < 0)
-			r->t_in_end = now();	/* the caller's last act */
-	} else {
-		r->last_progress = now();
-		if (r->env_code == QQ_OK &&
-		    buf_append(&r->envbuf, chunk, (size_t)n) == -1)
-			r->env_code = QQ_OOM;	/* keep draining */
-		return;
-	}
-	envelope_ended(r);
-}
-
-/* envelope_ended - fd 1 ended: check the envelope, or decide why not */
-static void
-envelope_ended(struct run *r)
-{
-	if (r->env_code == QQ_OK)
-		r->env_code = envelope_check(r->envbuf.data, r->envbuf.len,
-		    &r->envelope);
-	switch (r->env_code) {
-	case QQ_OK:
-		if (r->envelope.used < r->envbuf.len)
-			log_warn("%zu bytes after the envelope ignored",
-			    r->envbuf.len - r->envelope.used);
-		break;
-	case QQ_READ_ERROR:
-		decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
-		    xstrdup(r->envbuf.len == 0 ? "no envelope" :
-		    "envelope truncated"));
-		break;
-	case QQ_OOM:
-		decide(r, OUTCOME_TEMPFAIL, QQ_OOM,
-		    xasprintf("envelope larger than %u bytes",
-		    LOOP_ENVELOPE_MAX));
-		break;
-	case QQ_ADDR_TOO_LONG:
-		decide(r, OUTCOME_RED, QQ_ADDR_TOO_LONG,
-		    xstrdup("envelope address too long"));
-		break;
-	default:
-		decide(r, OUTCOME_TEMPFAIL, r->env_code,
-		    xstrdup("envelope format error"));
-		break;
-	}
-}
-
-/* handle_hop - after a pump moved, ended or failed */
-static void
-handle_hop(struct run *r, struct hop *h, enum pump_result pr)
-{
-	size_t i;
-	double t;
-
-	switch (pr) {
-	case PUMP_IDLE:
-		return;
-	case PUMP_MOVED:
-		if (h->src == NULL)
-			r->last_progress = now();
-		break;
-	case PUMP_EOF:
-		t = now();
-		if (h->src == NULL)
-			r->last_progress = r->t_in_end = t;
-		for (i = 0; i < h->ndst; i++)
-			if (h->dst[i] != NULL && h->dst[i]->clock->t_in < 0)
-				h->dst[i]->clock->t_in = t;
-		break;
-	case PUMP_ERROR:
-		hop_failed(r, h);
-		return;
-	}
-	if (h->src != NULL)
-		settle_zone(r, h->src);
-	if (h->dst[0] != NULL)
-		settle_zone(r, h->dst[0]);
-}
-
-/* hop_failed - a pump could not read its source or feed a destination */
-static void
-hop_failed(struct run *r, struct hop *h)
-{
-	struct pump *p = &h->pump;
-	struct stage_run *s;
-
-	if (p->err_dst < 0 && h->src == NULL) {
-		/* Reading fd 0 failed: the caller is in trouble. */
-		log_warn_sys("read message");
-		decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
-		    xstrdup("message read error"));
-		(void)pump_close(p);
-		r->t_in_end = now();
-		return;
-	}
-	if (p->err_dst < 0) {
-		log_warn_sys("read the output of stage %s", h->src->conf->name);
-		(void)pump_close(p);
-		decide(r, OUTCOME_TEMPFAIL, -1, xstrdup("pipeline read error"));
-		return;
-	}
-	s = h->dst[p->err_dst];
-	if (s == NULL) {
-		/* The disk under the spool is full, or over quota ... */
-		log_warn_sys("write the spool in %s", r->conf->spool);
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
-		    "the spool in %s: %s", r->conf->spool, strerror(errno)));
-		(void)pump_drain(p);
-		return;
-	}
-	if (errno != EPIPE) {
-		log_warn_sys("write to %s", s->conf->name);
-		(void)pump_drain(p);
-		decide(r, OUTCOME_TEMPFAIL, -1,
-		    xstrdup("pipeline write error"));
-		return;
-	}
-	/* A stage left before the end of its input. */
-	(void)pump_drop(p, (size_t)p->err_dst);
-	if ((s->done && s->kill_as == STATUS_RUNNING &&
-	    s->rep.outcome != OUTCOME_RED) || !s->done) {
-		if (s->done)
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-		decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
-	}
-}
-
-/*
- * watch_stalls - note when a stage stopped taking the bytes hi-q holds
- * for it
- *
- *	A stage's own timeout counts from there: its input pipe is full and
- *	it takes nothing (a slow stage that takes some bytes starts the clock
- *	again; a caller that is slow to send never starts it).
- */
-static void
-watch_stalls(struct run *r, double t)
-{
-	struct stage_run *s;
-	unsigned long long taken;
-	size_t i, k;
-
-	for (i = 0; i < r->nhops; i++) {
-		if (!r->hops[i].pumped)
-			continue;
-		for (k = 0; k < r->hops[i].ndst; k++) {
-			if ((s = r->hops[i].dst[k]) == NULL)
-				continue;
-			taken = pump_taken(&r->hops[i].pump, k);
-			if (!pump_waiting(&r->hops[i].pump, k))
-				s->clock->t_stall = -1;
-			else if (s->clock->t_stall < 0 || taken != s->taken)
-				s->clock->t_stall = t;
-			s->taken = taken;
-		}
-	}
-}
-
-/* hop_stuck - is the hop holding bytes a destination will not take? */
-static int
-hop_stuck(const struct hop *h, struct stage_run **who)
-{
-	size_t i;
-
-	for (i = 0; i < h->ndst; i++)
-		if (pump_waiting(&h->pump, i)) {
-			*who = h->dst[i];
-			return 1;
-		}
-	return 0;
 }
 
 /*
@@ -1048,7 +264,7 @@ fire(struct run *r, const struct deadline *d)
 	case DEADLINE_STAGE:
 		s = &r->st[d->stage];
 		s->kill_as = STATUS_TIMEOUT;
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
+		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
 		    "out after %us", s->conf->name, s->conf->timeout));
 		break;
 	case DEADLINE_MESSAGE:
@@ -1058,7 +274,7 @@ fire(struct run *r, const struct deadline *d)
 		fire_input(r);
 		break;
 	case DEADLINE_KILL:
-		kill_group(r, SIGKILL);
+		run_kill_group(r, SIGKILL);
 		r->killed = 1;
 		break;
 	case DEADLINE_CALLER:
@@ -1077,12 +293,12 @@ fire_message(struct run *r)
 	if (r->decided)
 		return;
 	if (!r->env_eof && all_stages_done(r) && hops_done(r)) {
-		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
 		    "envelope %us after the message", r->conf->timeout));
 		return;
 	}
 	stop_stages(r, STATUS_TIMEOUT);
-	decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("message timed out after "
+	run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("message timed out after "
 	    "%us", r->conf->timeout));
 }
 
@@ -1096,12 +312,12 @@ fire_input(struct run *r)
 	if (r->decided)
 		return;
 	/* The spool (who NULL) always takes what it is given. */
-	if (!hop_stuck(&r->hops[0], &who) || who == NULL)
-		decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
+	if (!hops_stuck(&r->hops[0], &who) || who == NULL)
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
 		    xasprintf("no input for %us", limit));
 	else {
 		who->kill_as = STATUS_TIMEOUT;
-		decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
+		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s read "
 		    "nothing for %us", who->conf->name, limit));
 	}
 }
@@ -1137,95 +353,6 @@ fire_queue(struct run *r)
 		free(r->reason);
 		r->reason = xstrdup("qmail-queue did not exit");
 	}
-}
-
-/*
- * stop_mask - the kernel's mask of every signal hi-q reads from its
- * signalfd: all that can be caught but SIGPIPE (ignored: a write to a
- * stage that is gone fails with EPIPE), SIGURG and SIGWINCH (ignored by
- * default) and SIGCONT (it resumes hi-q whatever is done with it).
- *
- *	It is built by hand and given to the kernel directly because glibc's
- *	sigfillset() and sigaddset() leave out signals 32 and 33, which it
- *	keeps for threads: hi-q has no thread, and by default they kill.
- */
-_Static_assert(NSIG == 65, "stop_mask() knows Linux's 64 signals");
-
-static uint64_t
-stop_mask(void)
-{
-	uint64_t m = 0;
-	int sig;
-
-	for (sig = 1; sig <= 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGPIPE &&
-		    sig != SIGURG && sig != SIGWINCH && sig != SIGCONT)
-			m |= (uint64_t)1 << (sig - 1);
-	return m;
-}
-
-/*
- * signals_setup - the one place hi-q's own signals are handled: every
- * signal of stop_mask() is blocked and read from a signalfd in step(),
- * so that none kills hi-q and leaves its stages behind: SIGCHLD to reap,
- * the rest as got_signal() says.  A fault hi-q itself raises (SIGSEGV,
- * SIGBUS, SIGFPE, SIGILL) still kills it, blocked or not.
- */
-static void
-signals_setup(struct run *r)
-{
-	struct sigaction sa;
-	uint64_t mask = stop_mask();
-
-	spawn_signals_reset();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGPIPE, &sa, NULL) == -1)
-		die_sys(QQ_INTERNAL, "sigaction");
-	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &mask, NULL,
-	    sizeof(mask)) == -1)
-		die_sys(QQ_INTERNAL, "sigprocmask");
-	if ((r->sigfd = (int)syscall(SYS_signalfd4, -1, &mask, sizeof(mask),
-	    SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
-		die_sys(QQ_TEMP_REJECT, "signalfd");
-}
-
-/*
- * got_signal - a signal to hi-q stops the message, unless the envelope is
- * already committed: qmail-queue may then be queueing it, and only its
- * exit code can say whether it did, so hi-q goes on writing the envelope
- * and waits for that code (bounded by DEADLINE_QUEUE)
- */
-static void
-got_signal(struct run *r, unsigned signo)
-{
-	if (r->q.committed) {
-		log_warn("got signal %u after the commit; waiting for "
-		    "qmail-queue", signo);
-		return;
-	}
-	decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
-	    xasprintf("hi-q got signal %u", signo));
-	r->gave_up = 1;
-}
-
-/* signals_read - what arrived on the signalfd; then reap */
-static void
-signals_read(struct run *r)
-{
-	struct signalfd_siginfo ssi;
-	ssize_t got;
-
-	while ((got = read(r->sigfd, &ssi, sizeof(ssi))) ==
-	    (ssize_t)sizeof(ssi)) {
-		if (ssi.ssi_signo != SIGCHLD)
-			got_signal(r, ssi.ssi_signo);
-	}
-	if (got == -1 && errno != EAGAIN && errno != EINTR)
-		die_sys(QQ_INTERNAL, "read signalfd");
-	queue_ended(r);
-	reap_stages(r);
 }
 
 static void
@@ -1282,7 +409,7 @@ step(struct run *r)
 
 	n = poll_set(r, &i_env, &i_qe);
 	d = deadline_next(r->dl, deadlines(r));
-	t = now();
+	t = run_now();
 	if (d < 0)
 		timeout_ms = -1;
 	else if (d <= t)
@@ -1297,21 +424,21 @@ step(struct run *r)
 	if (r->pfd[0].revents & POLLIN)
 		signals_read(r);
 	if (i_env >= 0 && r->pfd[i_env].revents)
-		read_envelope(r);
+		envread(r);
 	for (i = 0; i < r->nhops; i++) {
 		h = &r->hops[i];
 		if (h->pcnt > 0)
-			handle_hop(r, h, pump_step(&h->pump, &r->pfd[h->pfirst],
-			    &r->pidx[h->pfirst], h->pcnt));
+			hops_handle(r, h, pump_step(&h->pump,
+			    &r->pfd[h->pfirst], &r->pidx[h->pfirst], h->pcnt));
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
 		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
-			check_watch(r, &r->st[i],
+			reap_check_watch(r, &r->st[i],
 			    r->pfd[r->st[i].pwatch].revents & POLLHUP);
-	t = now();
-	watch_stalls(r, t);
+	t = run_now();
+	hops_watch_stalls(r, t);
 	fire_due(r, t);
 }
 
@@ -1351,176 +478,6 @@ zones_pending(const struct run *r)
 	return 0;
 }
 
-/*
- * judge_whole - every stage exited and every byte moved: the verdict, and
- * for accept the commit
- */
-static void
-judge_whole(struct run *r)
-{
-	struct stage_report *sr;
-	enum outcome v;
-	size_t i;
-	char *why;
-
-	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
-	for (i = 0; i < r->n; i++)
-		sr[i] = r->st[i].rep;
-	v = judge_message(sr, r->n, r->hops[0].pump.in,
-	    r->hops[r->nhops - 1].pump.out, &why);
-	free(sr);
-	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
-	    enqueue(r, &why) == -1) {
-		decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);
-		return;
-	}
-	decide(r, v, -1, why);
-	if (v == OUTCOME_DISCARD) {
-		/* Explicitly configured: drop it, never queue it. */
-		queue_abandon(&r->q);
-	}
-}
-
-/*
- * enqueue - the verdict is accept: the commit point
- *
- *	qmail-queue starts now, on the spool rewound (with no stage it has
- *	been reading fd 0 all along), and the envelope may be written to it.
- *	Returns -1, with *why replaced by the reason, when it cannot be run.
- *
- * WARNING
- *	Once queue_commit() is called, the envelope goes out and qmail-queue
- *	may queue the message: nothing may come after it that could reject.
- */
-static int
-enqueue(struct run *r, char **why)
-{
-	const char *prog = r->conf->queue_argv[0];
-	int rc;
-
-	if (!r->direct) {
-		if (spool_rewind(r->spool) == -1) {
-			free(*why);
-			*why = xasprintf("unable to rewind the spool: %s",
-			    strerror(errno));
-			log_warn("%s", *why);
-			return -1;
-		}
-		rc = queue_start(&r->q, r->conf->queue_argv, r->env,
-		    r->spool);
-		if (rc == -1)
-			die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
-			    "qmail-queue");
-		/* qmail-queue has its own descriptor; the file is its. */
-		if (close(r->spool) == -1)
-			log_warn_sys("close the spool");
-		r->spool = -1;
-		if (rc != 0) {
-			free(*why);
-			*why = xasprintf("unable to run %s: %s", prog,
-			    strerror(rc));
-			log_warn("%s", *why);
-			return -1;
-		}
-	}
-	queue_commit(&r->q);
-	return 0;
-}
-
-/*
- * reap_stragglers - grandchildren a stage left behind, or stages still
- * running when hi-q gave up: after SIGKILL every stage goes at once, so
- * these waits end
- */
-static void
-reap_stragglers(struct run *r)
-{
-	struct stage_run *s;
-	size_t i;
-	int st;
-
-	if (r->leader <= 0 || r->leader_reaped)
-		return;
-	kill_group(r, SIGKILL);
-	for (i = 0; i < r->n; i++) {
-		s = &r->st[i];
-		if (s->pid <= 0 || (s->done && s->pid != r->leader))
-			continue;
-		while (waitpid(s->pid, &st, 0) == -1 && errno == EINTR)
-			continue;
-	}
-	r->leader_reaped = 1;
-}
-
-/* write_reply - the rule's text on the caller's reply channel */
-static void
-write_reply(struct run *r, int *code)
-{
-	char *text;
-
-	if (!r->reply_ok || r->code != -1 ||
-	    (text = judge_reply(r->verdict, r->reply_text)) == NULL)
-		return;
-	if (io_write_all(r->conf->reply_fd, text, strlen(text)) == 0)
-		*code = r->conf->reply_code;
-	else
-		log_warn_sys("write reply text to fd %d", r->conf->reply_fd);
-	free(text);
-}
-
-/*
- * finish - reap what is left, write the reply text, log, pick the code
- */
-static int
-finish(struct run *r)
-{
-	struct judge_queue jq;
-	struct report rep;
-	struct stage_report *sr;
-	size_t i;
-	int code;
-
-	reap_stragglers(r);
-	for (i = 0; i < r->n; i++)
-		if (r->st[i].fd_in != -1) {
-			(void)close(r->st[i].fd_in);	/* a read end */
-			r->st[i].fd_in = -1;
-		}
-	if (r->spool != -1 && close(r->spool) == -1)
-		log_warn_sys("close the spool");
-	r->spool = -1;
-	jq.committed = r->q.committed;
-	jq.reaped = r->q.done;
-	jq.wstatus = r->q.status;
-	jq.took_envelope = queue_took_envelope(&r->q, r->envelope.used);
-	code = judge_code(r->verdict, r->code, &jq, &r->reason);
-	write_reply(r, &code);
-
-	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
-	for (i = 0; i < r->n; i++) {
-		sr[i] = r->st[i].rep;
-		if (!r->st[i].done)
-			judge_unfinished(&sr[i], r->st[i].kill_as);
-	}
-	memset(&rep, 0, sizeof(rep));
-	rep.verdict = r->verdict;
-	rep.code = code;
-	rep.have_envelope = r->env_code == QQ_OK && r->env_eof;
-	rep.sender = r->envelope.sender;
-	rep.sender_len = r->envelope.sender_len;
-	rep.rcpts = rep.have_envelope ? r->envelope.rcpts : 0;
-	rep.direct = r->direct;
-	rep.bytes_in = r->hops[0].pump.in;
-	rep.bytes_out = r->hops[r->nhops - 1].pump.out;
-	rep.seconds = now() - r->t0;
-	rep.stages = sr;
-	rep.nstages = r->n;
-	rep.reason = r->reason;
-	log_report(&rep);
-	free(sr);
-	return code;
-}
-
 /* run_init - a run of conf, with die()'s cleanup and hi-q's signals */
 static void
 run_init(struct run *r, const struct conf *conf, char *const env[])
@@ -1535,7 +492,7 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->spool = -1;
 	r->code = -1;
 	r->t_in_end = r->t_term = -1;
-	r->t0 = r->last_progress = now();
+	r->t0 = r->last_progress = run_now();
 	buf_init(&r->envbuf, LOOP_ENVELOPE_MAX);
 	dying = r;
 	die_set_cleanup(cleanup);
@@ -1559,8 +516,8 @@ loop_run(const struct conf *conf, char *const env[])
 	struct run *r = &run;
 
 	run_init(r, conf, env);
-	r->reply_ok = reply_channel_usable(conf->reply_fd);
-	start(r);
+	r->reply_ok = finish_reply_usable(conf->reply_fd);
+	start_message(r);
 	run_polls(r);
 
 	/* Running: until every stage is judged and every byte moved. */
@@ -1568,13 +525,13 @@ loop_run(const struct conf *conf, char *const env[])
 	    hops_done(r) && !zones_pending(r)))
 		step(r);
 	if (!r->decided)
-		judge_whole(r);
+		finish_judge(r);
 
 	/* Decided: commit or not, reap, drain the caller. */
 	while (!r->gave_up && !(all_stages_done(r) && inputs_done(r) &&
 	    (r->q.pid <= 0 || r->q.done)))
 		step(r);
-	return finish(r);
+	return finish_run(r);
 }
 
 /*
@@ -1604,7 +561,7 @@ loop_drain(unsigned idle)
 	if (skip0)
 		(void)pump_close(&r->hops[0].pump);
 	run_polls(r);
-	decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
+	run_decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
 	while (!r->gave_up && !inputs_done(r))
 		step(r);
 	dying = NULL;

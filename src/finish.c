@@ -1,0 +1,199 @@
+/*
+ * finish.c - from the verdict to hi-q's exit code
+ *
+ * DESCRIPTION
+ *	finish_judge(r) judges the whole message once every stage is
+ *	judged and every byte moved, and for an accept verdict reaches the
+ *	commit point: enqueue() starts qmail-queue on the spool and lets
+ *	queue.c write it the envelope.  finish_run(r) reaps what is left,
+ *	writes the reply text to the caller's reply channel (when
+ *	finish_reply_usable() said it is one), writes the log line, and
+ *	returns the exit code.
+ *
+ * ERRORS
+ *	A spool that cannot be rewound or a qmail-queue that cannot be run
+ *	turns accept into QQ_TEMP_REJECT; no pipe for qmail-queue:
+ *	die(QQ_TEMP_REJECT).  After the commit only qmail-queue's own code
+ *	counts (judge_code()).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "judge.h"
+#include "log.h"
+#include "qq.h"
+#include "queue.h"
+#include "report.h"
+#include "run.h"
+#include "spool.h"
+#include "xalloc.h"
+
+static int	 enqueue(struct run *, char **);
+static void	 write_reply(struct run *, int *);
+
+/* finish_reply_usable - is fd an open pipe or socket we may write? */
+int
+finish_reply_usable(int fd)
+{
+	struct stat sb;
+	int fl;
+
+	if (fd < 0 || (fl = fcntl(fd, F_GETFL)) == -1)
+		return 0;
+	if ((fl & O_ACCMODE) != O_WRONLY && (fl & O_ACCMODE) != O_RDWR)
+		return 0;
+	if (fstat(fd, &sb) == -1)
+		return 0;
+	return S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode);
+}
+
+/*
+ * finish_judge - every stage exited and every byte moved: the verdict, and
+ * for accept the commit
+ */
+void
+finish_judge(struct run *r)
+{
+	struct stage_report *sr;
+	enum outcome v;
+	size_t i;
+	char *why;
+
+	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
+	for (i = 0; i < r->n; i++)
+		sr[i] = r->st[i].rep;
+	v = judge_message(sr, r->n, r->hops[0].pump.in,
+	    r->hops[r->nhops - 1].pump.out, &why);
+	free(sr);
+	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
+	    enqueue(r, &why) == -1) {
+		run_decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);
+		return;
+	}
+	run_decide(r, v, -1, why);
+	if (v == OUTCOME_DISCARD) {
+		/* Explicitly configured: drop it, never queue it. */
+		queue_abandon(&r->q);
+	}
+}
+
+/*
+ * enqueue - the verdict is accept: the commit point
+ *
+ *	qmail-queue starts now, on the spool rewound (with no stage it has
+ *	been reading fd 0 all along), and the envelope may be written to it.
+ *	Returns -1, with *why replaced by the reason, when it cannot be run.
+ *
+ * WARNING
+ *	Once queue_commit() is called, the envelope goes out and qmail-queue
+ *	may queue the message: nothing may come after it that could reject.
+ */
+static int
+enqueue(struct run *r, char **why)
+{
+	const char *prog = r->conf->queue_argv[0];
+	int rc;
+
+	if (!r->direct) {
+		if (spool_rewind(r->spool) == -1) {
+			free(*why);
+			*why = xasprintf("unable to rewind the spool: %s",
+			    strerror(errno));
+			log_warn("%s", *why);
+			return -1;
+		}
+		rc = queue_start(&r->q, r->conf->queue_argv, r->env,
+		    r->spool);
+		if (rc == -1)
+			die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
+			    "qmail-queue");
+		/* qmail-queue has its own descriptor; the file is its. */
+		if (close(r->spool) == -1)
+			log_warn_sys("close the spool");
+		r->spool = -1;
+		if (rc != 0) {
+			free(*why);
+			*why = xasprintf("unable to run %s: %s", prog,
+			    strerror(rc));
+			log_warn("%s", *why);
+			return -1;
+		}
+	}
+	queue_commit(&r->q);
+	return 0;
+}
+
+/* write_reply - the rule's text on the caller's reply channel */
+static void
+write_reply(struct run *r, int *code)
+{
+	char *text;
+
+	if (!r->reply_ok || r->code != -1 ||
+	    (text = judge_reply(r->verdict, r->reply_text)) == NULL)
+		return;
+	if (io_write_all(r->conf->reply_fd, text, strlen(text)) == 0)
+		*code = r->conf->reply_code;
+	else
+		log_warn_sys("write reply text to fd %d", r->conf->reply_fd);
+	free(text);
+}
+
+/*
+ * finish_run - reap what is left, write the reply text, log, pick the code
+ */
+int
+finish_run(struct run *r)
+{
+	struct judge_queue jq;
+	struct report rep;
+	struct stage_report *sr;
+	size_t i;
+	int code;
+
+	reap_stragglers(r);
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].fd_in != -1) {
+			(void)close(r->st[i].fd_in);	/* a read end */
+			r->st[i].fd_in = -1;
+		}
+	if (r->spool != -1 && close(r->spool) == -1)
+		log_warn_sys("close the spool");
+	r->spool = -1;
+	jq.committed = r->q.committed;
+	jq.reaped = r->q.done;
+	jq.wstatus = r->q.status;
+	jq.took_envelope = queue_took_envelope(&r->q, r->envelope.used);
+	code = judge_code(r->verdict, r->code, &jq, &r->reason);
+	write_reply(r, &code);
+
+	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
+	for (i = 0; i < r->n; i++) {
+		sr[i] = r->st[i].rep;
+		if (!r->st[i].done)
+			judge_unfinished(&sr[i], r->st[i].kill_as);
+	}
+	memset(&rep, 0, sizeof(rep));
+	rep.verdict = r->verdict;
+	rep.code = code;
+	rep.have_envelope = r->env_code == QQ_OK && r->env_eof;
+	rep.sender = r->envelope.sender;
+	rep.sender_len = r->envelope.sender_len;
+	rep.rcpts = rep.have_envelope ? r->envelope.rcpts : 0;
+	rep.direct = r->direct;
+	rep.bytes_in = r->hops[0].pump.in;
+	rep.bytes_out = r->hops[r->nhops - 1].pump.out;
+	rep.seconds = run_now() - r->t0;
+	rep.stages = sr;
+	rep.nstages = r->n;
+	rep.reason = r->reason;
+	log_report(&rep);
+	free(sr);
+	return code;
+}
