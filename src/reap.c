@@ -35,6 +35,8 @@
 
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
 static int	 writer_running(const struct stage_run *);
+static void	 stage_decides(struct run *, const struct stage_run *, char *,
+		    const char *);
 
 /*
  * reap_queue - has qmail-queue exited?  Before the commit that is a
@@ -137,9 +139,7 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, &why,
 	    &text)) {
 	case JUDGE_DECIDES:
-		if (!r->decided && text != NULL)
-			r->reply_text = text;
-		run_decide(r, s->rep.outcome, -1, why);
+		stage_decides(r, s, why, text);
 		break;
 	case JUDGE_PASSES:
 		if (s->conf->zone.header != NULL) {
@@ -204,11 +204,22 @@ reap_settle_zone(struct run *r, struct stage_run *s)
 		return;
 	s->zone_pending = 0;
 	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
-	    JUDGE_DECIDES) {
-		if (!r->decided && text != NULL)
-			r->reply_text = text;
-		run_decide(r, s->rep.outcome, -1, why);
-	}
+	    JUDGE_DECIDES)
+		stage_decides(r, s, why, text);
+}
+
+/*
+ * stage_decides - s's outcome is the message's verdict, with why as the
+ * reason and text (or NULL) as the SMTP reply; only the first decision
+ * counts, its text included
+ */
+static void
+stage_decides(struct run *r, const struct stage_run *s, char *why,
+    const char *text)
+{
+	if (!r->decided && text != NULL)
+		r->reply_text = text;
+	run_decide(r, s->rep.outcome, -1, why);
 }
 
 /*
