@@ -34,7 +34,9 @@
 #include "spool.h"
 #include "xalloc.h"
 
+static struct stage_report *stage_reports(const struct run *);
 static int	 enqueue(struct run *, char **);
+static int	 not_enqueued(char **, char *);
 static void	 write_reply(struct run *, int *);
 
 /* finish_reply_usable - is fd an open pipe or socket we may write? */
@@ -54,6 +56,25 @@ finish_reply_usable(int fd)
 }
 
 /*
+ * stage_reports - a copy of every stage's report for judge.c and the log;
+ * a stage still running when hi-q gave up is reported as killed
+ */
+static struct stage_report *
+stage_reports(const struct run *r)
+{
+	struct stage_report *sr;
+	size_t i;
+
+	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
+	for (i = 0; i < r->n; i++) {
+		sr[i] = r->st[i].rep;
+		if (!r->st[i].done)
+			judge_unfinished(&sr[i], r->st[i].kill_as);
+	}
+	return sr;
+}
+
+/*
  * finish_judge - every stage exited and every byte moved: the verdict, and
  * for accept the commit
  */
@@ -62,12 +83,9 @@ finish_judge(struct run *r)
 {
 	struct stage_report *sr;
 	enum outcome v;
-	size_t i;
 	char *why;
 
-	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
-	for (i = 0; i < r->n; i++)
-		sr[i] = r->st[i].rep;
+	sr = stage_reports(r);
 	v = judge_message(sr, r->n, r->hops[0].pump.in,
 	    r->hops[r->nhops - 1].pump.out, &why);
 	free(sr);
@@ -101,13 +119,9 @@ enqueue(struct run *r, char **why)
 	int rc;
 
 	if (!r->direct) {
-		if (spool_rewind(r->spool) == -1) {
-			free(*why);
-			*why = xasprintf("unable to rewind the spool: %s",
-			    strerror(errno));
-			log_warn("%s", *why);
-			return -1;
-		}
+		if (spool_rewind(r->spool) == -1)
+			return not_enqueued(why, xasprintf("unable to rewind "
+			    "the spool: %s", strerror(errno)));
 		rc = queue_start(&r->q, r->conf->queue_argv, r->env,
 		    r->spool);
 		if (rc == -1)
@@ -117,16 +131,22 @@ enqueue(struct run *r, char **why)
 		if (close(r->spool) == -1)
 			log_warn_sys("close the spool");
 		r->spool = -1;
-		if (rc != 0) {
-			free(*why);
-			*why = xasprintf("unable to run %s: %s", prog,
-			    strerror(rc));
-			log_warn("%s", *why);
-			return -1;
-		}
+		if (rc != 0)
+			return not_enqueued(why, xasprintf("unable to run "
+			    "%s: %s", prog, strerror(rc)));
 	}
 	queue_commit(&r->q);
 	return 0;
+}
+
+/* not_enqueued - enqueue()'s failure: reason, malloc'd, replaces *why */
+static int
+not_enqueued(char **why, char *reason)
+{
+	log_warn("%s", reason);
+	free(*why);
+	*why = reason;
+	return -1;
 }
 
 /* write_reply - the rule's text on the caller's reply channel */
@@ -173,12 +193,7 @@ finish_run(struct run *r)
 	code = judge_code(r->verdict, r->code, &jq, &r->reason);
 	write_reply(r, &code);
 
-	sr = xcalloc(r->n ? r->n : 1, sizeof(*sr));
-	for (i = 0; i < r->n; i++) {
-		sr[i] = r->st[i].rep;
-		if (!r->st[i].done)
-			judge_unfinished(&sr[i], r->st[i].kill_as);
-	}
+	sr = stage_reports(r);
 	memset(&rep, 0, sizeof(rep));
 	rep.verdict = r->verdict;
 	rep.code = code;
