@@ -16,14 +16,19 @@
  *	its group) a signal, -w wait until it is gone, -r remove a stale
  *	pidfile.  See pido(8).
  *
+ *	Every form refuses a pidfile that someone else could have written or
+ *	swapped, or whose number is not a PID of the program's (src/pidfile.h
+ *	says what is trusted, pido(8) SECURITY says why), and names the
+ *	reason: a pidfile decides whom a signal reaches.
+ *
  *	This file reads the options and turns results into exit codes;
  *	src/pidfile.c does the work.
  *
  * ERRORS
  *	The exit codes are below (PIDO_EXIT_*) and in pido(8): 100 usage,
- *	111 system failure, 126 and 127 when PROGRAM cannot be run, 1 to 3
- *	for the state of a program that is not (or still) running.  Once
- *	PROGRAM runs, the exit status is its own.
+ *	111 system failure or a refused pidfile, 126 and 127 when PROGRAM
+ *	cannot be run, 1 to 3 for the state of a program that is not (or
+ *	still) running.  Once PROGRAM runs, the exit status is its own.
  */
 #include <sys/types.h>
 
@@ -49,7 +54,8 @@ enum {
 				   still running at the --wait limit */
 	PIDO_EXIT_ABSENT = 3,	/* not running, no pidfile (LSB 3) */
 	PIDO_EXIT_USAGE = 100,	/* bad options or arguments */
-	PIDO_EXIT_SYSTEM = 111,	/* a system call failed */
+	PIDO_EXIT_SYSTEM = 111,	/* a system call failed, or the pidfile
+				   was refused */
 	PIDO_EXIT_NOEXEC = 126,	/* PROGRAM found but not runnable */
 	PIDO_EXIT_NOTFOUND = 127 /* PROGRAM not found */
 };
@@ -59,6 +65,10 @@ enum {
 
 static void	usage(void) __attribute__((noreturn));
 static int	state_code(int);
+static const char *refusal_text(const struct pidfile_refusal *, char *,
+		    size_t);
+static void	die_refused(const char *, const struct pidfile_refusal *)
+		    __attribute__((noreturn));
 static void	run(const char *, char *const [], int, int)
 		    __attribute__((noreturn));
 static int	do_check(const char *);
@@ -97,6 +107,93 @@ state_code(int state)
 }
 
 /*
+ * refusal_text - why pidfile was refused, in words, into buf
+ *
+ *	The reason names numbers only (an owner, a mode, a PID), never the
+ *	bytes of the file: they may be anyone's.
+ */
+static const char *
+refusal_text(const struct pidfile_refusal *ref, char *buf, size_t size)
+{
+	const char *who = ref->tmp ? "its .tmp file" : "it";
+	char me[48];
+
+	if (geteuid() == 0)
+		snprintf(me, sizeof(me), "root");
+	else
+		snprintf(me, sizeof(me), "uid %ld or root", (long)geteuid());
+
+	switch (ref->fault) {
+	case PIDFILE_FAULT_NONE:
+		snprintf(buf, size, "no reason");
+		break;
+	case PIDFILE_FAULT_DIR_OWNER:
+		snprintf(buf, size, "its directory is owned by uid %ld, not by "
+		    "%s", ref->value, me);
+		break;
+	case PIDFILE_FAULT_DIR_MODE:
+		snprintf(buf, size, "its directory is writable by others "
+		    "(mode %04lo) and not sticky, so its files can be "
+		    "replaced", ref->value);
+		break;
+	case PIDFILE_FAULT_SYMLINK:
+		snprintf(buf, size, "%s is a symbolic link", who);
+		break;
+	case PIDFILE_FAULT_TYPE:
+		snprintf(buf, size, "%s is not a regular file", who);
+		break;
+	case PIDFILE_FAULT_OWNER:
+		snprintf(buf, size, "%s is owned by uid %ld, not by %s", who,
+		    ref->value, me);
+		break;
+	case PIDFILE_FAULT_MODE:
+		snprintf(buf, size, "%s is writable by group or others "
+		    "(mode %04lo)", who, ref->value);
+		break;
+	case PIDFILE_FAULT_LINKS:
+		snprintf(buf, size, "%s has %ld hard links, not 1", who,
+		    ref->value);
+		break;
+	case PIDFILE_FAULT_PID:
+		if (ref->value == 1)
+			snprintf(buf, size, "pido runs as process 1, and a "
+			    "pidfile holding 1 would make -G signal every "
+			    "process");
+		else if (ref->value != 0)
+			snprintf(buf, size, "process %ld is out of the range "
+			    "recorded (2 to %ld)", ref->value,
+			    PIDFILE_PID_MAX);
+		else
+			snprintf(buf, size, "it records no pid (one line: a "
+			    "decimal from 2 to %ld, no sign, no leading zero)",
+			    PIDFILE_PID_MAX);
+		break;
+	case PIDFILE_FAULT_HOLDER:
+		if (ref->value == 0)
+			snprintf(buf, size, "its lock holder's pid is not "
+			    "visible here (another PID namespace?)");
+		else if (ref->recorded == 0)
+			snprintf(buf, size, "pid %ld holds its lock, but it "
+			    "records no pid", ref->value);
+		else
+			snprintf(buf, size, "pid %ld holds its lock, but it "
+			    "records pid %ld", ref->value, ref->recorded);
+		break;
+	}
+	return buf;
+}
+
+/* die_refused - "refusing PIDFILE: why", exit 111 */
+static void
+die_refused(const char *pidfile, const struct pidfile_refusal *ref)
+{
+	char why[160];
+
+	die(PIDO_EXIT_SYSTEM, "refusing %s: %s", pidfile,
+	    refusal_text(ref, why, sizeof(why)));
+}
+
+/*
  * run - record our PID, lock the pidfile, become PROGRAM
  *
  *	The group or session comes first, so that a failure there leaves no
@@ -109,6 +206,7 @@ state_code(int state)
 static void
 run(const char *pidfile, char *const argv[], int pgrp, int session)
 {
+	struct pidfile_refusal ref;
 	pid_t holder;
 
 	/* A session leader (under a supervisor) leads both already. */
@@ -120,10 +218,12 @@ run(const char *pidfile, char *const argv[], int pgrp, int session)
 	if (pgrp && !session && setpgid(0, 0) == -1)
 		die_sys(PIDO_EXIT_SYSTEM, "unable to start a new process "
 		    "group");
-	if (pidfile_create(pidfile, getpid(), &holder) == -1) {
+	if (pidfile_create(pidfile, getpid(), &holder, &ref) == -1) {
 		if (errno == EBUSY)
 			die(PIDO_EXIT_RUNNING, "%s: already running as pid %ld",
 			    pidfile, (long)holder);
+		if (ref.fault != PIDFILE_FAULT_NONE)
+			die_refused(pidfile, &ref);
 		die_sys(PIDO_EXIT_SYSTEM, "unable to write %s", pidfile);
 	}
 	/* The pidfile's descriptor is inherited on purpose: see pidfile.h. */
@@ -135,40 +235,52 @@ run(const char *pidfile, char *const argv[], int pgrp, int session)
 static int
 do_check(const char *pidfile)
 {
+	struct pidfile_refusal ref;
 	pid_t pid;
 	int state;
 
-	if ((state = pidfile_check(pidfile, &pid)) == -1)
+	if ((state = pidfile_check(pidfile, &pid, &ref)) == -1) {
+		if (ref.fault != PIDFILE_FAULT_NONE)
+			die_refused(pidfile, &ref);
 		die_sys(PIDO_EXIT_SYSTEM, "unable to check %s", pidfile);
+	}
 	return state_code(state);
 }
 
+/*
+ * do_print - the running program's PID (exit 0), or the one a stale
+ * pidfile records, the ID of the group its children may be in (exit 1)
+ */
 static int
 do_print(const char *pidfile)
 {
+	struct pidfile_refusal ref;
 	pid_t pid;
 	int state;
 
-	if ((state = pidfile_check(pidfile, &pid)) == -1)
+	if ((state = pidfile_check(pidfile, &pid, &ref)) == -1) {
+		if (ref.fault != PIDFILE_FAULT_NONE)
+			die_refused(pidfile, &ref);
 		die_sys(PIDO_EXIT_SYSTEM, "unable to check %s", pidfile);
-	if (state != PIDFILE_RUNNING)
-		return state_code(state);
-	if (pid == 0)
-		die(PIDO_EXIT_SYSTEM, "%s: the lock holder's pid is not "
-		    "visible here", pidfile);
-	if (printf("%ld\n", (long)pid) < 0 || fflush(stdout) == EOF)
+	}
+	if (pid != 0 && (printf("%ld\n", (long)pid) < 0 ||
+	    fflush(stdout) == EOF))
 		die_sys(PIDO_EXIT_SYSTEM, "unable to write the pid");
-	return PIDO_EXIT_OK;
+	return state_code(state);
 }
 
 static int
 do_remove(const char *pidfile)
 {
-	if (pidfile_remove(pidfile) == 0)
+	struct pidfile_refusal ref;
+
+	if (pidfile_remove(pidfile, &ref) == 0)
 		return PIDO_EXIT_OK;
 	if (errno == EBUSY)
 		die(PIDO_EXIT_RUNNING, "%s: still running, not removed",
 		    pidfile);
+	if (ref.fault != PIDFILE_FAULT_NONE)
+		die_refused(pidfile, &ref);
 	die_sys(PIDO_EXIT_SYSTEM, "unable to remove %s", pidfile);
 }
 
@@ -176,10 +288,13 @@ do_remove(const char *pidfile)
 static int
 do_signal(const char *pidfile, int sig, int group)
 {
+	struct pidfile_refusal ref;
 	pid_t pid;
 	int state;
 
-	if ((state = pidfile_signal(pidfile, sig, group, &pid)) == -1) {
+	if ((state = pidfile_signal(pidfile, sig, group, &pid, &ref)) == -1) {
+		if (ref.fault != PIDFILE_FAULT_NONE)
+			die_refused(pidfile, &ref);
 		if (errno == EINVAL)
 			die(PIDO_EXIT_SYSTEM, "%s: the program does not lead a "
 			    "process group (start it with pido -g or -s)",
@@ -189,16 +304,23 @@ do_signal(const char *pidfile, int sig, int group)
 	}
 	if (pid != 0)
 		return PIDO_EXIT_OK;
+	if (ref.fault == PIDFILE_FAULT_PID)
+		log_warn("%s records no pid: no process group signalled",
+		    pidfile);
 	return state_code(state);
 }
 
 static int
 do_wait(const char *pidfile, unsigned long seconds)
 {
-	if (pidfile_wait(pidfile, seconds * 1000UL) == 0)
+	struct pidfile_refusal ref;
+
+	if (pidfile_wait(pidfile, seconds * 1000UL, &ref) == 0)
 		return PIDO_EXIT_OK;
 	if (errno == ETIMEDOUT)
 		return PIDO_EXIT_RUNNING;
+	if (ref.fault != PIDFILE_FAULT_NONE)
+		die_refused(pidfile, &ref);
 	die_sys(PIDO_EXIT_SYSTEM, "unable to wait for %s", pidfile);
 }
 

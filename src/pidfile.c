@@ -19,6 +19,15 @@
  *	- Queries only ever test for a lock (F_GETLK); they never take one,
  *	  so a query cannot make a program look alive.
  *
+ *	Trust.  The directory is opened once and checked with fstat(2); every
+ *	name in it is then reached through that descriptor (openat(2),
+ *	renameat(2), unlinkat(2)), so the directory checked is the one used.
+ *	A file is looked at with lstat first, so that a FIFO or a device is
+ *	never opened; then it is opened with O_NOFOLLOW and O_NONBLOCK, and
+ *	the descriptor's own fstat(2) decides: type, links, owner, mode.
+ *	Only then are its lock and its number read, and a lock holder that
+ *	is not the number recorded is refused (inspect).
+ *
  *	The pid-reuse race: a lock cannot outlive its process, so "running"
  *	is always true when reported.  Between that answer and a kill(2) the
  *	process may exit and its PID be reused; where the kernel has pidfds,
@@ -58,13 +67,39 @@
 /* pidfile_wait polls: first after 1 ms, doubling up to this many. */
 #define PIDFILE_POLL_MAX_MS	50
 
-static char	*tmp_name(const char *);
-static int	 tmp_lock(const char *, int);
+/* The directory is only searched and named, never read. */
+#ifdef O_PATH
+#define PIDFILE_DIR_OPEN	(O_PATH | O_DIRECTORY | O_CLOEXEC)
+#else
+#define PIDFILE_DIR_OPEN	(O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+#endif
+
+/* Where a pidfile lives: its checked directory, and two names in it. */
+struct place {
+	int	 dfd;		/* the directory, opened and checked */
+	char	*base;		/* PATH's last component */
+	char	*tmp;		/* the same, with ".tmp" */
+};
+
+static int	 refuse(struct pidfile_refusal *, enum pidfile_fault, int,
+		    long);
+static int	 owner_ok(uid_t);
+static int	 place_open(const char *, struct place *,
+		    struct pidfile_refusal *);
+static void	 place_close(struct place *);
+static int	 file_trusted(int, int, struct pidfile_refusal *);
+static int	 open_trusted(const struct place *, const char *, int, int,
+		    struct pidfile_refusal *);
+static int	 query_open(const char *, struct pidfile_refusal *);
+static int	 tmp_lock(const struct place *, int, struct pidfile_refusal *);
 static int	 lock_holder(int, pid_t *);
-static int	 path_held(const char *, pid_t *);
-static int	 guard(const char *, int, char **, pid_t *);
-static void	 unguard(int, char *);
 static int	 read_pid(int, pid_t *);
+static int	 inspect(int, pid_t *, struct pidfile_refusal *);
+static int	 path_held(const struct place *, pid_t *,
+		    struct pidfile_refusal *);
+static int	 guard(const struct place *, int, pid_t *,
+		    struct pidfile_refusal *);
+static void	 unguard(const struct place *, int);
 static int	 signal_leader(int, pid_t, int);
 static void	 close_keep_errno(int);
 static void	 nap_ms(unsigned long);
@@ -89,22 +124,177 @@ nap_ms(unsigned long msec)
 	(void)nanosleep(&ts, NULL);
 }
 
-/* tmp_name - PATH.tmp, in the same directory so rename(2) is atomic */
-static char *
-tmp_name(const char *path)
+/* refuse - record why a pidfile is not trusted; -1 with errno EPERM */
+static int
+refuse(struct pidfile_refusal *ref, enum pidfile_fault fault, int tmp,
+    long value)
 {
-	size_t n = strlen(path);
-	char *tmp;
+	ref->fault = fault;
+	ref->tmp = tmp;
+	ref->value = value;
+	ref->recorded = 0;
+	errno = EPERM;
+	return -1;
+}
 
-	if (n == 0) {
-		errno = ENOENT;
-		return NULL;
+/* owner_ok - may a file or directory owned by uid tell us whom to signal? */
+static int
+owner_ok(uid_t uid)
+{
+	return uid == geteuid() || uid == 0;
+}
+
+/*
+ * place_open - open and check PATH's directory
+ *
+ *	Owned by us or root, and not writable by group or others unless
+ *	sticky: in any other directory someone else could rename a file of
+ *	his over PATH, or ours away, between two of our calls.
+ */
+static int
+place_open(const char *path, struct place *pl, struct pidfile_refusal *ref)
+{
+	const char *slash, *base;
+	struct stat sb;
+	char *dir;
+	size_t blen;
+
+	pl->dfd = -1;
+	pl->base = pl->tmp = NULL;
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	if ((blen = strlen(base)) == 0) {
+		errno = *path == '\0' ? ENOENT : EISDIR;
+		return -1;
 	}
-	if ((tmp = malloc(n + sizeof(".tmp"))) == NULL)
-		return NULL;
-	memcpy(tmp, path, n);
-	memcpy(tmp + n, ".tmp", sizeof(".tmp"));
-	return tmp;
+	if (slash == NULL)
+		dir = strdup(".");
+	else
+		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (dir == NULL)
+		return -1;
+	pl->dfd = open(dir, PIDFILE_DIR_OPEN);
+	free(dir);
+	if (pl->dfd == -1)
+		return -1;
+	if ((pl->base = strdup(base)) == NULL ||
+	    (pl->tmp = malloc(blen + sizeof(".tmp"))) == NULL ||
+	    fstat(pl->dfd, &sb) == -1)
+		goto fail;
+	memcpy(pl->tmp, base, blen);
+	memcpy(pl->tmp + blen, ".tmp", sizeof(".tmp"));
+	if (!owner_ok(sb.st_uid)) {
+		(void)refuse(ref, PIDFILE_FAULT_DIR_OWNER, 0, (long)sb.st_uid);
+		goto fail;
+	}
+	if ((sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (sb.st_mode & S_ISVTX) == 0) {
+		(void)refuse(ref, PIDFILE_FAULT_DIR_MODE, 0,
+		    (long)(sb.st_mode & 07777));
+		goto fail;
+	}
+	return 0;
+
+fail:
+	place_close(pl);
+	return -1;
+}
+
+static void
+place_close(struct place *pl)
+{
+	int saved = errno;
+
+	if (pl->dfd != -1)
+		(void)close(pl->dfd);
+	free(pl->base);
+	free(pl->tmp);
+	pl->dfd = -1;
+	pl->base = pl->tmp = NULL;
+	errno = saved;
+}
+
+/*
+ * file_trusted - 0 if the open file fd may tell us whom to signal: a
+ * regular file with one link, owned by us or root, that nobody else may
+ * write (sshd's StrictModes, Postfix's safe_open)
+ */
+static int
+file_trusted(int fd, int tmp, struct pidfile_refusal *ref)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	if (!S_ISREG(sb.st_mode))
+		return refuse(ref, PIDFILE_FAULT_TYPE, tmp,
+		    (long)(sb.st_mode & S_IFMT));
+	if (!owner_ok(sb.st_uid))
+		return refuse(ref, PIDFILE_FAULT_OWNER, tmp, (long)sb.st_uid);
+	if ((sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return refuse(ref, PIDFILE_FAULT_MODE, tmp,
+		    (long)(sb.st_mode & 07777));
+	if (sb.st_nlink != 1)
+		return refuse(ref, PIDFILE_FAULT_LINKS, tmp,
+		    (long)sb.st_nlink);
+	return 0;
+}
+
+/*
+ * open_trusted - open name in pl's directory, if file_trusted
+ *
+ *	flags is O_RDONLY, or O_RDWR | O_CREAT to make PATH.tmp.  lstat
+ *	first, so that a FIFO (whose open would wait for a writer) or a
+ *	device is never opened; the open itself follows no symbolic link
+ *	and does not block, and the descriptor's fstat decides.
+ */
+static int
+open_trusted(const struct place *pl, const char *name, int flags, int tmp,
+    struct pidfile_refusal *ref)
+{
+	struct stat sb;
+	int fd, fl;
+
+	if (fstatat(pl->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(sb.st_mode))
+			return refuse(ref, PIDFILE_FAULT_SYMLINK, tmp, 0);
+		if (!S_ISREG(sb.st_mode))
+			return refuse(ref, PIDFILE_FAULT_TYPE, tmp,
+			    (long)(sb.st_mode & S_IFMT));
+	} else if (errno != ENOENT || (flags & O_CREAT) == 0)
+		return -1;
+	fd = openat(pl->dfd, name, flags | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		/* ELOOP, or EMLINK on FreeBSD: a symbolic link. */
+		if (errno == ELOOP || errno == EMLINK)
+			return refuse(ref, PIDFILE_FAULT_SYMLINK, tmp, 0);
+		return -1;
+	}
+	if (file_trusted(fd, tmp, ref) == -1 ||
+	    (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * query_open - PATH, open for reading once trusted, or -1: ENOENT when
+ * there is no pidfile (or no directory), EPERM when it is refused
+ */
+static int
+query_open(const char *path, struct pidfile_refusal *ref)
+{
+	struct place pl;
+	int fd;
+
+	if (place_open(path, &pl, ref) == -1)
+		return -1;
+	fd = open_trusted(&pl, pl.base, O_RDONLY, 0, ref);
+	place_close(&pl);
+	return fd;
 }
 
 /*
@@ -123,7 +313,7 @@ tmp_name(const char *path)
  *	PIDFILE_LOCK_WAIT_MS.
  */
 static int
-tmp_lock(const char *tmp, int keep)
+tmp_lock(const struct place *pl, int keep, struct pidfile_refusal *ref)
 {
 	struct flock fl;
 	struct stat sfd, spath;
@@ -131,8 +321,7 @@ tmp_lock(const char *tmp, int keep)
 	int fd, hfd;
 
 	for (;;) {
-		fd = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY |
-		    O_CLOEXEC, 0644);
+		fd = open_trusted(pl, pl->tmp, O_RDWR | O_CREAT, 1, ref);
 		if (fd == -1)
 			return -1;
 		if (keep) {
@@ -151,7 +340,8 @@ tmp_lock(const char *tmp, int keep)
 				close_keep_errno(fd);
 				return -1;
 			}
-			if (stat(tmp, &spath) == 0 &&
+			if (fstatat(pl->dfd, pl->tmp, &spath,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
 			    spath.st_dev == sfd.st_dev &&
 			    spath.st_ino == sfd.st_ino)
 				return fd;
@@ -197,8 +387,12 @@ lock_holder(int fd, pid_t *pid)
 /*
  * read_pid - parse "PID\n" from the start of fd
  *
- *	Digits, then one optional newline, nothing else, at most
- *	PIDFILE_MAX bytes, and a value from 1 to the largest pid_t.
+ *	The one grammar for a PID: at most PIDFILE_MAX bytes, a digit from 1
+ *	to 9, then digits, then one optional newline, nothing else (no sign,
+ *	space or leading zero: "01" would be read as 1 by others), and a
+ *	value from 2 to PIDFILE_PID_MAX.  0 and 1 are not PIDs to act on:
+ *	kill(2) reads -0 as the caller's own group and -1 as every process.
+ *	Returns -1 with EINVAL for anything else.
  */
 static int
 read_pid(int fd, pid_t *pid)
@@ -221,7 +415,7 @@ read_pid(int fd, pid_t *pid)
 		if (len == sizeof(text))
 			break;
 	}
-	if (len == 0 || len > PIDFILE_MAX || text[0] < '0' || text[0] > '9') {
+	if (len == 0 || len > PIDFILE_MAX || text[0] < '1' || text[0] > '9') {
 		errno = EINVAL;
 		return -1;
 	}
@@ -230,7 +424,7 @@ read_pid(int fd, pid_t *pid)
 	text[len] = '\0';
 	errno = 0;
 	v = strtol(text, &end, 10);
-	if (errno != 0 || end != text + len || v < 1 || v > INT_MAX) {
+	if (errno != 0 || end != text + len || v < 2 || v > PIDFILE_PID_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -239,121 +433,164 @@ read_pid(int fd, pid_t *pid)
 }
 
 /*
- * path_held - 1 if a running program holds the lock on PATH (its pid in
- * *holder), 0 if not or if PATH does not exist, -1 on error
+ * inspect - what a trusted, open pidfile says
+ *
+ *	PIDFILE_RUNNING with *pid the lock holder, which must be the PID
+ *	recorded: a lock that another program holds on a file it was given,
+ *	or a holder we cannot name, proves nothing and is refused.
+ *	PIDFILE_STALE with *pid the PID recorded, 0 if none.  -1 on error.
  */
 static int
-path_held(const char *path, pid_t *holder)
+inspect(int fd, pid_t *pid, struct pidfile_refusal *ref)
 {
-	int fd, locked;
+	pid_t holder = 0, recorded = 0;
+	int locked;
 
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	locked = lock_holder(fd, holder);
-	close_keep_errno(fd);
-	return locked;
+	if ((locked = lock_holder(fd, &holder)) == -1)
+		return -1;
+	if (read_pid(fd, &recorded) == -1) {
+		if (errno != EINVAL)
+			return -1;
+		recorded = 0;
+	}
+	if (!locked) {
+		*pid = recorded;
+		return PIDFILE_STALE;
+	}
+	if (holder == 0 || holder != recorded) {
+		(void)refuse(ref, PIDFILE_FAULT_HOLDER, 0, (long)holder);
+		ref->recorded = (long)recorded;
+		return -1;
+	}
+	*pid = holder;
+	return PIDFILE_RUNNING;
 }
 
 /*
- * guard - the opening steps of create and remove: lock PATH.tmp (made if
- * create), then make sure nobody holds PATH.  Returns the locked
- * descriptor with *tmp set, or -1: EBUSY, with *holder set, when the
- * program runs.
+ * path_held - 1 if a running program holds the lock on PATH (its pid in
+ * *holder), 0 if not or if PATH does not exist, -1 on error or refusal
  */
 static int
-guard(const char *path, int create, char **tmp, pid_t *holder)
+path_held(const struct place *pl, pid_t *holder,
+    struct pidfile_refusal *ref)
 {
-	pid_t other;
+	pid_t pid = 0;
+	int fd, state;
+
+	if ((fd = open_trusted(pl, pl->base, O_RDONLY, 0, ref)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	state = inspect(fd, &pid, ref);
+	close_keep_errno(fd);
+	if (state == -1)
+		return -1;
+	if (state != PIDFILE_RUNNING)
+		return 0;
+	*holder = pid;
+	return 1;
+}
+
+/*
+ * guard - the opening steps of create and remove: lock PATH.tmp (kept
+ * open for the program if create), then make sure nobody holds PATH.
+ * Returns the locked descriptor, or -1: EBUSY, with *holder set, when
+ * the program runs.
+ */
+static int
+guard(const struct place *pl, int create, pid_t *holder,
+    struct pidfile_refusal *ref)
+{
+	pid_t other = 0;
 	int fd, locked;
 
-	if ((*tmp = tmp_name(path)) == NULL)
+	if ((fd = tmp_lock(pl, create, ref)) == -1)
 		return -1;
-	if ((fd = tmp_lock(*tmp, create)) == -1) {
-		free(*tmp);
-		return -1;
-	}
 	/* Holding PATH.tmp's lock: nobody else can rename over PATH now. */
-	if ((locked = path_held(path, &other)) == 0)
+	if ((locked = path_held(pl, &other, ref)) == 0)
 		return fd;
 	if (locked > 0) {
 		*holder = other;
 		errno = EBUSY;
 	}
-	unguard(fd, *tmp);
+	unguard(pl, fd);
 	return -1;
 }
 
 /* unguard - give up guard()'s PATH.tmp, ours since we hold its lock */
 static void
-unguard(int fd, char *tmp)
+unguard(const struct place *pl, int fd)
 {
 	int saved = errno;
 
-	(void)unlink(tmp);
+	(void)unlinkat(pl->dfd, pl->tmp, 0);
 	(void)close(fd);
-	free(tmp);
 	errno = saved;
 }
 
 int
-pidfile_create(const char *path, pid_t pid, pid_t *holder)
+pidfile_create(const char *path, pid_t pid, pid_t *holder,
+    struct pidfile_refusal *ref)
 {
-	char line[32], *tmp;
+	struct place pl;
+	char line[32];
 	int fd, n, saved = errno;
 
 	*holder = 0;
-	if ((fd = guard(path, 1, &tmp, holder)) == -1)
-		return -1;
+	memset(ref, 0, sizeof(*ref));
+	/* A pidfile holding 1 (pido as a container's init) names everyone. */
+	if (pid < 2 || pid > PIDFILE_PID_MAX)
+		return refuse(ref, PIDFILE_FAULT_PID, 0, (long)pid);
 	n = snprintf(line, sizeof(line), "%ld\n", (long)pid);
 	if (n < 0 || (size_t)n >= sizeof(line)) {
 		errno = EINVAL;
-		goto fail;
+		return -1;
 	}
+	if (place_open(path, &pl, ref) == -1)
+		return -1;
+	if ((fd = guard(&pl, 1, holder, ref)) == -1)
+		goto out;
 	if (ftruncate(fd, 0) == -1 || io_write_all(fd, line, (size_t)n) == -1 ||
-	    fsync(fd) == -1 || rename(tmp, path) == -1)
-		goto fail;
-	free(tmp);
+	    fsync(fd) == -1 ||
+	    renameat(pl.dfd, pl.tmp, pl.dfd, pl.base) == -1) {
+		unguard(&pl, fd);
+		fd = -1;
+		goto out;
+	}
 	errno = saved;
+out:
+	place_close(&pl);
 	return fd;
-
-fail:
-	unguard(fd, tmp);
-	return -1;
 }
 
 int
-pidfile_check(const char *path, pid_t *pid)
+pidfile_check(const char *path, pid_t *pid, struct pidfile_refusal *ref)
 {
-	int fd, locked, saved = errno;
+	int fd, state, saved = errno;
 
 	*pid = 0;
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+	memset(ref, 0, sizeof(*ref));
+	if ((fd = query_open(path, ref)) == -1) {
 		if (errno != ENOENT)
 			return -1;
 		errno = saved;
 		return PIDFILE_ABSENT;
 	}
-	if ((locked = lock_holder(fd, pid)) == -1) {
-		close_keep_errno(fd);
-		return -1;
-	}
-	if (!locked || *pid == 0) {
-		if (read_pid(fd, pid) == -1)
-			*pid = 0;
-	}
-	(void)close(fd);
-	errno = saved;
-	return locked ? PIDFILE_RUNNING : PIDFILE_STALE;
+	state = inspect(fd, pid, ref);
+	close_keep_errno(fd);
+	if (state != -1)
+		errno = saved;
+	return state;
 }
 
 int
-pidfile_read(const char *path, pid_t *pid)
+pidfile_read(const char *path, pid_t *pid, struct pidfile_refusal *ref)
 {
 	int fd, r, saved = errno;
 
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1)
+	memset(ref, 0, sizeof(*ref));
+	if ((fd = query_open(path, ref)) == -1)
 		return -1;
-	r = read_pid(fd, pid);
+	if ((r = read_pid(fd, pid)) == -1 && errno == EINVAL)
+		(void)refuse(ref, PIDFILE_FAULT_PID, 0, 0);
 	close_keep_errno(fd);
 	if (r == 0)
 		errno = saved;
@@ -396,27 +633,32 @@ signal_leader(int fd, pid_t pid, int sig)
 #endif
 }
 
+/*
+ * pidfile_signal - see pidfile.h
+ *
+ *	Every number that reaches kill(2) here is a PID of the grammar (2 or
+ *	more), negated for a group: inspect refuses a holder that is not the
+ *	PID recorded, and a group is signalled only if the holder leads it
+ *	or, with no holder, under the ID recorded.
+ */
 int
-pidfile_signal(const char *path, int sig, int group, pid_t *pidp)
+pidfile_signal(const char *path, int sig, int group, pid_t *pidp,
+    struct pidfile_refusal *ref)
 {
 	pid_t pid = 0, pgid;
-	int fd, locked, state, saved = errno;
+	int fd, state, saved = errno;
 
 	*pidp = 0;
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+	memset(ref, 0, sizeof(*ref));
+	if ((fd = query_open(path, ref)) == -1) {
 		if (errno != ENOENT)
 			return -1;
 		errno = saved;
 		return PIDFILE_ABSENT;
 	}
-	if ((locked = lock_holder(fd, &pid)) == -1)
+	if ((state = inspect(fd, &pid, ref)) == -1)
 		goto fail;
-	if (locked) {
-		state = PIDFILE_RUNNING;
-		if (pid == 0) {		/* a holder we cannot name */
-			errno = ESRCH;
-			goto fail;
-		}
+	if (state == PIDFILE_RUNNING) {
 		if (group) {
 			/* Its group, only if it leads one: never ours. */
 			if ((pgid = getpgid(pid)) == -1)
@@ -430,14 +672,16 @@ pidfile_signal(const char *path, int sig, int group, pid_t *pidp)
 		} else if (signal_leader(fd, pid, sig) == -1)
 			goto fail;
 		*pidp = pid;
-	} else {
-		state = PIDFILE_STALE;
+	} else if (group && pid == 0) {
+		/* Not refused, but no group to signal: say why. */
+		ref->fault = PIDFILE_FAULT_PID;
+	} else if (group) {
 		/* What is left of the group of a leader that has exited. */
-		if (group && read_pid(fd, &pid) == 0 && kill(-pid, 0) == 0) {
+		if (kill(-pid, 0) == 0) {
 			if (kill(-pid, sig) == -1)
 				goto fail;
 			*pidp = pid;
-		} else if (group && pid > 0 && errno != ESRCH)
+		} else if (errno != ESRCH)
 			goto fail;
 	}
 	(void)close(fd);
@@ -450,13 +694,15 @@ fail:
 }
 
 int
-pidfile_wait(const char *path, unsigned long msec)
+pidfile_wait(const char *path, unsigned long msec,
+    struct pidfile_refusal *ref)
 {
 	struct timespec now, deadline;
 	unsigned long step = 1, left;
 	pid_t pid;
 	int fd, locked, saved = errno;
 
+	memset(ref, 0, sizeof(*ref));
 	if (clock_gettime(CLOCK_MONOTONIC, &deadline) == -1)
 		return -1;
 	deadline.tv_sec += (time_t)(msec / 1000);
@@ -465,12 +711,15 @@ pidfile_wait(const char *path, unsigned long msec)
 		deadline.tv_sec++;
 		deadline.tv_nsec -= 1000000000L;
 	}
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
+	if ((fd = query_open(path, ref)) == -1) {
 		if (errno != ENOENT)
 			return -1;
 		errno = saved;
 		return 0;
 	}
+	/* A lock that is not the program's is not waited for either. */
+	if (inspect(fd, &pid, ref) == -1)
+		goto fail;
 	/*
 	 * Polled: the only blocking wait for a lock is to take it, and a
 	 * waiter holding even a read lock would look alive to a query.
@@ -507,19 +756,25 @@ fail:
 }
 
 int
-pidfile_remove(const char *path)
+pidfile_remove(const char *path, struct pidfile_refusal *ref)
 {
-	pid_t holder;
-	char *tmp;
-	int fd, saved = errno;
+	struct place pl;
+	pid_t holder = 0;
+	int fd, r = -1, saved = errno;
 
-	if ((fd = guard(path, 0, &tmp, &holder)) == -1)
+	memset(ref, 0, sizeof(*ref));
+	if (place_open(path, &pl, ref) == -1)
 		return -1;
-	if (unlink(path) == -1 && errno != ENOENT) {
-		unguard(fd, tmp);
-		return -1;
+	if ((fd = guard(&pl, 0, &holder, ref)) == -1)
+		goto out;
+	if (unlinkat(pl.dfd, pl.base, 0) == -1 && errno != ENOENT) {
+		unguard(&pl, fd);
+		goto out;
 	}
-	unguard(fd, tmp);
+	unguard(&pl, fd);
 	errno = saved;
-	return 0;
+	r = 0;
+out:
+	place_close(&pl);
+	return r;
 }

@@ -262,3 +262,72 @@ set -- $(cat "$TMP/kids")
 qmail stop send
 all_gone "$@"
 qmail status send
+
+# Hostile pidfiles: each case runs in a private PID namespace (in_pidns),
+# where a regression that signals every process (kill -1) or the kernel's
+# group 0 reaches only what the case started.  The services there keep
+# their pidfiles and their children's PIDs in $TMP/ns, never in $RUN or
+# $TMP/kids, which the cleanup acts on outside.
+{
+	cat "$TMP/default"
+	echo "RUNDIR=$TMP/ns/run"
+	echo "SEND_CMD=\"$STANDIN/send.sh $TMP/ns/kids\""
+} >"$TMP/default.ns"
+
+# ns ARGS... - in_pidns with q (the init script on default.ns, then its
+# exit status) defined, its output masked
+ns() {
+	_script=$1
+	_lead=
+	if [ "$_script" = -s ]; then
+		_lead=-s
+		_script=$2
+	fi
+	# shellcheck disable=SC2016
+	in_pidns $_lead 'q() {
+		env QMAIL_DEFAULTS="$TMP/default.ns" sh "$TOP/init.d/qmail" "$@"
+		echo "exit $?"
+	}
+	mkdir "$TMP/ns/run"
+	'"$_script" >"$TMP/out" 2>&1
+	mask <"$TMP/out" | sed -e "s|$TOP/|TOP/|g"
+}
+
+echo "--- a send.pid holding 1 where group 1 is process 1's (a container's"
+echo "--- init): stop and zap signal nothing and remove it; an unrelated"
+echo "--- session, and the script, run on"
+# shellcheck disable=SC2016 # expanded by in_pidns's shell
+ns -s '
+	unrelated
+	echo 1 >"$TMP/ns/run/send.pid"
+	q stop send
+	echo 1 >"$TMP/ns/run/send.pid"
+	q zap send
+	[ -e "$TMP/ns/run/send.pid" ] || echo "pidfile removed"
+	alive "$other" && echo "the unrelated session runs on"'
+
+echo "--- a send.pid holding 0 counts no process as its group: status 1,"
+echo "--- stop removes it, start replaces it"
+# shellcheck disable=SC2016 # expanded by in_pidns's shell
+ns '
+	echo 0 >"$TMP/ns/run/send.pid"
+	q status send
+	q stop send
+	echo 0 >"$TMP/ns/run/send.pid"
+	q start send
+	poll 10 test -s "$TMP/ns/kids" || echo "no children"
+	q zap send'
+
+echo "--- a send.pid that is a symbolic link to another program's locked"
+echo "--- pidfile: status unknown (4), stop, zap and start fail and never"
+echo "--- say stopped; that program runs on"
+# shellcheck disable=SC2016 # expanded by in_pidns's shell
+ns '
+	"$PIDO" -s "$TMP/ns/other.pid" sleep 600 &
+	poll 10 "$PIDO" -c "$TMP/ns/other.pid" || echo "did not start"
+	ln -s ../other.pid "$TMP/ns/run/send.pid"
+	q status send
+	q stop send
+	q zap send
+	q start send
+	"$PIDO" -c "$TMP/ns/other.pid" && echo "the other program runs on"'

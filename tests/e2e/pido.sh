@@ -111,3 +111,95 @@ echo "wait status $?"
 
 echo "--- a pidfile in a missing directory: exit 111"
 pido "$TMP/no/such/dir.pid" true
+
+# The cases below give pido pidfiles it must refuse, or whose number names
+# every process (kill -1) or an unrelated group.  Each runs in a private
+# PID namespace (in_pidns), so that a regression kills only what the case
+# started; an unrelated session there must survive.
+# ns ARGS... - in_pidns, its output masked; returns its exit status
+ns() {
+	in_pidns "$@" >"$TMP/out" 2>&1
+	_rc=$?
+	mask <"$TMP/out" | sed 's/uid [0-9][0-9]*,/uid U,/'
+	return $_rc
+}
+
+echo "--- a stale pidfile holding 1, 01, 00000001 or 0 names no group:"
+echo "--- -G -k signals nothing (exit 1), an unrelated session runs on"
+ns -s '
+	unrelated
+	for n in 1 01 00000001 0; do
+		echo "$n" >"$TMP/ns/x.pid"
+		"$PIDO" -G -k TERM "$TMP/ns/x.pid"
+		echo "$n: exit $?"
+	done
+	alive "$other" && echo "the unrelated session runs on"
+	"$PIDO" -p "$TMP/ns/x.pid"
+	echo "-p: exit $?"'
+
+echo "--- pido as process 1 (a container's init) records no pid 1: exit 111"
+ns 'exec "$PIDO" -s "$TMP/ns/init.pid" true'
+echo "exit $?"
+[ -e "$TMP/ns/init.pid" ] || echo "no pidfile"
+
+echo "--- a symbolic link to another program's locked pidfile: every form"
+echo "--- refuses it (exit 111); that program runs on"
+ns '
+	"$PIDO" -s "$TMP/ns/other.pid" sleep 600 &
+	poll 10 "$PIDO" -c "$TMP/ns/other.pid" || echo "did not start"
+	ln -s other.pid "$TMP/ns/link.pid"
+	for q in -c -p "-k TERM" "-G -k KILL" "-w 1" -r; do
+		# shellcheck disable=SC2086
+		"$PIDO" $q "$TMP/ns/link.pid"
+		echo "$q: exit $?"
+	done
+	"$PIDO" "$TMP/ns/link.pid" true
+	echo "start: exit $?"
+	"$PIDO" -c "$TMP/ns/other.pid" && echo "the other program runs on"'
+
+echo "--- a pidfile owned by nobody in a sticky 1777 directory is refused:"
+echo "--- exit 111, and the group it names runs on"
+ns '
+	mkdir -m 1777 "$TMP/ns/pub"
+	unrelated
+	echo "$other" >"$TMP/ns/pub/x.pid"
+	chown nobody "$TMP/ns/pub/x.pid"
+	"$PIDO" -G -k TERM "$TMP/ns/pub/x.pid"
+	echo "exit $?"
+	alive "$other" && echo "the group runs on"'
+
+echo "--- one others may write (0666), or in a directory others may rename"
+echo "--- in (0777, not sticky), is refused too: exit 111"
+ns '
+	unrelated
+	echo "$other" >"$TMP/ns/w.pid"
+	chmod 666 "$TMP/ns/w.pid"
+	"$PIDO" -G -k TERM "$TMP/ns/w.pid"
+	echo "exit $?"
+	mkdir -m 777 "$TMP/ns/open"
+	echo "$other" >"$TMP/ns/open/x.pid"
+	"$PIDO" -G -k TERM "$TMP/ns/open/x.pid"
+	echo "exit $?"
+	alive "$other" && echo "the group runs on"'
+
+echo "--- a FIFO is refused at once, not opened: exit 111"
+mkfifo "$TMP/ns/fifo.pid"
+timeout 10 "$PIDO" -c "$TMP/ns/fifo.pid" >"$TMP/out" 2>&1
+rc=$?
+mask <"$TMP/out"
+echo "exit $rc"
+
+echo "--- a lock held by another pid than the one recorded is refused:"
+echo "--- exit 111; neither the holder nor the pid recorded is signalled"
+ns '
+	"$PIDO" -s "$TMP/ns/held.pid" sleep 600 &
+	holder=$!
+	poll 10 "$PIDO" -c "$TMP/ns/held.pid" || echo "did not start"
+	unrelated
+	echo "$other" >"$TMP/ns/held.pid"
+	"$PIDO" -G -k TERM "$TMP/ns/held.pid"
+	echo "exit $?"
+	"$PIDO" -k TERM "$TMP/ns/held.pid" 2>/dev/null
+	echo "exit $?"
+	alive "$holder" && echo "the holder runs on"
+	alive "$other" && echo "the pid recorded runs on"'

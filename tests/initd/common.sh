@@ -35,6 +35,31 @@ group_gone() {
 	[ "$(group_left "$1")" -eq 0 ]
 }
 
+# in_pidns [-s] SCRIPT [ARG...] - run the sh SCRIPT as process 1 of a
+# private PID namespace (with its own /proc), for the cases where a
+# regression would signal every process (kill -1) or a whole group it
+# should not: there, it reaches only what SCRIPT started, and all of that
+# dies with it.  With -s, process 1 leads its own session and group 1, as a
+# container's init does.  SCRIPT gets what tests/initd/pidns.sh defines;
+# TOP, TMP, PIDO and RUN are in its environment.  Its pidfiles hold the
+# namespace's PIDs: keep them out of $RUN and $TMP (initd_cleanup signals
+# the groups those name), in $TMP/ns, which in_pidns empties first.
+in_pidns() {
+	_lead=
+	if [ "$1" = -s ]; then
+		_lead=setsid
+		shift
+	fi
+	_script=$1
+	shift
+	rm -rf "$TMP/ns"
+	mkdir -p "$TMP/ns"
+	env TOP="$TOP" TMP="$TMP" PIDO="$PIDO" RUN="$RUN" \
+	    unshare --mount --propagation "$(mount_prop)" --pid --fork \
+	    --mount-proc ${_lead:+"$_lead"} sh -c ". \"\$TOP/tests/initd/pidns.sh\"
+$_script" in_pidns "$@"
+}
+
 # listening PORT - does anything listen on 127.0.0.1:PORT?
 listening() {
 	[ -n "$(ss -Hltn "sport = :$1")" ]
