@@ -168,6 +168,13 @@ START_TEST(test_io)
 	ck_assert_int_eq(io_set_nonblock(p[0]), 0);
 	ck_assert_int_eq(io_read(p[0], got, sizeof(got)), -1);
 	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(io_clear_nonblock(p[0]), 0);
+	ck_assert_int_ne((fl = fcntl(p[0], F_GETFL)), -1);
+	ck_assert(!(fl & O_NONBLOCK));
+	ck_assert_int_eq(io_clear_nonblock(p[0]), 0);
+	ck_assert_int_eq(io_set_nonblock(p[0]), 0);
+	ck_assert_int_ne((fl = fcntl(p[0], F_GETFL)), -1);
+	ck_assert(fl & O_NONBLOCK);
 	ck_assert_int_eq(io_cloexec_all(p[0]), 0);
 	ck_assert_int_ne((fl = fcntl(p[1], F_GETFD)), -1);
 	ck_assert(fl & FD_CLOEXEC);
