@@ -119,7 +119,7 @@ read_input(struct tally *t, const char *name, int verbose)
 		    strerror(errno));
 		return -1;
 	}
-	lines_init(&l, fd);
+	lines_init(&l, fd, LINES_MAX);
 	logline_init(&p);
 	while ((rc = lines_next(&l, &line, &len, &flags)) == 1) {
 		if (flags & LINES_TOO_LONG) {

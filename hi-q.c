@@ -118,27 +118,36 @@ become_user(const struct conf *c)
 	return 0;
 }
 
-/* check_programs - for --check: can every program be run? */
+/*
+ * check_programs - for --check: would every program run?  The test is
+ * spawn_check(), the one a message's run makes before each spawn
+ */
 static int
 check_programs(const struct conf *c)
 {
+	const struct stage_conf *st;
+	char *path;
 	size_t i;
-	int bad = 0;
+	int bad = 0, rc;
 
-	if (access(c->queue_argv[0], X_OK) == -1) {
-		fprintf(stderr, "hi-q: %s: queue %s: %s\n", c->file,
-		    c->queue_argv[0], strerror(errno));
+	if ((rc = spawn_check(c->queue_argv[0])) != 0) {
+		path = log_visible(c->queue_argv[0]);
+		fprintf(stderr, "hi-q: %s: queue %s: %s\n", c->file, path,
+		    strerror(rc));
+		free(path);
 		bad = 1;
 	}
-	for (i = 0; i < c->nstages; i++)
-		if (access(c->stages[i].argv[0], X_OK) == -1) {
-			fprintf(stderr, "hi-q: %s:%u: %s %s: %s: %s\n",
-			    c->file, c->stages[i].line,
-			    c->stages[i].kind == STAGE_CHECK ? "check" : "stage",
-			    c->stages[i].name,
-			    c->stages[i].argv[0], strerror(errno));
-			bad = 1;
-		}
+	for (i = 0; i < c->nstages; i++) {
+		st = &c->stages[i];
+		if ((rc = spawn_check(st->argv[0])) == 0)
+			continue;
+		path = log_visible(st->argv[0]);
+		fprintf(stderr, "hi-q: %s:%u: %s %s: %s: %s\n", c->file,
+		    st->line, st->kind == STAGE_CHECK ? "check" : "stage",
+		    st->name, path, strerror(rc));
+		free(path);
+		bad = 1;
+	}
 	return bad ? -1 : 0;
 }
 

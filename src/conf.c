@@ -9,6 +9,12 @@
  *	start with white space belong to the stage opened last; the others
  *	are top-level directives.
  *
+ *	The file is read with lines.c, in one buffer of CONF_LINE_MAX plus one
+ *	read, not with getline(3): getline grows its buffer to fit any line,
+ *	and when that fails (ENOMEM under "softlimit -m") it returns -1 as at
+ *	the end of the file, without setting the stream's error flag, so the
+ *	stages after a long line would silently vanish.
+ *
  * ERRORS
  *	See conf.h.  Out of memory: die(QQ_OOM).
  */
@@ -17,6 +23,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +35,9 @@
 #include <popt.h>
 
 #include "conf.h"
+#include "io.h"
+#include "lines.h"
+#include "log.h"
 #include "number.h"
 #include "paths.h"
 #include "spool.h"
@@ -38,6 +48,7 @@ struct parser {
 	struct conf		*conf;
 	struct conf_error	*err;
 	unsigned		 line;
+	unsigned long long	 bytes;		/* read, up to this line */
 	int			 have_queue;
 	int			 have_timeout;
 	int			 have_reply;
@@ -75,19 +86,25 @@ static int	 do_zone(struct parser *, struct stage_conf *, int,
 		    const char **);
 static int	 do_log(struct parser *, int, const char **);
 static int	 valid_user(const char *);
+static int	 do_line(struct parser *, char *, size_t, int);
+static const char *file_kind(mode_t);
 static char	*unsafe_file(int);
 
+/*
+ * fail - the error at the current line; the text is made visible
+ * (log_visible()), as it may quote any byte of the file
+ */
 static int
 fail(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
+	char *raw;
 
 	va_start(ap, fmt);
-	if (vasprintf(&p->err->text, fmt, ap) < 0)
-		p->err->text = NULL;
+	raw = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (p->err->text == NULL)
-		p->err->text = xstrdup("out of memory");
+	p->err->text = log_visible(raw);
+	free(raw);
 	p->err->line = p->line;
 	return -1;
 }
@@ -556,17 +573,60 @@ do_top(struct parser *p, int argc, const char **argv)
 	return fail(p, "unknown directive \"%s\"", argv[0]);
 }
 
+/*
+ * do_line - one line as lines_next() gave it: len bytes, NUL-terminated,
+ * with the reader's flags
+ *
+ *	The checks on the bytes come first, in the order that names the
+ *	cause best: a NUL (a binary file, whose line is often too long too),
+ *	the line's length, the file's, then a byte order mark (an editor's,
+ *	on line 1 only).
+ */
+static int
+do_line(struct parser *p, char *line, size_t len, int flags)
+{
+	const char **argv;
+	const char *why;
+	int argc, rc;
+
+	p->bytes += len + ((flags & LINES_NO_NEWLINE) ? 0 : 1);
+	if (memchr(line, '\0', len) != NULL)
+		return fail(p, "NUL byte in line");
+	if (flags & LINES_TOO_LONG)
+		return fail(p, "line longer than %u bytes", CONF_LINE_MAX);
+	if (p->bytes > CONF_FILE_MAX)
+		return fail(p, "the file is longer than %u bytes",
+		    CONF_FILE_MAX);
+	if (p->line == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		return fail(p, "the file begins with a UTF-8 byte order mark; "
+		    "save it without one");
+	if (conf_split_line(line, &argc, &argv, &why) == -1)
+		return fail(p, "%s", why);
+	if (argc == 0)
+		return 0;
+	if (isspace((unsigned char)line[0]))
+		rc = do_stage(p, argc, argv);
+	else
+		rc = do_top(p, argc, argv);
+	free((void *)argv);
+	return rc;
+}
+
+/*
+ * conf_parse_fd - the configuration on fd, read from its offset to its end
+ *
+ *	Only the end of the file ends it: a failed read is an error, never a
+ *	shorter file.  Memory is bounded by the limits, whatever the file.
+ */
 struct conf *
-conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
+conf_parse_fd(int fd, const char *name, struct conf_error *err)
 {
 	struct parser p;
 	struct conf *c;
-	char *line = NULL;
-	const char **argv;
-	const char *why;
-	size_t cap = 0;
-	ssize_t n;
-	int argc, rc = 0;
+	struct lines l;
+	char *line;
+	size_t len;
+	int flags, n, rc = 0;
 
 	memset(err, 0, sizeof(*err));
 	err->file = xstrdup(name);
@@ -583,32 +643,16 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	p.conf = c;
 	p.err = err;
 
-	while (rc == 0 && (errno = 0, n = getline(&line, &cap, fp)) != -1) {
-		p.line++;
-		if (memchr(line, '\0', (size_t)n) != NULL) {
-			rc = fail(&p, "NUL byte in line");
-			break;
-		}
-		/* Drop the newline, so a backslash before it is at the end. */
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (conf_split_line(line, &argc, &argv, &why) == -1) {
-			rc = fail(&p, "%s", why);
-			break;
-		}
-		if (argc == 0)
-			continue;
-		if (isspace((unsigned char)line[0]))
-			rc = do_stage(&p, argc, argv);
-		else
-			rc = do_top(&p, argc, argv);
-		free((void *)argv);
+	lines_init(&l, fd, CONF_LINE_MAX);
+	while (rc == 0 && (n = lines_next(&l, &line, &len, &flags)) == 1) {
+		p.line = (unsigned)lines_number(&l);
+		rc = do_line(&p, line, len, flags);
 	}
-	if (rc == 0 && ferror(fp)) {
+	if (rc == 0 && n == -1) {
 		p.line = 0;
-		rc = fail(&p, "read error: %s", strerror(errno ? errno : EIO));
+		rc = fail(&p, "read error: %s", strerror(errno));
 	}
-	free(line);
+	lines_free(&l);
 	if (rc == -1) {
 		conf_free(c);
 		return NULL;
@@ -618,10 +662,29 @@ conf_parse_stream(FILE *fp, const char *name, struct conf_error *err)
 	return c;
 }
 
+/* file_kind - what a file that is not regular is, for the error */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "of an unknown type";
+}
+
 /*
  * unsafe_file - why the open file fd must not be trusted, or NULL
  *
  *	Checked on the descriptor read, so the answer is about that file.
+ *	Only a regular file has an end that nobody else decides: a FIFO
+ *	waits for a writer, a device such as /dev/zero never ends.
  */
 static char *
 unsafe_file(int fd)
@@ -630,6 +693,9 @@ unsafe_file(int fd)
 
 	if (fstat(fd, &sb) == -1)
 		return xasprintf("unable to stat: %s", strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return xasprintf("refused: %s, not a regular file",
+		    file_kind(sb.st_mode));
 	if (sb.st_uid != 0 && sb.st_uid != geteuid())
 		return xasprintf("refused: owned by uid %lu, neither root nor "
 		    "the user running hi-q (uid %lu)",
@@ -641,27 +707,38 @@ unsafe_file(int fd)
 	return NULL;
 }
 
+/*
+ * conf_parse_file - open path safely, check it, parse it
+ *
+ *	O_NONBLOCK, so that opening a FIFO returns at once instead of waiting
+ *	for a writer (and a device opens without waiting for a carrier); it is
+ *	cleared once fstat(2) has shown a regular file, for which it means
+ *	nothing anyway.  O_NOCTTY, so that a terminal never becomes hi-q's.
+ */
 struct conf *
 conf_parse_file(const char *path, struct conf_error *err)
 {
 	struct conf *c;
-	FILE *fp;
-	char *why;
+	char *why = NULL;
+	int fd;
 
 	memset(err, 0, sizeof(err[0]));
-	if ((fp = fopen(path, "re")) == NULL) {
-		err->file = xstrdup(path);
-		err->text = xasprintf("unable to open: %s", strerror(errno));
-		return NULL;
-	}
-	if ((why = unsafe_file(fileno(fp))) != NULL) {
-		(void)fclose(fp);
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
+		why = xasprintf("unable to open: %s", strerror(errno));
+	else if ((why = unsafe_file(fd)) == NULL &&
+	    io_clear_nonblock(fd) == -1)
+		why = xasprintf("unable to clear O_NONBLOCK: %s",
+		    strerror(errno));
+	if (why != NULL) {
+		if (fd != -1)
+			(void)close(fd);
 		err->file = xstrdup(path);
 		err->text = why;
 		return NULL;
 	}
-	c = conf_parse_stream(fp, path, err);
-	if (fclose(fp) == EOF && c != NULL) {
+	c = conf_parse_fd(fd, path, err);
+	if (close(fd) == -1 && c != NULL) {
 		conf_free(c);
 		err->file = xstrdup(path);
 		err->line = 0;

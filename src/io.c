@@ -24,6 +24,8 @@
 
 #include "io.h"
 
+static int	set_nonblock(int, int);
+
 ssize_t
 io_read(int fd, void *p, size_t n)
 {
@@ -57,13 +59,27 @@ io_write_all(int fd, const void *p, size_t n)
 int
 io_set_nonblock(int fd)
 {
-	int fl;
+	return set_nonblock(fd, 1);
+}
+
+int
+io_clear_nonblock(int fd)
+{
+	return set_nonblock(fd, 0);
+}
+
+/* set_nonblock - O_NONBLOCK on (on != 0) or off; no call if it is so */
+static int
+set_nonblock(int fd, int on)
+{
+	int fl, want;
 
 	if ((fl = fcntl(fd, F_GETFL)) == -1)
 		return -1;
-	if (fl & O_NONBLOCK)
+	want = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	if (want == fl)
 		return 0;
-	return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return fcntl(fd, F_SETFL, want);
 }
 
 /*

@@ -161,26 +161,48 @@ put(struct buf *b, const char *fmt, ...)
 }
 
 /*
- * put_escaped - bytes a reader could confuse with the line's syntax
+ * put_escaped - bytes a reader could confuse with the text around them
  *
- *	Controls, non-ASCII, backslash and double quotes become \xHH, and
- *	outside quotes so do spaces and angle brackets: a field never holds
- *	the character that ends it.
+ *	Controls, non-ASCII and backslash become \xHH, and so does each byte
+ *	in also: in the log line, double quotes and, outside quotes, spaces
+ *	and angle brackets, so that a field never holds the character that
+ *	ends it.
  */
 static void
-put_escaped(struct buf *b, const char *s, size_t n, int quoted)
+put_escaped(struct buf *b, const char *s, size_t n, const char *also)
 {
 	unsigned char c;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"' ||
-		    (!quoted && (c == ' ' || c == '<' || c == '>')))
+		if (c < 0x20 || c >= 0x7f || c == '\\' ||
+		    strchr(also, c) != NULL)
 			put(b, "\\x%02x", c);
 		else if (buf_append(b, &s[i], 1) == -1)
 			b->limit = b->len;
 	}
+}
+
+/*
+ * log_visible - s as a diagnostic may print it, malloc'd
+ *
+ *	Words from a file or a command line can hold bytes that a terminal
+ *	hides or acts on (a byte order mark, an escape sequence): each of
+ *	them shows as \xHH instead, and so does a backslash, so that \xHH
+ *	always means a byte.
+ */
+char *
+log_visible(const char *s)
+{
+	struct buf b;
+	size_t n = strlen(s);
+	char nul = '\0';
+
+	buf_init(&b, 4 * n + 1);	/* room for the worst: all \xHH */
+	put_escaped(&b, s, n, "");
+	(void)buf_append(&b, &nul, 1);
+	return b.data;
 }
 
 static void
@@ -224,7 +246,7 @@ log_format_report(const struct report *r)
 	    r->code);
 	if (r->have_envelope) {
 		put(&b, " from=<");
-		put_escaped(&b, r->sender, r->sender_len, 0);
+		put_escaped(&b, r->sender, r->sender_len, "\" <>");
 		put(&b, ">");
 	} else
 		put(&b, " from=-");
@@ -244,7 +266,7 @@ log_format_report(const struct report *r)
 	}
 	if (r->reason != NULL) {
 		put(&b, " reason=\"");
-		put_escaped(&b, r->reason, strlen(r->reason), 1);
+		put_escaped(&b, r->reason, strlen(r->reason), "\"");
 		put(&b, "\"");
 	}
 	put(&b, "\n");

@@ -13,6 +13,10 @@
  *	interface: tuning tools parse it.  Its fields are in report.h.  After
  *	log_set_syslog() it also sends the line, without "hi-q: ", to syslog
  *	at priority info.
+ *
+ *	log_visible() returns a copy of a string with every control byte,
+ *	non-ASCII byte and backslash written as \xHH, for a diagnostic that
+ *	quotes words hi-q did not write itself.
  */
 #ifndef HIQ_LOG_H
 #define HIQ_LOG_H
@@ -30,6 +34,7 @@ void	die(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 void	die_sys(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
+char	*log_visible(const char *);
 char	*log_format_report(const struct report *);
 void	log_report(const struct report *);
 

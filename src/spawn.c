@@ -11,13 +11,16 @@
  * ERRORS
  *	See spawn.h.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "spawn.h"
 #include "xalloc.h"
@@ -26,6 +29,30 @@
     (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
 #define HAVE_ADDCLOSEFROM 1
 #endif
+
+/*
+ * spawn_check - can path be run?  0, or the errno value that says why not
+ *
+ *	The one rule for both "hi-q --check" and every spawn: a regular file
+ *	the effective user may execute.  execve(2) gives EACCES for any file
+ *	that is not regular; a directory, which access(2) calls executable,
+ *	is named as such (EISDIR), since that is the mistake a user makes.
+ */
+int
+spawn_check(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1)
+		return errno;
+	if (S_ISDIR(sb.st_mode))
+		return EISDIR;
+	if (!S_ISREG(sb.st_mode))
+		return EACCES;
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == -1)
+		return errno;
+	return 0;
+}
 
 int
 spawn_program(char *const argv[], char *const envp[], int fd_in, int fd_out,
@@ -37,6 +64,8 @@ spawn_program(char *const argv[], char *const envp[], int fd_in, int fd_out,
 	short flags;
 	int rc;
 
+	if ((rc = spawn_check(argv[0])) != 0)
+		return rc;
 	if ((rc = posix_spawn_file_actions_init(&fa)) != 0)
 		return rc;
 	if ((rc = posix_spawnattr_init(&attr)) != 0) {

@@ -12,6 +12,11 @@
  *	it in hi-q's process group, 0 makes it the leader of a new group,
  *	> 0 puts it in that group.
  *
+ *	spawn_check(path) says whether spawn_program() would run path: only
+ *	a regular file that the effective user may execute.  spawn_program()
+ *	calls it first, and "hi-q --check" calls it for every program, so
+ *	the two refuse the same programs with the same reason.
+ *
  *	spawn_environ() returns a copy of an environment without QMAILQUEUE,
  *	which names hi-q itself: a stage that injects mail must reach the real
  *	queue, not hi-q again.
@@ -21,12 +26,16 @@
  *	be started (ENOENT for a missing program, EACCES, ENOMEM, EAGAIN for
  *	fork).  The failure of exec itself is reported here, not through an
  *	exit code, so a missing stage can never pass for an exit status.
+ *	spawn_check returns 0 or the errno value: stat(2)'s or access(2)'s,
+ *	EISDIR for a directory, EACCES for any other file that is not
+ *	regular.
  */
 #ifndef HIQ_SPAWN_H
 #define HIQ_SPAWN_H
 
 #include <sys/types.h>
 
+int	 spawn_check(const char *);
 int	 spawn_program(char *const [], char *const [], int, int, pid_t,
 	    pid_t *);
 char	**spawn_environ(char *const []);

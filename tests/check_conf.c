@@ -7,28 +7,44 @@
  *	nothing expanded) and to errors (unterminated quote, backslash at the
  *	end of the line).
  *
- *	conf_parse_stream(): the defaults (queue QMAILHOME/bin/qmail-queue,
+ *	conf_parse_fd(): the defaults (queue QMAILHOME/bin/qmail-queue,
  *	which the Makefile makes /var/qmail, timeout 300, reply-channel 6 82),
  *	a full configuration checked field by field, skip-if-env with several
  *	NAME and NAME=VALUE words per line, reply-channel none and FD CODE,
  *	the limits (timeout 1 and 86400, reply text of 254 bytes, stage names
  *	of 64), and a table of broken files to the exact line and message of
- *	the first error.  A NUL byte gets its own test.  "check" (a stage
- *	that gets a copy) with the stage directives it shares, and "zone"
- *	with margin, red, negative scores and every "missing" outcome; their
- *	errors are in the table: zone on a check, twice, misused, misplaced,
- *	with a bad header name, number or outcome, a negative margin, and a
- *	second per-stage timeout.
+ *	the first error: among them a UTF-8 byte order mark, named, and
+ *	control, non-ASCII and backslash bytes, shown as \xHH.  A NUL byte
+ *	gets its own test.  "check" (a stage that gets a copy) with the stage
+ *	directives it shares, and "zone" with margin, red, negative scores
+ *	and every "missing" outcome; their errors are in the table: zone on a
+ *	check, twice, misused, misplaced, with a bad header name, number or
+ *	outcome, a negative margin, and a second per-stage timeout.
  *
- *	conf_parse_file(): a real file, a missing one and a directory (the
- *	last two fail at line 0).  conf_write(): its exact output for a small
+ *	The size limits: a line of CONF_LINE_MAX bytes and a file of
+ *	CONF_FILE_MAX are read, one byte more is refused at its line; 4 MB of
+ *	NULs, a 5 MB comment line above a rejecting stage and a NUL past the
+ *	line limit are refused at their first line with the right reason and
+ *	after reading at most twice the line limit (the descriptor's offset
+ *	says); a descriptor that cannot be read is a read error, not an empty
+ *	file.
+ *
+ *	conf_parse_file(): a real file, a missing one, modes and owners, and
+ *	what is not a regular file, refused at once and before it is read: a
+ *	directory, a FIFO (also through a symlink), a character device with
+ *	/dev/zero's numbers and mode 0644 (as root), and a socket (which
+ *	cannot be opened).  conf_write(): its exact output for a small
  *	conf and for checks and zones, and that its output parses back to an
  *	equal conf (kinds and zones included), also for words with quotes,
  *	backslashes, spaces, "#" and non-ASCII bytes.
  *
  *	Input goes through tmpfile(), so NUL bytes can be written too.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -58,6 +74,7 @@
 #define ZONE_USAGE "usage: zone HEADER margin Y | zone HEADER red SCORE, " \
     "then optionally: missing OUTCOME"
 
+static int		 temp_file(const char *, size_t);
 static struct conf	*parse_bytes(const char *, size_t,
 			    struct conf_error *);
 static struct conf	*parse_text(const char *, struct conf_error *);
@@ -75,20 +92,35 @@ static void		 assert_zone(const struct zone_conf *, const char *,
 static void		 assert_conf_same(const struct conf *,
 			    const struct conf *);
 
-/* parse_bytes - conf_parse_stream() over len bytes, named "test.conf" */
+/* parse_bytes - conf_parse_fd() over len bytes, named "test.conf" */
 static struct conf *
 parse_bytes(const char *text, size_t len, struct conf_error *err)
 {
 	struct conf *c;
+	int fd;
+
+	fd = temp_file(text, len);
+	c = conf_parse_fd(fd, "test.conf", err);
+	ck_assert_int_eq(close(fd), 0);
+	return c;
+}
+
+/* temp_file - an unlinked file holding len bytes, its offset at 0 */
+static int
+temp_file(const char *text, size_t len)
+{
 	FILE *fp;
+	int fd;
 
 	fp = tmpfile();
 	ck_assert_ptr_nonnull(fp);
 	ck_assert_uint_eq(fwrite(text, 1, len, fp), len);
-	rewind(fp);
-	c = conf_parse_stream(fp, "test.conf", err);
+	ck_assert_int_eq(fflush(fp), 0);
+	fd = dup(fileno(fp));
+	ck_assert_int_ne(fd, -1);
 	ck_assert_int_eq(fclose(fp), 0);
-	return c;
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
 }
 
 static struct conf *
@@ -897,11 +929,11 @@ static const struct err_case err_cases[] = {
 	{ "stage s /bin/cat\n  zone 'X Spam' margin 2\n", 2,
 	    "bad header name \"X Spam\"" },
 	{ "stage s /bin/cat\n  zone 'X\tS' margin 2\n", 2,
-	    "bad header name \"X\tS\"" },
+	    "bad header name \"X\\x09S\"" },
 	{ "stage s /bin/cat\n  zone X\x7fS margin 2\n", 2,
-	    "bad header name \"X\x7fS\"" },
+	    "bad header name \"X\\x7fS\"" },
 	{ "stage s /bin/cat\n  zone caf\xc3\xa9 margin 2\n", 2,
-	    "bad header name \"caf\xc3\xa9\"" },
+	    "bad header name \"caf\\xc3\\xa9\"" },
 	/* user */
 	{ "user\n", 1, "usage: user NAME (a login name: letters, digits, "
 	    "\".\", \"_\" and \"-\", at most 32)" },
@@ -982,6 +1014,23 @@ static const struct err_case err_cases[] = {
 	    "unknown outcome \"maybe\" " OUTCOME_HINT },
 	{ "stage s /bin/cat\n  zone X red 9 missing GREEN\n", 2,
 	    "unknown outcome \"GREEN\" " OUTCOME_HINT },
+	/*
+	 * A byte order mark is named; any other byte a terminal would hide
+	 * or act on shows as \xHH, and so does a backslash.
+	 */
+	{ "\xef\xbb\xbfqueue /bin/cat\n", 1, "the file begins with a UTF-8 "
+	    "byte order mark; save it without one" },
+	{ "\xef\xbb\xbf\n", 1, "the file begins with a UTF-8 byte order "
+	    "mark; save it without one" },
+	{ "\xef\xbb\xbf# a comment\nqueue /bin/cat\n", 1, "the file begins "
+	    "with a UTF-8 byte order mark; save it without one" },
+	{ "# a comment\n\xef\xbb\xbfqueue /bin/cat\n", 2,
+	    "unknown directive \"\\xef\\xbb\\xbfqueue\"" },
+	{ "red\x1b[31m 1\n", 1, "unknown directive \"red\\x1b[31m\"" },
+	{ "stage s /bin/cat\n  on 1 \"r\red\"\n", 2,
+	    "unknown outcome \"r\\x0ded\" " OUTCOME_HINT },
+	{ "stage a\\\\b /bin/cat\n", 1, "bad stage name \"a\\x5cb\" "
+	    "(letters, digits, \"-\", \"_\" and \".\", at most 64)" },
 	/* The first error decides. */
 	{ "stage a /bin/cat\n  on 1 gren\n  on 2 gren\nfrob\n", 2,
 	    "unknown outcome \"gren\" (want green, yellow, red, tempfail or "
@@ -1027,6 +1076,159 @@ START_TEST(test_error_nul)
 	    "got \"%s\", want \"NUL byte in line\"", err.text);
 	ck_assert_msg(err.line == 2, "got line %u, want 2", err.line);
 	conf_error_free(&err);
+}
+END_TEST
+
+/*
+ * The limits: a line of CONF_LINE_MAX bytes and a file of CONF_FILE_MAX
+ * are read, one byte more is refused at the line that passes the limit.
+ */
+
+/*
+ * comments - n bytes of comment lines of len bytes and their newlines; a
+ * last line that does not fit is cut short, without a newline
+ */
+static char *
+comments(size_t n, size_t len)
+{
+	char *text;
+	size_t i;
+
+	text = malloc(n + 1);
+	ck_assert_ptr_nonnull(text);
+	memset(text, 'x', n);
+	for (i = 0; i < n; i += len + 1) {
+		text[i] = '#';
+		if (i + len < n)
+			text[i + len] = '\n';
+	}
+	text[n] = '\0';
+	return text;
+}
+
+struct limit_case {
+	size_t		 n;		/* bytes in the file */
+	size_t		 len;		/* in each line, without its newline */
+	unsigned	 line;		/* of the error; 0: a conf */
+	const char	*message;
+};
+
+static const struct limit_case limit_cases[] = {
+	{ CONF_LINE_MAX + 1, CONF_LINE_MAX, 0, NULL },
+	{ CONF_LINE_MAX + 2, CONF_LINE_MAX + 1, 1,
+	    "line longer than 65536 bytes" },
+	/* 256 lines of 4096 bytes with their newlines. */
+	{ CONF_FILE_MAX, 4095, 0, NULL },
+	/* 255 lines of 4097, then 3841 bytes and no newline to count. */
+	{ CONF_FILE_MAX, 4096, 0, NULL },
+	/* The 256 lines, then "#": one byte too many, at line 257. */
+	{ CONF_FILE_MAX + 1, 4095, 257,
+	    "the file is longer than 1048576 bytes" },
+	{ CONF_FILE_MAX + 2, 4095, 257,
+	    "the file is longer than 1048576 bytes" },
+};
+
+START_TEST(test_limits)
+{
+	const struct limit_case *t = &limit_cases[_i];
+	struct conf_error err;
+	struct conf *c;
+	char *text;
+
+	text = comments(t->n, t->len);
+	c = parse_text(text, &err);
+	free(text);
+	if (t->message == NULL) {
+		ck_assert_msg(c != NULL, "case %d: got %u: \"%s\", want a "
+		    "conf", _i, err.line, err.text);
+		conf_free(c);
+		return;
+	}
+	ck_assert_msg(c == NULL, "case %d: got a conf, want \"%s\"", _i,
+	    t->message);
+	ck_assert_msg(strcmp(err.text, t->message) == 0 &&
+	    err.line == t->line, "case %d: got %u: \"%s\", want %u: \"%s\"",
+	    _i, err.line, err.text, t->line, t->message);
+	conf_error_free(&err);
+}
+END_TEST
+
+/*
+ * A file past a limit is refused at the first line that shows it, long
+ * before its end: the NUL at the start of 4 MB of NULs, a comment line of
+ * 5 MB above a stage that would reject.  What was read is the offset.
+ */
+struct early_case {
+	const char	*head;
+	char		 fill;
+	size_t		 nfill;
+	const char	*tail;
+	size_t		 ntail;
+	unsigned	 line;
+	const char	*message;
+};
+
+#define TAIL(s)	s, sizeof(s) - 1
+
+static const struct early_case early_cases[] = {
+	{ "", '\0', 4 << 20, TAIL(""), 1, "NUL byte in line" },
+	{ "stage a /bin/cat\n# ", 'x', 5000000,
+	    TAIL("\nstage no /bin/false\n  on 1 red\n"), 2,
+	    "line longer than 65536 bytes" },
+	{ "queue /bin/cat\n\n# ", 'x', 100, TAIL("\0\n"), 3,
+	    "NUL byte in line" },
+	/* A NUL past the limit: the length is found first. */
+	{ "# ", 'x', 100000, TAIL("\0\n"), 1,
+	    "line longer than 65536 bytes" },
+};
+
+START_TEST(test_refused_early)
+{
+	const struct early_case *t = &early_cases[_i];
+	size_t nh = strlen(t->head), n = nh + t->nfill + t->ntail;
+	struct conf_error err;
+	struct conf *c;
+	char *text;
+	off_t off;
+	int fd;
+
+	text = malloc(n);
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, t->head, nh);
+	memset(text + nh, t->fill, t->nfill);
+	memcpy(text + nh + t->nfill, t->tail, t->ntail);
+	fd = temp_file(text, n);
+	free(text);
+	c = conf_parse_fd(fd, "test.conf", &err);
+	off = lseek(fd, 0, SEEK_CUR);
+	ck_assert_int_eq(close(fd), 0);
+	ck_assert_msg(c == NULL, "case %d: got a conf, want \"%s\"", _i,
+	    t->message);
+	ck_assert_msg(strcmp(err.text, t->message) == 0 &&
+	    err.line == t->line, "case %d: got %u: \"%s\", want %u: \"%s\"",
+	    _i, err.line, err.text, t->line, t->message);
+	ck_assert_msg(off <= 2 * CONF_LINE_MAX, "case %d: read %lld bytes "
+	    "of %zu, want at most %d", _i, (long long)off, n,
+	    2 * CONF_LINE_MAX);
+	conf_error_free(&err);
+}
+END_TEST
+
+/* A read error is an error, never the end of the file. */
+START_TEST(test_read_error)
+{
+	struct conf_error err;
+	struct conf *c;
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	c = conf_parse_fd(p[1], "test.conf", &err);	/* the write end */
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(err.line, 0);
+	ck_assert_str_eq(err.text, "read error: Bad file descriptor");
+	conf_error_free(&err);
+	ck_assert_int_eq(close(p[0]), 0);
+	ck_assert_int_eq(close(p[1]), 0);
 }
 END_TEST
 
@@ -1142,24 +1344,115 @@ START_TEST(test_file_modes)
 }
 END_TEST
 
-/* A directory opens, but cannot be read. */
-START_TEST(test_file_directory)
+/*
+ * Only a regular file is read: anything else is refused before a byte of
+ * it is, and at once (a FIFO with no writer would block an open(2) without
+ * O_NONBLOCK for ever: the test's timeout fails it).  Each is made in a
+ * private directory, with mode 0644 so that only its type is at fault.
+ */
+enum node_kind {
+	NODE_DIR,
+	NODE_FIFO,
+	NODE_FIFO_LINK,
+	NODE_ZERO,	/* a character device of /dev/zero's numbers; root */
+	NODE_SOCKET
+};
+
+struct node_case {
+	enum node_kind	 kind;
+	const char	*text;
+};
+
+static const struct node_case node_cases[] = {
+	{ NODE_DIR, "refused: a directory, not a regular file" },
+	{ NODE_FIFO, "refused: a FIFO, not a regular file" },
+	{ NODE_FIFO_LINK, "refused: a FIFO, not a regular file" },
+	{ NODE_ZERO, "refused: a character device, not a regular file" },
+	{ NODE_SOCKET, "unable to open: No such device or address" },
+};
+
+/* make_node - the node of kind at path; 0, or -1 to skip the case */
+static int
+make_node(enum node_kind kind, const char *dir, const char *path)
 {
-	char dir[] = "/tmp/check_conf.XXXXXX";
+	struct sockaddr_un sun;
+	struct statvfs sv;
+	char *fifo;
+	int fd;
+
+	switch (kind) {
+	case NODE_DIR:
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		return 0;
+	case NODE_FIFO:
+		ck_assert_int_eq(mkfifo(path, 0644), 0);
+		ck_assert_int_eq(chmod(path, 0644), 0);
+		return 0;
+	case NODE_FIFO_LINK:
+		ck_assert_int_ne(asprintf(&fifo, "%s/fifo", dir), -1);
+		ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+		ck_assert_int_eq(chmod(fifo, 0644), 0);
+		ck_assert_int_eq(symlink(fifo, path), 0);
+		free(fifo);
+		return 0;
+	case NODE_ZERO:
+		/* Needs root, and a file system that allows devices. */
+		ck_assert_int_eq(statvfs(dir, &sv), 0);
+		if ((sv.f_flag & ST_NODEV) != 0 ||
+		    mknod(path, S_IFCHR | 0644, makedev(1, 5)) == -1)
+			return -1;
+		ck_assert_int_eq(chmod(path, 0644), 0);
+		return 0;
+	case NODE_SOCKET:
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		ck_assert_uint_lt(strlen(path), sizeof(sun.sun_path));
+		strcpy(sun.sun_path, path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		ck_assert_int_ne(fd, -1);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun,
+		    sizeof(sun)), 0);
+		ck_assert_int_eq(close(fd), 0);
+		ck_assert_int_eq(chmod(path, 0644), 0);
+		return 0;
+	}
+	return -1;
+}
+
+START_TEST(test_file_nodes)
+{
+	const struct node_case *t = &node_cases[_i];
+	char dir[] = "/tmp/check_conf.XXXXXX", *path, *fifo;
 	struct conf_error err;
 	struct conf *c;
-	int parsed;
+	int parsed, made;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	c = conf_parse_file(dir, &err);
+	ck_assert_int_ne(asprintf(&path, "%s/filters.conf", dir), -1);
+	ck_assert_int_ne(asprintf(&fifo, "%s/fifo", dir), -1);
+	made = make_node(t->kind, dir, path);
+	c = made == 0 ? conf_parse_file(path, &err) : NULL;
+	if (t->kind == NODE_DIR)
+		ck_assert_int_eq(rmdir(path), 0);
+	else
+		(void)unlink(path);
+	(void)unlink(fifo);
 	ck_assert_int_eq(rmdir(dir), 0);
+	free(fifo);
+	if (made == -1) {
+		free(path);
+		return;
+	}
 	parsed = c != NULL;
 	conf_free(c);
-	ck_assert_msg(!parsed, "got a conf, want a read error");
+	ck_assert_msg(!parsed, "case %d: got a conf, want \"%s\"", _i,
+	    t->text);
 	ck_assert_msg(err.line == 0, "got line %u, want 0", err.line);
-	ck_assert_str_eq(err.file, dir);
-	ck_assert_str_eq(err.text, "read error: Is a directory");
+	ck_assert_str_eq(err.file, path);
+	ck_assert_msg(strcmp(err.text, t->text) == 0, "case %d: got \"%s\", "
+	    "want \"%s\"", _i, err.text, t->text);
 	conf_error_free(&err);
+	free(path);
 }
 END_TEST
 
@@ -1392,12 +1685,18 @@ suite_conf(void)
 	tcase_add_loop_test(tc, test_error_table, 0,
 	    (int)(sizeof(err_cases) / sizeof(err_cases[0])));
 	tcase_add_test(tc, test_error_nul);
+	tcase_add_loop_test(tc, test_limits, 0,
+	    (int)(sizeof(limit_cases) / sizeof(limit_cases[0])));
+	tcase_add_loop_test(tc, test_refused_early, 0,
+	    (int)(sizeof(early_cases) / sizeof(early_cases[0])));
+	tcase_add_test(tc, test_read_error);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");
 	tcase_add_test(tc, test_file_ok);
 	tcase_add_test(tc, test_file_missing);
-	tcase_add_test(tc, test_file_directory);
+	tcase_add_loop_test(tc, test_file_nodes, 0,
+	    (int)(sizeof(node_cases) / sizeof(node_cases[0])));
 	tcase_add_loop_test(tc, test_file_modes, 0,
 	    (int)(sizeof(file_cases) / sizeof(file_cases[0])));
 	tcase_add_test(tc, test_free_null);

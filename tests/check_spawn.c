@@ -3,13 +3,17 @@
  *
  * DESCRIPTION
  *	spawn_program() over a table of programs: an exit status comes back
- *	through waitpid, a missing program is ENOENT and a file that is not
- *	a program EACCES, both from spawn_program itself and never as an exit
- *	code; the fd plan carries bytes from stdin to stdout; pgid 0 makes
- *	the child lead a group of its own.  spawn_environ() drops QMAILQUEUE
- *	and keeps the rest in order.  io: io_write_all() and io_read() over a
- *	pipe, EPIPE from a pipe with no reader, EAGAIN after
- *	io_set_nonblock(), and io_cloexec_all() marking a descriptor.
+ *	through waitpid, a missing program is ENOENT, a directory EISDIR and
+ *	a file that is not a program (a device, a file without an x bit)
+ *	EACCES, all from spawn_program itself and never as an exit code; and
+ *	spawn_check(), which "hi-q --check" uses, gives each program of the
+ *	table what spawn_program gave.  The fd plan carries bytes from stdin
+ *	to stdout; pgid 0 makes the child lead a group of its own.
+ *	spawn_environ() drops QMAILQUEUE and keeps the rest in order.  io:
+ *	io_write_all() and io_read() over a pipe, EPIPE from a pipe with no
+ *	reader, EAGAIN after io_set_nonblock(), io_clear_nonblock() and
+ *	io_set_nonblock() each changing the flag, and io_cloexec_all()
+ *	marking a descriptor.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,7 +42,11 @@ static const struct run_case run_cases[] = {
 	{ { "/bin/sh", "-c", "exit 3", NULL }, 0, 3 },
 	{ { "/bin/true", NULL }, 0, 0 },
 	{ { "/nonexistent/program", NULL }, ENOENT, 0 },
-	{ { "/tmp", NULL }, EACCES, 0 },
+	{ { "/tmp", NULL }, EISDIR, 0 },
+	{ { "/tmp/", NULL }, EISDIR, 0 },
+	{ { "/dev/null", NULL }, EACCES, 0 },
+	{ { "/etc/passwd", NULL }, EACCES, 0 },	/* no x bit, root or not */
+	{ { "/etc/passwd/x", NULL }, ENOTDIR, 0 },
 };
 
 static char *const empty_env[] = { NULL };
@@ -113,6 +121,21 @@ START_TEST(test_run)
 }
 END_TEST
 
+/*
+ * spawn_check() - what --check says of each program is what a spawn of it
+ * returns (the table above)
+ */
+START_TEST(test_check)
+{
+	const struct run_case *t = &run_cases[_i];
+	int rc;
+
+	rc = spawn_check(t->argv[0]);
+	ck_assert_msg(rc == t->rc, "case %d: %s: got %s, want %s", _i,
+	    t->argv[0], strerror(rc), strerror(t->rc));
+}
+END_TEST
+
 START_TEST(test_plumbing)
 {
 	const char *cat[] = { "/bin/cat", NULL };
@@ -168,6 +191,13 @@ START_TEST(test_io)
 	ck_assert_int_eq(io_set_nonblock(p[0]), 0);
 	ck_assert_int_eq(io_read(p[0], got, sizeof(got)), -1);
 	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(io_clear_nonblock(p[0]), 0);
+	ck_assert_int_ne((fl = fcntl(p[0], F_GETFL)), -1);
+	ck_assert(!(fl & O_NONBLOCK));
+	ck_assert_int_eq(io_clear_nonblock(p[0]), 0);
+	ck_assert_int_eq(io_set_nonblock(p[0]), 0);
+	ck_assert_int_ne((fl = fcntl(p[0], F_GETFL)), -1);
+	ck_assert(fl & O_NONBLOCK);
 	ck_assert_int_eq(io_cloexec_all(p[0]), 0);
 	ck_assert_int_ne((fl = fcntl(p[1], F_GETFD)), -1);
 	ck_assert(fl & FD_CLOEXEC);
@@ -192,6 +222,8 @@ suite_spawn(void)
 	TCase *tc = tcase_create("spawn");
 
 	tcase_add_loop_test(tc, test_run, 0,
+	    sizeof(run_cases) / sizeof(run_cases[0]));
+	tcase_add_loop_test(tc, test_check, 0,
 	    sizeof(run_cases) / sizeof(run_cases[0]));
 	tcase_add_test(tc, test_plumbing);
 	tcase_add_test(tc, test_environ);

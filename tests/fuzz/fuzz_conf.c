@@ -2,32 +2,37 @@
  * fuzz_conf.c - libFuzzer harness for conf.c: parse, print, parse again
  *
  * DESCRIPTION
- *	The input is a filters.conf.  When conf_parse_stream() accepts it,
+ *	The input is a filters.conf.  When conf_parse_fd() accepts it,
  *	conf_write() prints the pipeline ("hi-q --check"), and the printed
  *	text must parse again into the same pipeline, field by field (numbers
  *	exactly, as doubles), and print the same text again.  An input that
  *	is refused needs an error with a text.  The sanitizers catch the
  *	rest.  "make fuzz" runs it; tests/fuzz/corpus/conf holds the seeds.
  */
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* parse - text through a memory file, as conf_parse_fd() reads one */
 static struct conf *
 parse(const char *text, size_t n, struct conf_error *err)
 {
 	struct conf *c;
-	FILE *fp;
+	int fd;
 
-	if ((fp = fmemopen((void *)(uintptr_t)text, n, "r")) == NULL)
+	if ((fd = memfd_create("fuzz.conf", MFD_CLOEXEC)) == -1 ||
+	    write(fd, text, n) != (ssize_t)n || lseek(fd, 0, SEEK_SET) != 0)
 		abort();
-	c = conf_parse_stream(fp, "fuzz.conf", err);
-	fclose(fp);
+	c = conf_parse_fd(fd, "fuzz.conf", err);
+	close(fd);
 	return c;
 }
 
