@@ -3,10 +3,12 @@
 # process group (setsid) is stopped by its own pid, at the message's
 # deadline and on SIGTERM to hi-q; a stage that hi-q may not signal (a
 # setuid helper changed its real uid) is named and left behind, and hi-q
-# exits 71 all the same; a child that holds a stage's output open is named
-# in the reason.  A wait without end must fail the test, not hang it: each
-# hi-q runs under timeout(1), which ends it with 124 or 137 instead.
+# exits 71 all the same; a reply channel that is full and unread gives the
+# plain code; a child that holds a stage's output open is named in the
+# reason.  A wait without end must fail the test, not hang it: each hi-q
+# runs under timeout(1), which ends it with 124 or 137 instead.
 . "$TOP/tests/e2e/lib.sh"
+CALLER="$TOP/tests/qq-caller"
 GUARD="timeout -k 10 30"
 # Two uids no process runs as: hi-q's, and the one its stage changes to.
 HIQ_UID=42430
@@ -119,6 +121,17 @@ upload TERM $AS_HIQ
 nobytes <"$TMP/stderr"
 queued
 unkillable
+
+echo "--- a reply channel that is full and unread: the plain code, a warning"
+conf <<EOF
+stage one /bin/sh -c 'cat >/dev/null; exit 1'
+    on 1 red "no thanks (#5.7.1)"
+EOF
+$GUARD "$CALLER" -F "$TMP/msg" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" \
+    2>"$TMP/stderr"
+echo "exit $?"
+mask <"$TMP/stderr"
+queued
 
 echo "--- a child that holds a stage's output open is named in the reason"
 conf <<EOF
