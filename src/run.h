@@ -14,10 +14,10 @@
  *	run on it and is named by its functions' prefix:
  *
  *	    loop.c	the poll loop, the deadlines' actions, the verdict
- *			(run_decide) and the stop of the stages
+ *			(run_decide) and the stop of the stages (run_kill)
  *	    start.c	lay out and start one message
  *	    hops.c	what a pump's move means: progress, ends, faults,
- *			stalls
+ *			stalls, and who holds an ended stage's output open
  *	    envread.c	the envelope from fd 1
  *	    reap.c	stages and qmail-queue that end, and what they
  *			leave behind
