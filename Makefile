@@ -31,7 +31,7 @@ LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
 		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
 		  src/spool.o src/user.o \
 		  src/signals.o src/envread.o src/start.o \
-		  src/reap.o src/finish.o src/hops.o \
+		  src/reap.o src/finish.o src/hops.o src/procfd.o \
 		  src/verdict.o src/xalloc.o src/zone.o \
 		  src/lines.o src/logline.o src/tally.o src/bands.o \
 		  src/rtext.o src/rjson.o src/rsvg.o
@@ -42,7 +42,8 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
 		  tests/check_tally.o tests/check_number.o tests/check_user.o \
 		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
-		  tests/check_deadline.o tests/check_spool.o
+		  tests/check_deadline.o tests/check_spool.o \
+		  tests/check_procfd.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \

@@ -58,7 +58,10 @@ deadline_table(const struct deadline_state *s, struct deadline *t)
 			    DEADLINE_INPUT, 0);
 		return n;
 	}
-	if (s->t_term >= 0 && !s->killed && !s->stages_done)
+	if (!s->stages_done && s->t_kill >= 0)
+		n = add(t, n, s->t_kill + DEADLINE_REAP_GRACE, DEADLINE_REAP,
+		    0);
+	else if (!s->stages_done && s->t_term >= 0)
 		n = add(t, n, s->t_term + DEADLINE_KILL_GRACE, DEADLINE_KILL,
 		    0);
 	if (!s->inputs_done)

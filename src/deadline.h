@@ -17,7 +17,13 @@
  *	    DEADLINE_INPUT    the message's timeout without progress, while
  *	                      fd 0 has not ended (none when direct)
  *	After it:
- *	    DEADLINE_KILL     the grace from SIGTERM to SIGKILL
+ *	    DEADLINE_KILL     the grace from SIGTERM to SIGKILL, while a
+ *	                      stage has not ended
+ *	    DEADLINE_REAP     the grace from SIGKILL to going without the
+ *	                      stages that are still there (hi-q may not
+ *	                      signal them, or they are stuck in the
+ *	                      kernel), so that no wait for a stage is
+ *	                      without a bound
  *	    DEADLINE_CALLER   the message's timeout without a byte from the
  *	                      caller, while its input has not ended
  *	    DEADLINE_QUEUE    the message's timeout after the verdict, while
@@ -29,12 +35,14 @@
 #include <stddef.h>
 
 #define DEADLINE_KILL_GRACE	2	/* seconds, TERM to KILL */
+#define DEADLINE_REAP_GRACE	2	/* seconds, KILL to going without */
 
 enum deadline_what {
 	DEADLINE_STAGE,
 	DEADLINE_MESSAGE,
 	DEADLINE_INPUT,
 	DEADLINE_KILL,
+	DEADLINE_REAP,
 	DEADLINE_CALLER,
 	DEADLINE_QUEUE
 };
@@ -55,8 +63,8 @@ struct deadline_state {
 	double			 last_progress;
 	double			 t_term;	/* SIGTERM sent */
 	double			 t_decided;
-	int			 killed;	/* SIGKILL sent */
-	int			 stages_done;
+	double			 t_kill;	/* SIGKILL sent */
+	int			 stages_done;	/* each ended, or left */
 	int			 inputs_done;	/* fd 0 and fd 1 ended */
 	int			 queue_waiting;	/* qmail-queue not reaped,
 						   still waited for */

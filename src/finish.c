@@ -14,17 +14,19 @@
  *	A spool that cannot be rewound or a qmail-queue that cannot be run
  *	turns accept into QQ_TEMP_REJECT; no pipe for qmail-queue:
  *	die(QQ_TEMP_REJECT).  After the commit only qmail-queue's own code
- *	counts (judge_code()).
+ *	counts (judge_code()).  A reply channel that does not take the text
+ *	at once (full, nobody reading it) is named in a warning, and the
+ *	exit code is the plain one.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "io.h"
 #include "judge.h"
 #include "log.h"
 #include "qq.h"
@@ -149,19 +151,47 @@ not_enqueued(char **why, char *reason)
 	return -1;
 }
 
-/* write_reply - the rule's text on the caller's reply channel */
+/*
+ * write_reply - the rule's text on the caller's reply channel, without
+ * blocking: a channel that nobody reads and that is full must not hold
+ * hi-q.  The text (at most CONF_TEXT_MAX + 1 bytes) is shorter than
+ * PIPE_BUF, so a pipe takes it whole or not at all; when it is not taken
+ * whole, hi-q exits with the plain code, which says the same without the
+ * text.
+ */
+_Static_assert(CONF_TEXT_MAX + 1 < PIPE_BUF, "the reply text is atomic");
+
 static void
 write_reply(struct run *r, int *code)
 {
+	int fd = r->conf->reply_fd, fl;
 	char *text;
+	ssize_t w;
 
 	if (!r->reply_ok || r->code != -1 ||
 	    (text = judge_reply(r->verdict, r->reply_text)) == NULL)
 		return;
-	if (io_write_all(r->conf->reply_fd, text, strlen(text)) == 0)
+	/* The flag is the open file's, which the caller may share: put back. */
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		log_warn_sys("make reply channel fd %d non-blocking", fd);
+		free(text);
+		return;
+	}
+	while ((w = write(fd, text, strlen(text))) == -1 && errno == EINTR)
+		continue;
+	if (w == (ssize_t)strlen(text))
 		*code = r->conf->reply_code;
+	else if (w == -1 && errno == EAGAIN)
+		log_warn("reply channel fd %d is full (nobody reads it): exit "
+		    "%d without the reply text", fd, *code);
+	else if (w == -1)
+		log_warn_sys("write reply text to fd %d", fd);
 	else
-		log_warn_sys("write reply text to fd %d", r->conf->reply_fd);
+		log_warn("reply channel fd %d took %zd of %zu bytes: exit %d "
+		    "without the reply text", fd, w, strlen(text), *code);
+	if (fcntl(fd, F_SETFL, fl) == -1)
+		log_warn_sys("make reply channel fd %d blocking again", fd);
 	free(text);
 }
 

@@ -8,22 +8,28 @@
  *	left before the end of its input, a spool that cannot be written,
  *	a caller that cannot be read).  hops_watch_stalls(r, t) notes when
  *	a stage stopped taking the bytes hi-q holds for it, which starts
- *	its own timeout; hops_stuck() says which stage holds up a hop.
+ *	its own timeout; hops_stuck() says which stage holds up a hop, and
+ *	hops_held() which process, when a stage has ended, still holds its
+ *	output open (a child it left behind), for the reason of a timeout.
  *
  * ERRORS
  *	None returned: each failure is a verdict through run_decide().
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "judge.h"
 #include "log.h"
+#include "procfd.h"
 #include "pump.h"
 #include "qq.h"
 #include "run.h"
 #include "xalloc.h"
 
 static void	 hop_failed(struct run *, struct hop *);
+static int	 output_open(const struct stage_run *);
 
 /* hops_handle - after a pump moved, ended or failed */
 void
@@ -149,4 +155,48 @@ hops_stuck(const struct hop *h, struct stage_run **who)
 			return 1;
 		}
 	return 0;
+}
+
+/*
+ * output_open - has s ended while the end of its output has not come
+ * through: the pump that reads it has not seen it, or the stage it feeds
+ * directly still runs?
+ */
+static int
+output_open(const struct stage_run *s)
+{
+	if (!s->done || s->out_ino == 0 || s->out == NULL)
+		return 0;
+	if (s->out->pumped)
+		return !pump_ended(&s->out->pump);
+	return s->out->dst[0] != NULL && !s->out->dst[0]->done;
+}
+
+/*
+ * hops_held - the process that holds the output of an ended stage open,
+ * as "pid N (NAME) holds the output of stage S open" (malloc'd), or NULL
+ * when none is found: only for the reason of a timeout, since it scans
+ * /proc
+ */
+char *
+hops_held(const struct run *r)
+{
+	const struct stage_run *s;
+	char *name, *held;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < r->n; i++) {
+		s = &r->st[i];
+		if (!output_open(s) ||
+		    (pid = procfd_pipe_writer(s->out_ino, getpid())) == 0)
+			continue;
+		name = procfd_name(pid);
+		held = xasprintf("pid %ld (%s) holds the output of stage %s "
+		    "open", (long)pid, name != NULL ? name : "?",
+		    s->conf->name);
+		free(name);
+		return held;
+	}
+	return NULL;
 }

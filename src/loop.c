@@ -48,8 +48,16 @@
  *	The leader is not reaped until the very end (its exit is observed
  *	with waitid(WNOWAIT)): while it is a zombie its pid, and so the group
  *	id, cannot be reused, so killing the group can never hit a stranger.
- *	qmail-queue is not in that group: it must survive the kill, and the
- *	real one is setuid and could not be signalled anyway.
+ *	Each stage is signalled by its own pid as well (run_kill()), so one
+ *	that left the group (setsid) is stopped too; a pid is signalled only
+ *	while it is a child of hi-q not yet reaped, which no other process
+ *	can be.  What still does not end a grace after SIGKILL (a stage that
+ *	changed its real uid, which hi-q may not signal, or one stuck in the
+ *	kernel) is named in a warning and left behind (DEADLINE_REAP): hi-q
+ *	exits with the verdict's code, which is never 0 then, since a stage
+ *	that never ended was never judged green.  qmail-queue is not in that
+ *	group: it must survive the kill, and the real one is setuid and could
+ *	not be signalled anyway.
  *
  * ERRORS
  *	See loop.h.
@@ -82,7 +90,8 @@ static struct run *dying;
 
 static void	 cleanup(void);
 static void	 stop_stages(struct run *, enum stage_status);
-static int	 all_stages_done(const struct run *);
+static void	 kill_stage(struct run *, struct stage_run *, int);
+static int	 unreaped(const struct run *, const struct stage_run *);
 static size_t	 deadlines(struct run *);
 static void	 fire_due(struct run *, double);
 static void	 fire(struct run *, const struct deadline *);
@@ -90,6 +99,8 @@ static void	 fire_message(struct run *);
 static void	 fire_input(struct run *);
 static void	 fire_caller(struct run *);
 static void	 fire_queue(struct run *);
+static void	 fire_reap(struct run *);
+static char	*timed_out(const struct run *, char *);
 static void	 poll_add(struct pollfd *, size_t *, int, short, int *);
 static size_t	 poll_set(struct run *, int *, int *);
 static void	 step(struct run *);
@@ -115,16 +126,18 @@ run_now(void)
  * cleanup - die()'s last act: never commit, leave no child behind
  *
  *	Closing qmail-queue's pipes unwritten makes it give up without
- *	queueing.  The stages are killed; they are reaped if they go quickly,
- *	and otherwise left to init, since hi-q is exiting anyway.
+ *	queueing.  The stages are killed, the group and each by its pid;
+ *	they are reaped if they go within a second, and otherwise named and
+ *	left to init, since hi-q is exiting anyway.
  */
 static void
 cleanup(void)
 {
 	struct run *r = dying;
+	struct stage_run *s;
 	struct timespec ms = { 0, 10 * 1000 * 1000 };
 	size_t i, j;
-	int st, left;
+	int st, left = 1;
 
 	if (r == NULL)
 		return;
@@ -134,20 +147,44 @@ cleanup(void)
 			(void)pump_close(&r->hops[i].pump);
 	if (r->spool != -1)
 		(void)close(r->spool);	/* unlinked: it vanishes */
-	if (r->leader > 0 && !r->leader_reaped)
-		(void)kill(-r->leader, SIGKILL);
-	for (j = 0; j < 100; j++) {
+	run_kill(r, SIGKILL);
+	for (j = 0; j < 100 && left; j++) {
+		if (j > 0)
+			(void)nanosleep(&ms, NULL);
 		for (i = 0, left = 0; i < r->n; i++) {
-			if (r->st[i].pid > 0 &&
-			    waitpid(r->st[i].pid, &st, WNOHANG) > 0)
-				r->st[i].pid = 0;
-			if (r->st[i].pid > 0)
+			s = &r->st[i];
+			if (!unreaped(r, s))
+				continue;
+			if (waitpid(s->pid, &st, WNOHANG) <= 0) {
 				left = 1;
+				continue;
+			}
+			s->done = 1;
+			if (s->pid == r->leader)
+				r->leader_reaped = 1;
 		}
-		if (!left)
-			break;
-		(void)nanosleep(&ms, NULL);
 	}
+	for (i = 0; i < r->n; i++)
+		if (unreaped(r, &r->st[i]) && !r->st[i].done)
+			log_warn("stage %s (pid %ld) still runs after SIGKILL; "
+			    "hi-q exits without it", r->st[i].conf->name,
+			    (long)r->st[i].pid);
+}
+
+/*
+ * unreaped - is s a child of hi-q's not yet reaped, running or a zombie?
+ * Only then does its pid name it and nobody else.  A stage is marked done
+ * in the step that reaps it (reap.c), but for the leader, which is reaped
+ * only at the end (reap_stragglers()).
+ */
+static int
+unreaped(const struct run *r, const struct stage_run *s)
+{
+	if (s->pid <= 0)
+		return 0;
+	if (s->pid == r->leader)
+		return !r->leader_reaped;
+	return !s->done;
 }
 
 /*
@@ -181,7 +218,7 @@ run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 			log_warn_sys("close a pipe of the pipeline");
 }
 
-/* stop_stages - SIGTERM the group; KILL follows after the grace */
+/* stop_stages - SIGTERM to the stages; KILL follows after the grace */
 static void
 stop_stages(struct run *r, enum stage_status as)
 {
@@ -190,27 +227,79 @@ stop_stages(struct run *r, enum stage_status as)
 	for (i = 0; i < r->n; i++)
 		if (!r->st[i].done && r->st[i].kill_as == STATUS_RUNNING)
 			r->st[i].kill_as = as;
-	if (all_stages_done(r) || r->t_term >= 0)
+	if (run_stages_done(r) || r->t_term >= 0)
 		return;
-	run_kill_group(r, SIGTERM);
+	run_kill(r, SIGTERM);
 	r->t_term = run_now();
 }
 
+/*
+ * run_kill - sig to the stages' group, while its leader is unreaped, and
+ * to every stage still running by its own pid
+ *
+ *	The group reaches what the stages started; the pid reaches a stage
+ *	that left the group.  A stage still running is unreaped (see
+ *	unreaped()), so its pid is its own.
+ */
 void
-run_kill_group(struct run *r, int sig)
+run_kill(struct run *r, int sig)
 {
+	size_t i;
+
 	if (r->leader > 0 && !r->leader_reaped &&
-	    kill(-r->leader, sig) == -1 && errno != ESRCH)
+	    kill(-r->leader, sig) == -1 && errno != ESRCH && errno != EPERM)
 		log_warn_sys("kill stage group %ld", (long)r->leader);
+	for (i = 0; i < r->n; i++)
+		if (!r->st[i].done && unreaped(r, &r->st[i]))
+			kill_stage(r, &r->st[i], sig);
 }
 
-static int
-all_stages_done(const struct run *r)
+/*
+ * kill_stage - sig to one stage by its pid; a stage that refuses it
+ * (EPERM: it changed its real uid) or that left the group is named, once
+ */
+static void
+kill_stage(struct run *r, struct stage_run *s, int sig)
+{
+	pid_t pg;
+
+	if (kill(s->pid, sig) == -1) {
+		if (errno != ESRCH && !s->named)
+			log_warn_sys("unable to signal stage %s (pid %ld)",
+			    s->conf->name, (long)s->pid);
+		s->named = 1;
+		return;
+	}
+	if (!s->named && s->pid != r->leader &&
+	    (pg = getpgid(s->pid)) != -1 && pg != r->leader) {
+		log_warn("stage %s (pid %ld) left the stages' process group; "
+		    "what it started is not signalled", s->conf->name,
+		    (long)s->pid);
+		s->named = 1;
+	}
+}
+
+/* run_kill_now - SIGKILL now; the grace before hi-q goes without starts */
+void
+run_kill_now(struct run *r)
+{
+	if (r->t_kill >= 0)
+		return;
+	run_kill(r, SIGKILL);
+	r->t_kill = run_now();
+}
+
+/*
+ * run_stages_done - every stage has ended, or was left behind after
+ * SIGKILL and the grace (fire_reap())
+ */
+int
+run_stages_done(const struct run *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (!r->st[i].done)
+		if (!r->st[i].done && !r->st[i].left)
 			return 0;
 	return 1;
 }
@@ -234,8 +323,8 @@ deadlines(struct run *r)
 	ds.last_progress = r->last_progress;
 	ds.t_term = r->t_term;
 	ds.t_decided = r->t_decided;
-	ds.killed = r->killed;
-	ds.stages_done = all_stages_done(r);
+	ds.t_kill = r->t_kill;
+	ds.stages_done = run_stages_done(r);
 	ds.inputs_done = inputs_done(r);
 	ds.queue_waiting = r->q.pid > 0 && !r->q.done && !r->gave_up;
 	ds.stages = r->clocks;
@@ -264,8 +353,9 @@ fire(struct run *r, const struct deadline *d)
 	case DEADLINE_STAGE:
 		s = &r->st[d->stage];
 		s->kill_as = STATUS_TIMEOUT;
-		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("stage %s timed "
-		    "out after %us", s->conf->name, s->conf->timeout));
+		run_decide(r, OUTCOME_TEMPFAIL, -1, timed_out(r, xasprintf(
+		    "stage %s timed out after %us", s->conf->name,
+		    s->conf->timeout)));
 		break;
 	case DEADLINE_MESSAGE:
 		fire_message(r);
@@ -274,8 +364,10 @@ fire(struct run *r, const struct deadline *d)
 		fire_input(r);
 		break;
 	case DEADLINE_KILL:
-		run_kill_group(r, SIGKILL);
-		r->killed = 1;
+		run_kill_now(r);
+		break;
+	case DEADLINE_REAP:
+		fire_reap(r);
 		break;
 	case DEADLINE_CALLER:
 		fire_caller(r);
@@ -290,16 +382,38 @@ fire(struct run *r, const struct deadline *d)
 static void
 fire_message(struct run *r)
 {
+	char *why;
+
 	if (r->decided)
 		return;
-	if (!r->env_eof && all_stages_done(r) && hops_done(r)) {
+	if (!r->env_eof && run_stages_done(r) && hops_done(r)) {
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
 		    "envelope %us after the message", r->conf->timeout));
 		return;
 	}
+	/* Who held an output open is asked before anything is killed. */
+	why = timed_out(r, xasprintf("message timed out after %us",
+	    r->conf->timeout));
 	stop_stages(r, STATUS_TIMEOUT);
-	run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("message timed out after "
-	    "%us", r->conf->timeout));
+	run_decide(r, OUTCOME_TEMPFAIL, -1, why);
+}
+
+/*
+ * timed_out - the reason for a timeout, why (malloc'd), with the process
+ * that holds the output of an ended stage open, if one does: that, not
+ * the stage waited for, is what the time went on
+ */
+static char *
+timed_out(const struct run *r, char *why)
+{
+	char *held, *both;
+
+	if ((held = hops_held(r)) == NULL)
+		return why;
+	both = xasprintf("%s; %s", why, held);
+	free(why);
+	free(held);
+	return both;
 }
 
 /* fire_input - no byte of the message moved for a whole timeout */
@@ -338,6 +452,28 @@ fire_caller(struct run *r)
 			r->env_code = QQ_READ_ERROR;
 	}
 	(void)pump_close(&r->hops[0].pump);
+}
+
+/*
+ * fire_reap - stages still there a grace after SIGKILL: hi-q may not
+ * signal them (they changed their real uid), or they are stuck in the
+ * kernel.  Each is named, and hi-q goes on without it.
+ */
+static void
+fire_reap(struct run *r)
+{
+	struct stage_run *s;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		s = &r->st[i];
+		if (s->done || s->left)
+			continue;
+		log_warn("stage %s (pid %ld) still runs %us after SIGKILL; "
+		    "hi-q goes on without it", s->conf->name, (long)s->pid,
+		    DEADLINE_REAP_GRACE);
+		s->left = 1;
+	}
 }
 
 /* fire_queue - qmail-queue outlived a whole timeout after the verdict */
@@ -491,7 +627,7 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	queue_init(&r->q);
 	r->spool = -1;
 	r->code = -1;
-	r->t_in_end = r->t_term = -1;
+	r->t_in_end = r->t_term = r->t_kill = -1;
 	r->t0 = r->last_progress = run_now();
 	buf_init(&r->envbuf, LOOP_ENVELOPE_MAX);
 	dying = r;
@@ -521,15 +657,20 @@ loop_run(const struct conf *conf, char *const env[])
 	run_polls(r);
 
 	/* Running: until every stage is judged and every byte moved. */
-	while (!r->decided && !(all_stages_done(r) && inputs_done(r) &&
+	while (!r->decided && !(run_stages_done(r) && inputs_done(r) &&
 	    hops_done(r) && !zones_pending(r)))
 		step(r);
 	if (!r->decided)
 		finish_judge(r);
 
-	/* Decided: commit or not, reap, drain the caller. */
-	while (!r->gave_up && !(all_stages_done(r) && inputs_done(r) &&
-	    (r->q.pid <= 0 || r->q.done)))
+	/*
+	 * Decided: commit or not, reap, drain the caller.  Giving up (a
+	 * signal, a qmail-queue that does not exit) ends the wait for the
+	 * caller and qmail-queue, not for the stages: those are bounded by
+	 * their own deadlines.
+	 */
+	while (!run_stages_done(r) || (!r->gave_up && !(inputs_done(r) &&
+	    (r->q.pid <= 0 || r->q.done))))
 		step(r);
 	return finish_run(r);
 }

@@ -5,7 +5,8 @@
  *	reap_stages(r) collects every stage that has exited and judges it
  *	(judge.c); the group's leader is only observed, so that its
  *	zombie pins the group id until reap_stragglers(r), at the end,
- *	kills the group and reaps it.  reap_queue(r) notes qmail-queue's
+ *	kills the group and reaps it without waiting.  reap_queue(r) notes
+ *	qmail-queue's
  *	exit.  A zone stage is judged by its score once its header blocks
  *	are read (reap_settle_zone()).  A stage's watch (the read end of
  *	its stdin, kept) says whether it left input unread, however late
@@ -223,9 +224,13 @@ stage_decides(struct run *r, const struct stage_run *s, char *why,
 }
 
 /*
- * reap_stragglers - grandchildren a stage left behind, or stages still
- * running when hi-q gave up: after SIGKILL every stage goes at once, so
- * these waits end
+ * reap_stragglers - at the end: SIGKILL to the group, for what the stages
+ * left behind in it, and the leader reaped
+ *
+ *	Every stage has ended or was left behind by now (loop_run() waits
+ *	for that, bounded by DEADLINE_REAP), so nothing here waits: a leader
+ *	that has ended is a zombie, and one left behind is not waited for.
+ *	From here on the group is never signalled again.
  */
 void
 reap_stragglers(struct run *r)
@@ -236,12 +241,12 @@ reap_stragglers(struct run *r)
 
 	if (r->leader <= 0 || r->leader_reaped)
 		return;
-	run_kill_group(r, SIGKILL);
+	run_kill(r, SIGKILL);
 	for (i = 0; i < r->n; i++) {
 		s = &r->st[i];
-		if (s->pid <= 0 || (s->done && s->pid != r->leader))
+		if (s->pid != r->leader || !s->done)
 			continue;
-		while (waitpid(s->pid, &st, 0) == -1 && errno == EINTR)
+		while (waitpid(s->pid, &st, WNOHANG) == -1 && errno == EINTR)
 			continue;
 	}
 	r->leader_reaped = 1;

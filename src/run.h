@@ -14,10 +14,10 @@
  *	run on it and is named by its functions' prefix:
  *
  *	    loop.c	the poll loop, the deadlines' actions, the verdict
- *			(run_decide) and the stop of the stages
+ *			(run_decide) and the stop of the stages (run_kill)
  *	    start.c	lay out and start one message
  *	    hops.c	what a pump's move means: progress, ends, faults,
- *			stalls
+ *			stalls, and who holds an ended stage's output open
  *	    envread.c	the envelope from fd 1
  *	    reap.c	stages and qmail-queue that end, and what they
  *			leave behind
@@ -53,7 +53,15 @@ struct stage_run {
 	const struct stage_conf	*conf;
 	struct stage_report	 rep;
 	pid_t			 pid;		/* 0: not running */
-	int			 done;		/* status known */
+	int			 done;		/* status known; reaped but
+						   the leader */
+	int			 left;		/* still there after
+						   SIGKILL: hi-q goes
+						   without it */
+	int			 named;		/* warned of, as one that
+						   refuses signals or left
+						   the group */
+	ino_t			 out_ino;	/* its stdout's pipe; 0 */
 	int			 fd_in;		/* its stdin; our watch */
 	int			 pwatch;	/* fd_in's pollfd; -1 */
 	int			 fd_out;	/* its stdout, until spawned */
@@ -110,7 +118,7 @@ struct run {
 	double			 last_progress;
 	double			 t_decided;
 	double			 t_term;	/* SIGTERM sent; -1 */
-	int			 killed;	/* SIGKILL sent */
+	double			 t_kill;	/* SIGKILL sent; -1 */
 
 	int			 decided;
 	enum outcome		 verdict;
@@ -123,7 +131,9 @@ struct run {
 /* loop.c */
 double	 run_now(void);
 void	 run_decide(struct run *, enum outcome, int, char *);
-void	 run_kill_group(struct run *, int);
+void	 run_kill(struct run *, int);
+void	 run_kill_now(struct run *);
+int	 run_stages_done(const struct run *);
 
 /* signals.c */
 void	 signals_setup(struct run *);
@@ -151,5 +161,6 @@ int	 finish_run(struct run *);
 void	 hops_handle(struct run *, struct hop *, enum pump_result);
 void	 hops_watch_stalls(struct run *, double);
 int	 hops_stuck(const struct hop *, struct stage_run **);
+char	*hops_held(const struct run *);
 
 #endif /* HIQ_RUN_H */

@@ -88,7 +88,8 @@ signals_setup(struct run *r)
  * got_signal - a signal to hi-q stops the message, unless the envelope is
  * already committed: qmail-queue may then be queueing it, and only its
  * exit code can say whether it did, so hi-q goes on writing the envelope
- * and waits for that code (bounded by DEADLINE_QUEUE)
+ * and waits for that code (bounded by DEADLINE_QUEUE).  Stopped, hi-q no
+ * longer waits for its caller, and the stages get SIGKILL at once.
  */
 static void
 got_signal(struct run *r, unsigned signo)
@@ -101,6 +102,8 @@ got_signal(struct run *r, unsigned signo)
 	run_decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT,
 	    xasprintf("hi-q got signal %u", signo));
 	r->gave_up = 1;
+	/* No grace: what does not die goes within DEADLINE_REAP_GRACE. */
+	run_kill_now(r);
 }
 
 /* signals_read - what arrived on the signalfd; then reap */

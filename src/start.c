@@ -13,6 +13,8 @@
  *	be made, decides the message tempfail (the loop then only drains
  *	and reaps).  No pipe or descriptor: die(QQ_TEMP_REJECT).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@
 
 static const char *lookup_env(const char *);
 static void	 link_hops(struct run *, const struct plan *);
+static ino_t	 pipe_ino(int);
 static void	 pipe_plain(struct hop *);
 static int	 feed_pipe(struct stage_run *);
 static void	 pipe_pumped(struct hop *, int, int *);
@@ -79,6 +82,18 @@ link_hops(struct run *r, const struct plan *pl)
 	}
 }
 
+/*
+ * pipe_ino - the inode of a pipe, by which /proc names it (hops_held()); 0
+ * if fstat fails, which only costs that name
+ */
+static ino_t
+pipe_ino(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == -1 ? 0 : sb.st_ino;
+}
+
 /* pipe_plain - one pipe from one stage straight into the next */
 static void
 pipe_plain(struct hop *h)
@@ -88,6 +103,7 @@ pipe_plain(struct hop *h)
 	if (io_pipe(p, LOOP_PIPE_SIZE) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 	h->src->fd_out = p[1];
+	h->src->out_ino = pipe_ino(p[1]);
 	h->dst[0]->fd_in = p[0];
 }
 
@@ -124,6 +140,7 @@ pipe_pumped(struct hop *h, int spool, int *devnull)
 		    io_set_nonblock(p[0]) == -1)
 			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 		h->src->fd_out = p[1];
+		h->src->out_ino = pipe_ino(p[1]);
 		src = p[0];
 	}
 	if (h->dst[0] != NULL)

@@ -9,8 +9,10 @@
  *	stage or one without a timeout; the message's timeout from the end
  *	of fd 0, or from the last progress while fd 0 flows, and no stall
  *	limit when qmail-queue reads fd 0.  After it: the kill grace only
- *	while stages run and SIGKILL has not been sent, the caller only
- *	while its input has not ended, qmail-queue only while waited for.
+ *	while stages run and SIGKILL has not been sent, then the reap grace
+ *	from SIGKILL while a stage is still there (never both, and neither
+ *	once every stage has ended or been left), the caller only while its
+ *	input has not ended, qmail-queue only while waited for.
  */
 #include <check.h>
 
@@ -30,36 +32,45 @@ struct dl_case {
 
 static const struct dl_case dl_cases[] = {
 	/* fd 0 still flowing: only the stall limit. */
-	{ { 30, 0, 0, NO, 100, NO, NO, 0, 0, 0, 0, NULL, 0 },
+	{ { 30, 0, 0, NO, 100, NO, NO, NO, 0, 0, 0, NULL, 0 },
 	  { { 1, 0, NO, NO } }, 1,
 	  { { 130, DEADLINE_INPUT, 0 } }, 1, 130 },
 	/* ... but none when qmail-queue reads fd 0 itself. */
-	{ { 30, 0, 1, NO, 100, NO, NO, 0, 0, 0, 1, NULL, 0 },
+	{ { 30, 0, 1, NO, 100, NO, NO, NO, 0, 0, 1, NULL, 0 },
 	  { { 0, 0, 0, 0 } }, 0, { { 0, 0, 0 } }, 0, NO },
 	/* A stage stuck on a full pipe: its own 2 s, not the 30. */
-	{ { 30, 0, 0, NO, 100, NO, NO, 0, 0, 0, 0, NULL, 0 },
+	{ { 30, 0, 0, NO, 100, NO, NO, NO, 0, 0, 0, NULL, 0 },
 	  { { 1, 2, NO, 105 } }, 1,
 	  { { 107, DEADLINE_STAGE, 0 }, { 130, DEADLINE_INPUT, 0 } }, 2,
 	  107 },
 	/* Input ended: the earlier of end and stall; a done stage none. */
-	{ { 30, 0, 0, 110, 110, NO, NO, 0, 0, 0, 0, NULL, 0 },
+	{ { 30, 0, 0, 110, 110, NO, NO, NO, 0, 0, 0, NULL, 0 },
 	  { { 1, 5, 110, 103 }, { 0, 5, 110, NO } }, 2,
 	  { { 108, DEADLINE_STAGE, 0 }, { 140, DEADLINE_MESSAGE, 0 } }, 2,
 	  108 },
 	/* No timeout of its own: only the message's. */
-	{ { 30, 0, 0, 110, 110, NO, NO, 0, 0, 0, 0, NULL, 0 },
+	{ { 30, 0, 0, 110, 110, NO, NO, NO, 0, 0, 0, NULL, 0 },
 	  { { 1, 0, 110, 103 } }, 1,
 	  { { 140, DEADLINE_MESSAGE, 0 } }, 1, 140 },
 	/* Decided: grace, caller, qmail-queue. */
-	{ { 30, 1, 0, NO, 120, 121, 121, 0, 0, 0, 1, NULL, 0 },
+	{ { 30, 1, 0, NO, 120, 121, 121, NO, 0, 0, 1, NULL, 0 },
 	  { { 1, 2, NO, 105 } }, 1,
 	  { { 123, DEADLINE_KILL, 0 }, { 150, DEADLINE_CALLER, 0 },
 	    { 151, DEADLINE_QUEUE, 0 } }, 3, 123 },
-	/* Decided, KILL sent, inputs ended, qmail-queue reaped: nothing. */
-	{ { 30, 1, 0, 110, 120, 121, 121, 1, 0, 1, 0, NULL, 0 },
+	/* KILL sent at 123, a stage still there: the reap grace, no KILL. */
+	{ { 30, 1, 0, 110, 120, 121, 121, 123, 0, 1, 0, NULL, 0 },
+	  { { 1, 2, NO, NO } }, 1,
+	  { { 125, DEADLINE_REAP, 0 } }, 1, 125 },
+	/* A signal to hi-q: TERM and KILL at once; the grace from there. */
+	{ { 30, 1, 0, NO, 120, 121, 121, 121, 0, 0, 1, NULL, 0 },
+	  { { 1, 2, NO, NO } }, 1,
+	  { { 123, DEADLINE_REAP, 0 }, { 150, DEADLINE_CALLER, 0 },
+	    { 151, DEADLINE_QUEUE, 0 } }, 3, 123 },
+	/* KILL sent, every stage ended (or left), inputs ended: nothing. */
+	{ { 30, 1, 0, 110, 120, 121, 121, 123, 1, 1, 0, NULL, 0 },
 	  { { 1, 2, NO, NO } }, 1, { { 0, 0, 0 } }, 0, NO },
 	/* Decided and every stage done: no grace to wait for. */
-	{ { 30, 1, 0, 110, 120, 121, 121, 0, 1, 1, 1, NULL, 0 },
+	{ { 30, 1, 0, 110, 120, 121, 121, NO, 1, 1, 1, NULL, 0 },
 	  { { 0, 0, 0, 0 } }, 0,
 	  { { 151, DEADLINE_QUEUE, 0 } }, 1, 151 },
 };

@@ -34,6 +34,7 @@ main(void)
 		suite_spawn,
 		suite_deadline,
 		suite_spool,
+		suite_procfd,
 	};
 	SRunner *sr;
 	size_t i;

@@ -24,6 +24,7 @@ Suite	*suite_judge(void);
 Suite	*suite_spawn(void);
 Suite	*suite_deadline(void);
 Suite	*suite_spool(void);
+Suite	*suite_procfd(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);

@@ -2,14 +2,17 @@
  * qq-caller - call a qmail-queue program the way qmail-smtpd does
  *
  * DESCRIPTION
- *	qq-caller [-6] [-r REPEAT] [-x] MESSAGE ENVELOPE PROGRAM [ARGS...]
+ *	qq-caller [-6] [-F] [-r REPEAT] [-x] MESSAGE ENVELOPE PROGRAM [ARGS...]
  *
  *	Starts PROGRAM with a pipe on fd 0 and one on fd 1 (and with -6 a
  *	third on fd 6, as notqmail gives it), writes MESSAGE (REPEAT times
  *	with -r) to fd 0, then ENVELOPE to fd 1, closes both, reads fd 6 to
  *	its end, and waits.  SIGPIPE is ignored, as in qmail-smtpd, so a write
  *	to a program that stopped reading fails instead of killing us.  With
- *	-x no envelope is written at all (qmail-smtpd's own refusals).
+ *	-x no envelope is written at all (qmail-smtpd's own refusals).  -F
+ *	(implies -6) fills the fd 6 pipe to capacity before PROGRAM starts
+ *	and reads it only once PROGRAM has exited: a reply channel that is
+ *	full and that nobody reads (the pipe stays blocking for PROGRAM).
  *
  *	It prints what a client of qmail-smtpd would be told, using notqmail's
  *	table (docs/QMAIL-QUEUE.md), and whether its writes succeeded:
@@ -100,19 +103,69 @@ copy_file(const char *path, int to, int repeat)
 	return bad ? -1 : 0;
 }
 
+/*
+ * fill_pipe - write to fd until its pipe is full; the fd is left blocking.
+ * Returns the bytes written, or -1.
+ */
+static ssize_t
+fill_pipe(int fd)
+{
+	char buf[4096];
+	ssize_t w, n = 0;
+	int fl;
+
+	memset(buf, '.', sizeof(buf));
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	while ((w = write(fd, buf, sizeof(buf))) > 0)
+		n += w;
+	if (w == -1 && errno != EAGAIN)
+		return -1;
+	/* Up to one byte per page may still fit: fill those too. */
+	while ((w = write(fd, buf, 1)) > 0)
+		n += w;
+	if ((w == -1 && errno != EAGAIN) || fcntl(fd, F_SETFL, fl) == -1)
+		return -1;
+	return n;
+}
+
+/*
+ * read_reply - read fd to its end, skipping its first skip bytes (the
+ * filler of -F), the rest into text (NUL-terminated); its length
+ */
+static ssize_t
+read_reply(int fd, char *text, size_t size, ssize_t skip)
+{
+	char junk[4096];
+	ssize_t n, got = 0;
+
+	while (skip > 0 && (n = read(fd, junk, (size_t)skip <
+	    sizeof(junk) ? (size_t)skip : sizeof(junk))) > 0)
+		skip -= n;
+	while ((size_t)got < size - 1 &&
+	    (n = read(fd, text + got, size - 1 - (size_t)got)) > 0)
+		got += n;
+	text[got] = '\0';
+	return got;
+}
+
 int
 main(int argc, char **argv)
 {
 	int m[2], e[2], six[2], opt, fd6 = 0, noenv = 0, repeat = 1, st;
-	int werr = 0;
+	int werr = 0, fill = 0;
 	char text[256], *end;
-	ssize_t n, got = 0;
+	ssize_t got = 0, filled = 0;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+6r:x")) != -1)
+	while ((opt = getopt(argc, argv, "+6Fr:x")) != -1)
 		switch (opt) {
 		case '6':
 			fd6 = 1;
+			break;
+		case 'F':
+			fd6 = fill = 1;
 			break;
 		case 'r':
 			repeat = (int)strtol(optarg, &end, 10);
@@ -125,8 +178,8 @@ main(int argc, char **argv)
 			noenv = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: qq-caller [-6] [-r N] [-x] "
-			    "MESSAGE ENVELOPE PROGRAM [ARGS...]\n");
+			fprintf(stderr, "usage: qq-caller [-6] [-F] [-r N] "
+			    "[-x] MESSAGE ENVELOPE PROGRAM [ARGS...]\n");
 			return 2;
 		}
 	if (argc - optind < 3) {
@@ -141,6 +194,10 @@ main(int argc, char **argv)
 	/* Out of the way of 0, 1 and 6, so the child's dup2s cannot clash. */
 	if (lift(m) == -1 || lift(e) == -1 || (fd6 && lift(six) == -1)) {
 		perror("fcntl");
+		return 2;
+	}
+	if (fill && (filled = fill_pipe(six[1])) == -1) {
+		perror("fill fd 6");
 		return 2;
 	}
 	if ((pid = fork()) == -1) {
@@ -174,19 +231,17 @@ main(int argc, char **argv)
 		werr = 1;
 	if (close(e[1]) == -1)
 		werr = 1;
-	if (fd6) {
-		while ((size_t)got < sizeof(text) - 1 &&
-		    (n = read(six[0], text + got,
-		    sizeof(text) - 1 - (size_t)got)) > 0)
-			got += n;
-		text[got] = '\0';
-		close(six[0]);
-	}
+	if (fd6 && !fill)
+		got = read_reply(six[0], text, sizeof(text), 0);
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR) {
 			perror("waitpid");
 			return 2;
 		}
+	if (fill)
+		got = read_reply(six[0], text, sizeof(text), filled);
+	if (fd6)
+		close(six[0]);
 	printf("write: %s\n", werr ? "error" : "ok");
 	if (WIFSIGNALED(st))
 		printf("reply: 451 qq crashed (#4.3.0)\n");

@@ -14,17 +14,6 @@ printf 'Subject: hello\nFrom: a@example.org\n\nbody\n' >"$TMP/small"
 } >"$TMP/big"
 envelope a@example.org b@example.com c@example.com >"$TMP/env"
 
-# gone PIDFILE - is the process named in PIDFILE gone (or a zombie
-# waiting for init)?  SIGKILL takes effect when the target next runs, so
-# look for up to five seconds.
-gone() {
-	if poll 5 pid_gone "$(cat "$1")"; then
-		echo "gone"
-	else
-		echo "still running"
-	fi
-}
-
 # qmail_smtpd ARGS - qmail-smtpd's view: masked stderr, then the reply
 qmail_smtpd() {
 	"$CALLER" "$@" 2>"$TMP/stderr"

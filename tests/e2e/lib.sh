@@ -111,6 +111,17 @@ queued() {
 	echo "queued $_n, left in tmp $_t"
 }
 
+# gone PIDFILE - is the process named in PIDFILE gone (or a zombie
+# waiting for init)?  SIGKILL takes effect when the target next runs, so
+# look for up to five seconds.
+gone() {
+	if poll 5 pid_gone "$(cat "$1")"; then
+		echo "gone"
+	else
+		echo "still running"
+	fi
+}
+
 # start_bg CMD... - start a background process and remember its PID
 start_bg() {
 	"$@" &
