@@ -288,13 +288,14 @@ check-load: all $(TEST_TOOLS)
 # (bench/README.md); bench-quick takes few pairs, for development.
 # bench-reject: a red message against a green one, hi-q at BEFORE_REV (or
 # BEFORE=path) beside this tree's (or AFTER=path); bench-reject-quick
-# takes few pairs.
+# takes few pairs.  bench-flood: a header flood through a zone stage, old
+# hi-q beside new, the same way.
 bench bench-quick bench-reject bench-reject-quick bench-smtp \
-    bench-scanners: all
+    bench-scanners bench-flood bench-flood-quick: all
 	$(MAKE) -C bench $@
 
 .PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
-	bench-scanners fuzz fuzz-build check-load
+	bench-scanners bench-flood bench-flood-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean
