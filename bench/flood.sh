@@ -55,29 +55,7 @@ else
 	ROUNDS=7 PROBES=3 WARM=1
 fi
 
-raw=$out/raw-flood
-mkdir -p "$T/bin" "$T/res" "$raw"
-rm -f "$raw"/*.tsv
-if [ -z "${BEFORE:-}" ]; then
-	brev=$(git -C "$top" rev-parse --short "$BEFORE_REV^{commit}")
-	step "building hi-q at $BEFORE_REV ($brev)"
-	mkdir "$T/src"
-	git -C "$top" archive "$brev" | tar -x -C "$T/src"
-	if ! make -C "$T/src" hi-q >"$T/build.log" 2>&1; then
-		cat "$T/build.log" >&2
-		exit 1
-	fi
-	BEFORE=$T/src/hi-q
-	before_what="git $BEFORE_REV ($brev), built here"
-else
-	before_what=$BEFORE
-fi
-cp "$BEFORE" "$T/bin/hi-q.before"
-cp "$AFTER" "$T/bin/hi-q.after"
-cp "$top/contrib/qq-sink" "$T/bin/"
-HB=$T/bin/hi-q.before
-HA=$T/bin/hi-q.after
-SINK=$T/bin/qq-sink
+two_hiq raw-flood
 QQB=$out/qqbench
 SPAMC=/usr/bin/spamc
 need "$HB" "$HA" "$SINK" "$QQB" "$SPAMC"
@@ -162,21 +140,12 @@ EOF
 } >"$table"
 cat "$table"
 
-if [ "$AFTER" = "$top/hi-q" ]; then
-	after_what="$after_what (tree $(tree_rev))"
-fi
 if [ "$QUICK" = 1 ]; then how="make bench-flood-quick"
 else how="make bench-flood"; fi
 {
 	echo "# hi-q: a header flood through a zone stage, before and after"
 	echo
-	echo "Written by \`$how\` (bench/flood.sh); the numbers are"
-	echo "measurements of one run, not assertions.  Method: bench/README.md."
-	echo
-	machine "$load_before" "$load_after"
-	echo "- before: $before_what, sha256 $(sha256sum "$HB" | cut -c1-16)..."
-	echo "- after: $after_what, sha256 $(sha256sum "$HA" |
-	    cut -c1-16)..."
+	two_hiq_head flood.sh "$how"
 	echo "- rounds: $ROUNDS, after $WARM warm-up, and $PROBES probe" \
 	    "rounds; took ${elapsed}s"
 	echo
