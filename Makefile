@@ -43,7 +43,7 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_tally.o tests/check_number.o tests/check_user.o \
 		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
 		  tests/check_deadline.o tests/check_spool.o \
-		  tests/check_procfd.o
+		  tests/check_procfd.o tests/zone_ref.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
@@ -244,10 +244,17 @@ FUZZ_SRCS	= $(LIB_OBJS:.o=.c)
 FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
 		  tests/fuzz/fuzz-zone
 
+# What a harness needs beyond src/: fuzz-zone holds zone.c to the naive
+# rule of tests/zone_ref.c.
+FUZZ_EXTRA_zone	= tests/zone_ref.c
+
 tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/paths.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
-	    -iquote src $(POPT_CFLAGS) -o $@.tmp $< $(FUZZ_SRCS) $(POPT_LIBS)
+	    -iquote src -iquote tests $(POPT_CFLAGS) -o $@.tmp $< \
+	    $(FUZZ_EXTRA_$*) $(FUZZ_SRCS) $(POPT_LIBS)
 	mv -f $@.tmp $@
+
+tests/fuzz/fuzz-zone: $(FUZZ_EXTRA_zone) tests/zone_ref.h
 
 fuzz-build: $(FUZZERS)
 
@@ -281,13 +288,14 @@ check-load: all $(TEST_TOOLS)
 # (bench/README.md); bench-quick takes few pairs, for development.
 # bench-reject: a red message against a green one, hi-q at BEFORE_REV (or
 # BEFORE=path) beside this tree's (or AFTER=path); bench-reject-quick
-# takes few pairs.
+# takes few pairs.  bench-flood: a header flood through a zone stage, old
+# hi-q beside new, the same way.
 bench bench-quick bench-reject bench-reject-quick bench-smtp \
-    bench-scanners: all
+    bench-scanners bench-flood bench-flood-quick: all
 	$(MAKE) -C bench $@
 
 .PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
-	bench-scanners fuzz fuzz-build check-load
+	bench-scanners bench-flood bench-flood-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
 	install uninstall clean

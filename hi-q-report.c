@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "lines.h"
 #include "log.h"
 #include "logline.h"
+#include "number.h"
 #include "paths.h"
 #include "rjson.h"
 #include "rsvg.h"
@@ -66,34 +68,21 @@ usage(void)
 }
 
 /*
- * parse_points - a score as options take it, "2", "-0.5", "7.5": digits
- * with at most one decimal, into tenths, within +-TALLY_SCORE_SPAN
+ * parse_points - a score as options take it, "2", "-0.5", "7.5": a number
+ * of number.h with at most one decimal, into tenths, within
+ * +-TALLY_SCORE_SPAN
  */
 static int
 parse_points(const char *s, long long *t10)
 {
-	long long v = 0;
-	int neg = 0, digits = 0;
+	const char *dot;
+	double v;
 
-	if (*s == '-') {
-		neg = 1;
-		s++;
-	}
-	for (; *s >= '0' && *s <= '9'; s++, digits++)
-		if ((v = v * 10 + (*s - '0')) > TALLY_SCORE_SPAN)
-			return -1;
-	if (digits == 0)
+	if (number_parse(s, strlen(s), &v) == -1 ||
+	    ((dot = strchr(s, '.')) != NULL && strlen(dot + 1) > 1) ||
+	    fabs(v) * 10 > TALLY_SCORE_SPAN)
 		return -1;
-	v *= 10;
-	if (*s == '.') {
-		if (s[1] < '0' || s[1] > '9' || s[2] != '\0')
-			return -1;
-		v += s[1] - '0';
-	} else if (*s != '\0')
-		return -1;
-	if (v > TALLY_SCORE_SPAN)
-		return -1;
-	*t10 = neg ? -v : v;
+	*t10 = llround(v * 10);
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-# lib.sh - what bench/run.sh and bench/reject.sh share, sourced by both:
+# lib.sh - what bench/run.sh, reject.sh and flood.sh share, sourced by them:
 # the test messages, the readers of qqbench's output, number formats,
 # labels and the machine lines of a results file.  The caller sets T (its
 # temporary directory; qqbench's output in $T/res/NAME), top (the tree)
@@ -12,6 +12,55 @@ need() {
 		[ -x "$p" ] || { echo "$me: $p missing; run make" >&2; exit 1; }
 	done
 }
+# two_hiq RAW: the old hi-q and the new one, with the sink, copied into
+# $T/bin so that a rebuild during the run cannot change one side halfway.
+# The old one is BEFORE (a path) or, without it, the hi-q of git revision
+# BEFORE_REV, built in $T/src; the new one is AFTER.  Also makes $T/res and
+# an empty $out/RAW for the raw runs.  Sets HB, HA, SINK, raw and
+# before_what.
+two_hiq() {
+	raw=$out/$1
+	mkdir -p "$T/bin" "$T/res" "$raw"
+	rm -f "$raw"/*.tsv
+	if [ -z "${BEFORE:-}" ]; then
+		brev=$(git -C "$top" rev-parse --short "$BEFORE_REV^{commit}")
+		step "building hi-q at $BEFORE_REV ($brev)"
+		mkdir "$T/src"
+		git -C "$top" archive "$brev" | tar -x -C "$T/src"
+		if ! make -C "$T/src" hi-q >"$T/build.log" 2>&1; then
+			cat "$T/build.log" >&2
+			exit 1
+		fi
+		BEFORE=$T/src/hi-q
+		before_what="git $BEFORE_REV ($brev), built here"
+	else
+		before_what=$BEFORE
+	fi
+	cp "$BEFORE" "$T/bin/hi-q.before"
+	cp "$AFTER" "$T/bin/hi-q.after"
+	cp "$top/contrib/qq-sink" "$T/bin/"
+	HB=$T/bin/hi-q.before
+	HA=$T/bin/hi-q.after
+	SINK=$T/bin/qq-sink
+}
+
+# two_hiq_head SCRIPT HOW: the lines of a results file after its title
+# for two hi-q side by side: what wrote it, the machine, the load
+# ($load_before, $load_after), the old and the new hi-q (with the
+# AFTER_CONF it was given, if any)
+two_hiq_head() {
+	if [ "$AFTER" = "$top/hi-q" ]; then
+		after_what="$after_what (tree $(tree_rev))"
+	fi
+	echo "Written by \`$2\` (bench/$1); the numbers are"
+	echo "measurements of one run, not assertions.  Method: bench/README.md."
+	echo
+	machine "$load_before" "$load_after"
+	echo "- before: $before_what, sha256 $(sha256sum "$HB" | cut -c1-16)..."
+	echo "- after: $after_what, sha256 $(sha256sum "$HA" |
+	    cut -c1-16)...${AFTER_CONF:+; with \"$AFTER_CONF\" in its filters.conf}"
+}
+
 # wrap_link: how bench/wrapper is linked; the Makefile says, in WRAP_LINK,
 # whether it could link statically
 wrap_link() {

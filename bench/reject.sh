@@ -53,29 +53,7 @@ fi
 
 # --- programs: the two hi-q, snapshotted like everything else, so that a
 # rebuild during the run cannot change one side halfway.
-raw=$out/raw-reject
-mkdir -p "$T/bin" "$T/res" "$raw"
-rm -f "$raw"/*.tsv
-if [ -z "${BEFORE:-}" ]; then
-	brev=$(git -C "$top" rev-parse --short "$BEFORE_REV^{commit}")
-	step "building hi-q at $BEFORE_REV ($brev)"
-	mkdir "$T/src"
-	git -C "$top" archive "$brev" | tar -x -C "$T/src"
-	if ! make -C "$T/src" hi-q >"$T/build.log" 2>&1; then
-		cat "$T/build.log" >&2
-		exit 1
-	fi
-	BEFORE=$T/src/hi-q
-	before_what="git $BEFORE_REV ($brev), built here"
-else
-	before_what=$BEFORE
-fi
-cp "$BEFORE" "$T/bin/hi-q.before"
-cp "$AFTER" "$T/bin/hi-q.after"
-cp "$top/contrib/qq-sink" "$T/bin/"
-HB=$T/bin/hi-q.before
-HA=$T/bin/hi-q.after
-SINK=$T/bin/qq-sink
+two_hiq raw-reject
 QQB=$out/qqbench
 WRAP=$out/wrapper
 JUDGE=$out/judge
@@ -379,22 +357,13 @@ echo
 cat "$latt"
 
 # --- RESULTS-reject.md
-if [ "$AFTER" = "$top/hi-q" ]; then
-	after_what="$after_what (tree $(tree_rev))"
-fi
 qfs=$(stat -f -c %T "$Q")
 if [ "$QUICK" = 1 ]; then how="make bench-reject-quick"
 else how="make bench-reject"; fi
 {
 	echo "# hi-q: a rejected message against an accepted one, before and after"
 	echo
-	echo "Written by \`$how\` (bench/reject.sh); the numbers are"
-	echo "measurements of one run, not assertions.  Method: bench/README.md."
-	echo
-	machine "$load_before" "$load_after"
-	echo "- before: $before_what, sha256 $(sha256sum "$HB" | cut -c1-16)..."
-	echo "- after: $after_what, sha256 $(sha256sum "$HA" |
-	    cut -c1-16)...${AFTER_CONF:+; with \"$AFTER_CONF\" in its filters.conf}"
+	two_hiq_head reject.sh "$how"
 	echo "- queue folder on $qfs${QPARENT:+ (under $QPARENT)}; wrapper:" \
 	    "$wrap_link"
 	echo "- rounds: $P_RG (red/green), $P_LAT (latency), after $WARM" \

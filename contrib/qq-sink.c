@@ -5,7 +5,8 @@
  *	Debian does not package qmail, so hi-q's tests and demo end here.
  *	qq-sink reads fd 0 and fd 1 the way qmail-queue does: the whole
  *	message first, to its end, then the envelope up to its final \0,
- *	checked with the same rules and exit codes.  Only when both were read
+ *	checked with the same rules and exit codes, each read from where the
+ *	last one left off (envelope_more()), so its cost is linear.  Only when both were read
  *	whole does it commit them, atomically: it writes DIR/tmp/ID/message
  *	and DIR/tmp/ID/envelope, fsyncs both, and renames the ID directory
  *	into DIR/new.  A reader of DIR/new never sees half a message.
@@ -151,7 +152,9 @@ copy_message(int fd)
 /*
  * read_envelope - read fd 1 until the envelope is complete, no further
  *
- *	qmail-queue stops reading at the final \0; so do we.
+ *	qmail-queue stops reading at the final \0; so do we.  Each read is
+ *	checked from where the last one left off (envelope_more()), so a
+ *	million recipients cost one pass, not one pass per read.
  */
 static void
 read_envelope(struct buf *b, struct envelope *env)
@@ -160,8 +163,9 @@ read_envelope(struct buf *b, struct envelope *env)
 	ssize_t n;
 	int rc;
 
+	memset(env, 0, sizeof(*env));
 	for (;;) {
-		rc = envelope_check(b->data, b->len, env);
+		rc = envelope_more(b->data, b->len, env);
 		if (rc == QQ_OK)
 			return;
 		if (rc != QQ_READ_ERROR)

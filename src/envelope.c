@@ -38,19 +38,36 @@ address(const char *data, size_t len, size_t pos, size_t *end)
 int
 envelope_check(const char *data, size_t len, struct envelope *env)
 {
+	memset(env, 0, sizeof(*env));
+	return envelope_more(data, len, env);
+}
+
+/*
+ * envelope_more - go on from the first entry env has not seen whole
+ *
+ *	Each call rereads at most that entry (QQ_ADDR_MAX + 2 bytes) and
+ *	what came after it, so an envelope read in pieces costs its length,
+ *	not its length times the number of reads.
+ */
+int
+envelope_more(const char *data, size_t len, struct envelope *env)
+{
 	size_t pos, end;
 	int rc;
 
-	memset(env, 0, sizeof(*env));
-	if (len == 0)
-		return QQ_READ_ERROR;
-	if (data[0] != 'F')
-		return QQ_ENVELOPE_FORMAT;
-	if ((rc = address(data, len, 1, &end)) != QQ_OK)
-		return rc;
+	if (env->next == 0) {
+		if (len == 0)
+			return QQ_READ_ERROR;
+		if (data[0] != 'F')
+			return QQ_ENVELOPE_FORMAT;
+		if ((rc = address(data, len, 1, &end)) != QQ_OK)
+			return rc;
+		env->sender_len = end - 2;
+		env->next = end;
+	}
+	/* The data may have moved since the last call. */
 	env->sender = data + 1;
-	env->sender_len = end - 2;
-	for (pos = end;; pos = end) {
+	for (pos = env->next;; pos = end) {
 		if (pos >= len)
 			return QQ_READ_ERROR;
 		if (data[pos] == '\0')
@@ -60,6 +77,7 @@ envelope_check(const char *data, size_t len, struct envelope *env)
 		if ((rc = address(data, len, pos + 1, &end)) != QQ_OK)
 			return rc;
 		env->rcpts++;
+		env->next = end;
 	}
 	env->used = pos + 1;
 	return QQ_OK;

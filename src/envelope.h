@@ -8,6 +8,14 @@
  *	the sender is, how many recipients there are, and how many bytes the
  *	envelope used (what follows them is ignored, as qmail-queue ignores it).
  *
+ *	envelope_more(data, len, &env) gives the same answer for a reader
+ *	that gets the envelope in pieces: env starts zeroed (or from
+ *	envelope_check()), and after QQ_READ_ERROR the caller appends what
+ *	it reads next and calls again with all the data so far, moved or
+ *	not.  Entries env has seen whole are not read again, so the checks
+ *	of an envelope of n bytes cost O(n) however it was cut.  On any
+ *	other answer the envelope is decided; env is then not to be fed on.
+ *
  * ERRORS
  *	QQ_READ_ERROR		the bytes end before the final \0 (also: none)
  *	QQ_ENVELOPE_FORMAT	no leading F, or a tag other than T
@@ -25,8 +33,10 @@ struct envelope {
 	size_t		 sender_len;
 	size_t		 rcpts;
 	size_t		 used;		/* bytes up to the final \0 */
+	size_t		 next;		/* first entry not seen whole; 0 */
 };
 
 int	envelope_check(const char *, size_t, struct envelope *);
+int	envelope_more(const char *, size_t, struct envelope *);
 
 #endif /* HIQ_ENVELOPE_H */

@@ -6,20 +6,22 @@
  *	prefix (which gives the day), the "hi-q: " or "hi-q[PID]: " tag,
  *	then the fields of hi-q(8) LOG FORMAT in their order.  Fields this
  *	parser does not know are skipped, as the man page asks.  The
- *	common numbers ("0.045", "6.9") are read digit by digit; only the
- *	odd ones go through strtod(3).
+ *	common numbers ("0.045", "6.9") are read digit by digit; the odd
+ *	ones go through number_parse(), the one grammar of number.h, so
+ *	"0x10", "1e3" or "+5" is no number here either.  Only the words
+ *	printf(3) writes for a score that is not a finite number ("nan",
+ *	"-nan", "inf", "-inf") are read besides.
  *
  * ERRORS
  *	See logline.h.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "logline.h"
+#include "number.h"
 #include "xalloc.h"
 
 /* TAI64 label of 1970-01-01 00:00:00 UTC, with the 10 s TAI-UTC offset. */
@@ -222,14 +224,16 @@ read_uint(const char *s, long long max, long long *out)
 	return 0;
 }
 
-/* read_ms - seconds ("0.045", hi-q's "%.3f") to milliseconds */
+/*
+ * read_ms - seconds ("0.045", hi-q's "%.3f") to milliseconds: a number
+ * of number.h, not negative, below MAX_MS milliseconds
+ */
 static int
 read_ms(const char *s, long long *ms)
 {
 	const char *p;
 	long long v = 0;
 	double d;
-	char *end;
 
 	for (p = s; DIGIT(*p) && p - s < 12; p++)
 		v = v * 10 + (*p - '0');
@@ -240,11 +244,8 @@ read_ms(const char *s, long long *ms)
 		    (p[3] - '0');
 		return 0;
 	}
-	if (!DIGIT(*s))
-		return -1;
-	errno = 0;
-	d = strtod(s, &end);
-	if (*end != '\0' || !isfinite(d) || d < 0 || d * 1000 >= MAX_MS)
+	if (!DIGIT(*s) || number_parse(s, strlen(s), &d) == -1 ||
+	    d * 1000 >= MAX_MS)
 		return -1;
 	*ms = llround(d * 1000);
 	return 0;
@@ -253,9 +254,11 @@ read_ms(const char *s, long long *ms)
 /*
  * read_tenths - a score ("6.9", "-0.3", hi-q's "%.1f") to tenths
  *
- *	Anything else strtod(3) reads is classified: nan, a value beyond
- *	LOGLINE_SCORE_MAX tenths (inf, 1e308), or a number rounded to
- *	tenths.  *negzero is set for a negative zero.
+ *	Any other number of number.h is rounded to tenths, or classified
+ *	as beyond LOGLINE_SCORE_MAX tenths (what "%.1f" makes of 1e308);
+ *	"nan", "-nan", "inf" and "-inf", as printf(3) writes them, are
+ *	classified too.  Anything else is no score.  *negzero is set for
+ *	a negative zero.
  */
 static int
 read_tenths(const char *s, long long *t, enum logline_score *kind,
@@ -264,7 +267,6 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 	const char *p = s;
 	long long v = 0;
 	double d;
-	char *end;
 	int neg = 0;
 
 	*negzero = 0;
@@ -284,16 +286,17 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 	}
 	if (neg)
 		s--;
-	if (*s == '\0' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	d = strtod(s, &end);
-	if (*end != '\0')
-		return -1;
-	if (isnan(d)) {
+	/* s is the whole text again, s + neg the text after its sign. */
+	if (strcmp(s + neg, "nan") == 0) {
 		*kind = LOGLINE_SCORE_NAN;
 		return 0;
 	}
+	if (strcmp(s + neg, "inf") == 0) {
+		*kind = neg ? LOGLINE_SCORE_LOW : LOGLINE_SCORE_HIGH;
+		return 0;
+	}
+	if (number_parse(s, strlen(s), &d) == -1)
+		return -1;
 	if (d * 10 > (double)LOGLINE_SCORE_MAX) {
 		*kind = LOGLINE_SCORE_HIGH;
 		return 0;

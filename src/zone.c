@@ -25,6 +25,20 @@
 /* Far below the 0.1 steps SpamAssassin prints, far above rounding error. */
 #define ZONE_SUM_SLACK	1e-9
 
+struct zone_seen;
+
+static size_t	block_end(const char *, size_t, size_t);
+static int	number_after(const char *, size_t, const char *, double *);
+static int	next_field(const char *, size_t, size_t *, const char *,
+		    struct buf *);
+static int	value_cmp(const void *, const void *);
+static void	seen_build(struct zone_seen *, const struct zone_tap *,
+		    const char *);
+static int	seen_has(const struct zone_seen *, const struct buf *);
+static void	seen_free(struct zone_seen *);
+static int	find_header(const struct zone_tap *, const char *, char **,
+		    int *);
+
 void
 zone_tap_init(struct zone_tap *t, const struct zone_conf *zc)
 {
@@ -191,23 +205,100 @@ next_field(const char *p, size_t n, size_t *at, const char *name,
 	return 0;
 }
 
-/* in_input - was a field called name with value v in the stage's input? */
+/*
+ * The input's values of the header, for the pass-through rule.  Each
+ * unfolded value is copied once into text, and vals, sorted by length and
+ * then by bytes, points into it; an output field is then one binary
+ * search.  A sort, not a hash table: its worst case is n log n whatever
+ * values a sender chooses, with no secret key to keep.
+ */
+struct zone_value {
+	size_t		 off;		/* into text, while it grows */
+	const char	*p;		/* into text, once it is whole */
+	size_t		 len;
+};
+
+struct zone_seen {
+	struct buf		 text;
+	struct zone_value	*vals;
+	size_t			 n;
+};
+
+/*
+ * value_cmp - qsort(3) and bsearch(3) order: shorter first, then by bytes
+ */
 static int
-in_input(const struct zone_tap *in, const char *name, const struct buf *v)
+value_cmp(const void *a, const void *b)
+{
+	const struct zone_value *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->len == 0 ? 0 : memcmp(x->p, y->p, x->len);
+}
+
+/*
+ * seen_build - the values of every field called name in the input's
+ * header block, as it stands: one pass over it, then one sort
+ */
+static void
+seen_build(struct zone_seen *s, const struct zone_tap *in, const char *name)
 {
 	struct buf w;
-	size_t at = 0;
-	int found = 0;
+	size_t at = 0, cap = 0, i;
 
+	memset(s, 0, sizeof(*s));
+	/*
+	 * Unfolding never makes a value longer than its lines, so the values
+	 * together fit the block's limit and the append below cannot fail.
+	 */
+	buf_init(&s->text, ZONE_HEAD_MAX + 1);
 	if (in == NULL)
-		return 0;
+		return;
 	buf_init(&w, ZONE_HEAD_MAX + 1);
-	while (!found && next_field(in->head.data, in->head.len, &at, name,
-	    &w))
-		found = w.len == v->len && (v->len == 0 ||
-		    memcmp(w.data, v->data, v->len) == 0);
+	while (next_field(in->head.data, in->head.len, &at, name, &w)) {
+		if (s->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			s->vals = xreallocarray(s->vals, cap,
+			    sizeof(*s->vals));
+		}
+		s->vals[s->n].off = s->text.len;
+		s->vals[s->n].len = w.len;
+		if (buf_append(&s->text, w.data, w.len) == -1)
+			die_oom();
+		s->n++;
+	}
 	buf_free(&w);
-	return found;
+	/* Empty values leave text unallocated; they are compared by length. */
+	for (i = 0; i < s->n; i++)
+		s->vals[i].p = s->vals[i].len > 0 ?
+		    s->text.data + s->vals[i].off : NULL;
+	if (s->n > 1)
+		qsort(s->vals, s->n, sizeof(*s->vals), value_cmp);
+}
+
+/* seen_has - is v among the values s holds? */
+static int
+seen_has(const struct zone_seen *s, const struct buf *v)
+{
+	struct zone_value key;
+
+	if (s->n == 0)
+		return 0;
+	key.off = 0;
+	key.p = v->data;
+	key.len = v->len;
+	return bsearch(&key, s->vals, s->n, sizeof(*s->vals),
+	    value_cmp) != NULL;
+}
+
+static void
+seen_free(struct zone_seen *s)
+{
+	buf_free(&s->text);
+	free(s->vals);
+	s->vals = NULL;
+	s->n = 0;
 }
 
 /*
@@ -222,6 +313,7 @@ static int
 find_header(const struct zone_tap *t, const char *name, char **value,
     int *passed)
 {
+	struct zone_seen seen;
 	struct buf v, first;
 	size_t at = 0;
 	int count = 0;
@@ -231,14 +323,16 @@ find_header(const struct zone_tap *t, const char *name, char **value,
 	*passed = 0;
 	buf_init(&v, ZONE_HEAD_MAX + 1);
 	buf_init(&first, ZONE_HEAD_MAX + 1);
+	seen_build(&seen, t->input, name);
 	while (next_field(t->head.data, t->head.len, &at, name, &v)) {
-		if (in_input(t->input, name, &v)) {
+		if (seen_has(&seen, &v)) {
 			(*passed)++;
 			continue;
 		}
 		if (count++ == 0)
 			(void)buf_append(&first, v.data, v.len);
 	}
+	seen_free(&seen);
 	buf_free(&v);
 	if (count == 1) {
 		(void)buf_append(&first, &nul, 1);

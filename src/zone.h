@@ -19,7 +19,13 @@
  *	zone_tap_set_input() gave the tap a second tap, fed the stage's
  *	input, a HEADER field of the output whose unfolded value is, byte
  *	for byte, that of a HEADER field of the input is passed through and
- *	does not count, whoever wrote it.
+ *	does not count, whoever wrote it.  zone_judge() reads the input's
+ *	header block as it stands then (settled, or all there was) once,
+ *	copies its HEADER values into one buffer and sorts a table of them
+ *	(by length, then bytes); each field of the output is then one binary
+ *	search.  The cost is one pass over each block and O(n log n)
+ *	comparisons for n fields, whatever the values: a sender's block of
+ *	14,000 HEADER fields costs milliseconds, not n * n rescans.
  *
  *	zone_tap_take() is zone_tap_feed() in the shape of a pump tap
  *	(pump.h): it returns 0 once the tap has seen all it wants.

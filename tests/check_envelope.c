@@ -9,6 +9,13 @@
  *	at and past QQ_ADDR_MAX (1002 bytes), in the sender and in a
  *	recipient; one test reads 5000 recipients.  The expected values are
  *	those measured with notqmail's qmail-queue (docs/QMAIL-QUEUE.md).
+ *
+ *	envelope_more(): every table and long case, fed in growing prefixes
+ *	(1 to 7 bytes more each time, the data copied anew each time, as a
+ *	growing buffer moves), answers at every step what envelope_check()
+ *	answers for that prefix, and ends with the same sender, count and
+ *	bytes used.  A million recipients fed 4 KiB at a time, as qq-sink
+ *	reads them, are counted whole.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +83,51 @@ static const struct env_case env_cases[] = {
 	{ BYTES("Fa\0Tb"), QQ_READ_ERROR, NULL, 0, 0, 0 },
 };
 
+static void	assert_pieces(const char *, size_t, int);
+
+/*
+ * assert_pieces - data[0..len) fed to envelope_more() step bytes more
+ * each time, against envelope_check() of every prefix
+ */
+static void
+assert_pieces(const char *data, size_t len, int n)
+{
+	struct envelope more, whole;
+	size_t step, at;
+	char *copy;
+	int rm, rw;
+
+	for (step = 1; step <= 7; step++) {
+		memset(&more, 0, sizeof(more));
+		rm = QQ_READ_ERROR;
+		for (at = 0; rm == QQ_READ_ERROR; at += step) {
+			if (at > len)
+				at = len;
+			/* A fresh copy each time: the data moves. */
+			copy = malloc(at + 1);
+			ck_assert_ptr_nonnull(copy);
+			memcpy(copy, data, at);
+			rm = envelope_more(copy, at, &more);
+			rw = envelope_check(copy, at, &whole);
+			ck_assert_msg(rm == rw, "case %d, %zu bytes in steps of "
+			    "%zu: got code %d, want %d", n, at, step, rm, rw);
+			if (rm == QQ_OK) {
+				ck_assert_msg(more.rcpts == whole.rcpts &&
+				    more.used == whole.used &&
+				    more.sender_len == whole.sender_len &&
+				    more.sender == copy + 1, "case %d, steps of "
+				    "%zu: got rcpts %zu used %zu sender_len %zu, "
+				    "want %zu %zu %zu", n, step, more.rcpts,
+				    more.used, more.sender_len, whole.rcpts,
+				    whole.used, whole.sender_len);
+			}
+			free(copy);
+			if (at == len)
+				break;
+		}
+	}
+}
+
 START_TEST(test_envelope_table)
 {
 	const struct env_case *t = &env_cases[_i];
@@ -85,6 +137,7 @@ START_TEST(test_envelope_table)
 	code = envelope_check(t->data, t->len, &env);
 	ck_assert_msg(code == t->code, "case %d: got code %d, want %d",
 	    _i, code, t->code);
+	assert_pieces(t->data, t->len, _i);
 	if (t->code != QQ_OK)
 		return;
 	ck_assert_msg(env.sender_len == t->sender_len,
@@ -162,6 +215,7 @@ START_TEST(test_envelope_long)
 		}
 	}
 	code = envelope_check(data, len, &env);
+	assert_pieces(data, len, _i);
 	if (code == QQ_OK) {
 		ck_assert_msg(env.used == t->used,
 		    "case %d: got used %zu, want %zu", _i, env.used, t->used);
@@ -209,6 +263,38 @@ START_TEST(test_envelope_many_rcpts)
 }
 END_TEST
 
+/*
+ * A million recipients "Tr@x\0", read as qq-sink reads them: 4 KiB more
+ * each time, into a buffer that grows.
+ */
+START_TEST(test_envelope_million)
+{
+	struct envelope env;
+	char *data;
+	size_t i, len, at, n = 1000000;
+	int code = QQ_READ_ERROR;
+
+	len = 2 + n * 5 + 1;
+	data = malloc(len);
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, "F\0", 2);
+	for (i = 0; i < n; i++)
+		memcpy(data + 2 + i * 5, "Tr@x\0", 5);
+	data[len - 1] = '\0';
+	memset(&env, 0, sizeof(env));
+	for (at = 0; code == QQ_READ_ERROR && at < len; ) {
+		at = len - at > 4096 ? at + 4096 : len;
+		code = envelope_more(data, at, &env);
+	}
+	free(data);
+	ck_assert_msg(code == QQ_OK, "got code %d, want QQ_OK", code);
+	ck_assert_msg(env.rcpts == n, "got rcpts %zu, want %zu", env.rcpts,
+	    n);
+	ck_assert_msg(env.used == len, "got used %zu, want %zu", env.used,
+	    len);
+}
+END_TEST
+
 /* A failed check leaves no stale count from an earlier call. */
 START_TEST(test_envelope_reset)
 {
@@ -243,6 +329,8 @@ suite_envelope(void)
 	tcase_add_loop_test(tc, test_envelope_long, 0,
 	    (int)(sizeof(long_cases) / sizeof(long_cases[0])));
 	tcase_add_test(tc, test_envelope_many_rcpts);
+	tcase_add_test(tc, test_envelope_million);
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_envelope_reset);
 	suite_add_tcase(s, tc);
 

@@ -5,9 +5,12 @@
  *	Hand-written log lines in every form hi-q's line is kept in (bare,
  *	multilog @tai64n, syslog, journalctl short and short-iso, a logger's
  *	own prefix), each malformed and truncated case, and the odd scores
- *	(nan, inf, 1e308, -0.0), against the record, kind and day written
- *	by hand.  One case formats a line with log_format_report() and reads
- *	it back, so writer and reader cannot drift apart.
+ *	(nan, inf, -0.0, what "%.1f" makes of 1e20), against the record,
+ *	kind and day written by hand.  Numbers outside the one grammar of
+ *	number.h ("0x10", "1e308", "+5", "Infinity") in time=, a stage's
+ *	time and a score make the line malformed, with the reason.  One
+ *	case formats a line with log_format_report() and reads it back, so
+ *	writer and reader cannot drift apart.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +110,7 @@ static const struct line_case cases[] = {
 	  "time=0.1 " SPAMC "nan/5.0", MSG, LOGLINE_BARE, "", G, 0, 100, 1,
 	  EX, 1, Y, 42, LOGLINE_SCORE_NAN, 0, 0, 0 },
 	{ "UTC0", "hi-q: verdict=green code=0 from=- rcpts=0 bytes=1 out=1 "
-	  "time=0.1 " SPAMC "1e308/5.0", MSG, LOGLINE_BARE, "", G, 0, 100, 1,
+	  "time=0.1 " SPAMC "inf/5.0", MSG, LOGLINE_BARE, "", G, 0, 100, 1,
 	  EX, 1, Y, 42, LOGLINE_SCORE_HIGH, 0, 0, 0 },
 	{ "UTC0", "hi-q: verdict=green code=0 from=- rcpts=0 bytes=1 out=1 "
 	  "time=0.1 " SPAMC "-inf/5.0", MSG, LOGLINE_BARE, "", G, 0, 100, 1,
@@ -162,6 +165,13 @@ static const struct line_case cases[] = {
 	{ "UTC0", "hi-q: verdict=green code=0 from=<> rcpts=1 bytes=1 out=1 "
 	  "time=0.1 stage=spamc:exit0:green:0.1:score=6.", LOGLINE_TRUNCATED,
 	  LOGLINE_BARE, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	/* 29-30: the words printf(3) writes, and longer plain decimals */
+	{ "UTC0", "hi-q: verdict=green code=0 from=- rcpts=0 bytes=1 out=1 "
+	  "time=0.1 " SPAMC "-nan/5.0", MSG, LOGLINE_BARE, "", G, 0, 100, 1,
+	  EX, 1, Y, 42, LOGLINE_SCORE_NAN, 0, 0, 0 },
+	{ "UTC0", "hi-q: verdict=green code=0 from=- rcpts=0 bytes=1 out=1 "
+	  "time=12.3456 " SPAMC "-1.25/5.00", MSG, LOGLINE_BARE, "", G, 0,
+	  12346, 1, EX, 1, Y, 42, OK, -13, 50, 0 },
 };
 
 START_TEST(test_line_table)
@@ -208,6 +218,54 @@ START_TEST(test_line_table)
 	}
 	ck_assert_int_eq(st->negzero, c->negzero);
 out:
+	logline_free(&p);
+	free(line);
+}
+END_TEST
+
+/*
+ * Numbers outside the one grammar (number.h): the line is malformed, with
+ * the reason.  strtod(3) read "0x10" as 16 and "1e308" as a score.
+ */
+struct number_case {
+	const char	*line;
+	const char	*why;
+};
+
+#define NUM_HEAD	"hi-q: verdict=green code=0 from=- "
+
+static const struct number_case number_cases[] = {
+	{ NUM_HEAD "time=0x10 rcpts=1", "bad time" },
+	{ NUM_HEAD "time=1e1 rcpts=1", "bad time" },
+	{ NUM_HEAD "time=+1.0 rcpts=1", "bad time" },
+	{ NUM_HEAD "time=0.1 stage=a:exit0:green:0x10 rcpts=1",
+	    "bad stage time" },
+	{ NUM_HEAD "time=0.1 " SPAMC "0x10/5.0", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "6.0/0x10", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "1e308/5.0", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "+6.0/5.0", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "Infinity/5.0", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "NAN/5.0", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "5nan/5.0", "bad score" },
+};
+
+START_TEST(test_numbers)
+{
+	const struct number_case *c = &number_cases[_i];
+	struct logline_parser p;
+	struct logline_rec rec;
+	enum logline_kind kind;
+	char *line;
+
+	line = strdup(c->line);
+	ck_assert_ptr_nonnull(line);
+	logline_init(&p);
+	kind = logline_parse(&p, line, strlen(line), &rec);
+	ck_assert_msg(kind == LOGLINE_MALFORMED, "case %d: got kind %d, "
+	    "want %d (malformed)", _i, kind, LOGLINE_MALFORMED);
+	ck_assert_msg(rec.why != NULL && strcmp(rec.why, c->why) == 0,
+	    "case %d: got reason \"%s\", want \"%s\"", _i,
+	    rec.why != NULL ? rec.why : "(none)", c->why);
 	logline_free(&p);
 	free(line);
 }
@@ -281,6 +339,8 @@ suite_logline(void)
 	tcase_add_loop_test(tc, test_line_table, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_loop_test(tc, test_numbers, 0,
+	    (int)(sizeof(number_cases) / sizeof(number_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,8 +25,14 @@
  *
  *	The stage's input (zone_tap_set_input()): a field already there,
  *	byte for byte, does not count, whoever wrote it; one the stage added
- *	beside it, or in its place, does.
+ *	beside it, or in its place, does.  Each table case, 600 generated
+ *	pairs of blocks (fields copied, dropped, added, folded, in another
+ *	case, with CRLF, an input cut short, both fed in random pieces) and
+ *	two floods of thousands of fields are also held to the naive rule
+ *	of zone_ref.c, every output field against every input field: the
+ *	same reason and score.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +42,7 @@
 #include "check_suites.h"
 #include "verdict.h"
 #include "zone.h"
+#include "zone_ref.h"
 
 #define HDR	"X-Spam-Status"
 
@@ -78,6 +85,15 @@ static void	judge_split(const struct judge_case *, size_t, size_t,
 static void	assert_judged(const struct judge_case *, int,
 		    const struct judged *, const char *, size_t);
 static char	*big_block(size_t, const char *);
+static void	assert_as_ref(const struct zone_tap *,
+		    const struct zone_tap *, const char *, const char *,
+		    unsigned);
+static unsigned	rnd(unsigned *, unsigned);
+static void	feed_cut(struct zone_tap *, const char *, size_t,
+		    unsigned *);
+static void	gen_field(struct buf *, unsigned *);
+static void	gen_pair(struct buf *, struct buf *, unsigned *);
+static char	*flood(unsigned, int);
 
 static const struct judge_case judge_cases[] = {
 	/* 0-5: margin 2 over required 5.0. */
@@ -546,9 +562,241 @@ START_TEST(test_input)
 	o = zone_judge(&out, &why);
 	ck_assert_msg(o == t->want, "case %d: got %s (%s), want %s", _i,
 	    outcome_name(o), why != NULL ? why : "", outcome_name(t->want));
+	assert_as_ref(&out, &in, why, "table case", (unsigned)_i);
 	free(why);
 	zone_tap_free(&in);
 	zone_tap_free(&out);
+}
+END_TEST
+
+/*
+ * assert_as_ref - the reason and score zone_judge() gave (why, and what
+ * it left in out) are those of the naive rule (zone_ref.c)
+ */
+static void
+assert_as_ref(const struct zone_tap *out, const struct zone_tap *in,
+    const char *why, const char *what, unsigned n)
+{
+	double score = 0, required = 0;
+	int have;
+	char *want;
+
+	want = zone_ref_reason(out, in, hdr_name, &have, &score, &required);
+	ck_assert_msg((why == NULL) == (want == NULL) && (why == NULL ||
+	    strcmp(why, want) == 0), "%s %u: got reason \"%s\", want \"%s\"",
+	    what, n, why != NULL ? why : "(none)",
+	    want != NULL ? want : "(none)");
+	ck_assert_msg(out->have_score == have, "%s %u: got have_score %d, "
+	    "want %d", what, n, out->have_score, have);
+	if (have)
+		ck_assert_msg(out->score == score &&
+		    out->required == required, "%s %u: got score %g/%g, "
+		    "want %g/%g", what, n, out->score, out->required, score,
+		    required);
+	free(want);
+}
+
+/* rnd - the next number of a fixed sequence (an LCG), below n */
+static unsigned
+rnd(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245U + 12345U;
+	return (*seed >> 8) % n;
+}
+
+/* feed_cut - s into t in pieces of 1 to 40 bytes, or whole */
+static void
+feed_cut(struct zone_tap *t, const char *s, size_t len, unsigned *seed)
+{
+	size_t off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = rnd(seed, 4) == 0 ? len - off : 1 + rnd(seed, 40);
+		if (n > len - off)
+			n = len - off;
+		zone_tap_feed(t, s + off, n);
+	}
+}
+
+/*
+ * gen_field - one field, from few enough words that an output often
+ * holds one of its input's fields again, or nearly
+ */
+static void
+gen_field(struct buf *b, unsigned *seed)
+{
+	static const char *const names[] = { HDR, "x-spam-status",
+	    "X-SPAM-STATUS", HDR "-Old", "Subject", " " HDR };
+	static const char *const values[] = { "", " a", " a\r", "a",
+	    "\ta", " a ", " score=1.0 required=5.0",
+	    " Yes, score=9.0 required=5.0", " No, score=-5.0 required=5.0",
+	    " score=1.0", " score=1.0 required=5.0\r" };
+	static const char *const folds[] = { "\n\trequired=5.0",
+	    "\n a", "\n\ta", "\r\n a" };
+	const char *s;
+
+	s = names[rnd(seed, sizeof(names) / sizeof(names[0]))];
+	ck_assert_int_eq(buf_append(b, s, strlen(s)), 0);
+	ck_assert_int_eq(buf_append(b, ":", 1), 0);
+	s = values[rnd(seed, sizeof(values) / sizeof(values[0]))];
+	ck_assert_int_eq(buf_append(b, s, strlen(s)), 0);
+	if (rnd(seed, 4) == 0) {
+		s = folds[rnd(seed, sizeof(folds) / sizeof(folds[0]))];
+		ck_assert_int_eq(buf_append(b, s, strlen(s)), 0);
+	}
+	s = rnd(seed, 3) == 0 ? "\r\n" : "\n";
+	ck_assert_int_eq(buf_append(b, s, strlen(s)), 0);
+}
+
+/*
+ * gen_pair - an input block and an output made from it: each of the
+ * input's fields copied, dropped or replaced, and new ones added
+ */
+static void
+gen_pair(struct buf *in, struct buf *out, unsigned *seed)
+{
+	struct buf f[8];
+	size_t nf, i, k;
+
+	nf = rnd(seed, 8);
+	for (i = 0; i < nf; i++) {
+		buf_init(&f[i], 4096);
+		gen_field(&f[i], seed);
+		ck_assert_int_eq(buf_append(in, f[i].data, f[i].len), 0);
+	}
+	for (k = rnd(seed, 10); k > 0; k--) {
+		i = rnd(seed, 8);
+		if (i < nf && rnd(seed, 3) != 0)
+			ck_assert_int_eq(buf_append(out, f[i].data, f[i].len),
+			    0);
+		else
+			gen_field(out, seed);
+	}
+	for (i = 0; i < nf; i++)
+		buf_free(&f[i]);
+	/* Mostly a whole block, sometimes one that never ends. */
+	if (rnd(seed, 5) != 0)
+		ck_assert_int_eq(buf_append(in, "\nbody\n", 6), 0);
+	if (rnd(seed, 5) != 0)
+		ck_assert_int_eq(buf_append(out, "\nbody\n", 6), 0);
+}
+
+/*
+ * Generated pairs, fed in random pieces; a quarter of the inputs cut
+ * short, as when the stage wrote before it had read its input's block.
+ */
+START_TEST(test_input_generated)
+{
+	struct zone_conf zc;
+	struct zone_tap in, out;
+	struct buf bin, bout;
+	unsigned seed = 1, n;
+	size_t inlen;
+	char *why;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.header = hdr_name;
+	zc.margin = 2;
+	zc.missing = OUTCOME_GREEN;
+	for (n = 0; n < 600; n++) {
+		buf_init(&bin, 65536);
+		buf_init(&bout, 65536);
+		gen_pair(&bin, &bout, &seed);
+		inlen = bin.len;
+		if (rnd(&seed, 4) == 0 && inlen > 0)
+			inlen = rnd(&seed, (unsigned)inlen);
+		zone_tap_init(&in, &zc);
+		zone_tap_init(&out, &zc);
+		zone_tap_set_input(&out, &in);
+		feed_cut(&in, bin.data, inlen, &seed);
+		feed_cut(&out, bout.data, bout.len, &seed);
+		(void)zone_judge(&out, &why);
+		assert_as_ref(&out, &in, why, "generated pair", n);
+		free(why);
+		zone_tap_free(&in);
+		zone_tap_free(&out);
+		buf_free(&bin);
+		buf_free(&bout);
+	}
+}
+END_TEST
+
+/*
+ * flood - nf distinct HDR fields, a Subject, the end of the block; with
+ * rewrite, every third value is changed and every fifth field dropped,
+ * and one field of the stage's own is added
+ */
+static char *
+flood(unsigned nf, int rewrite)
+{
+	struct buf b;
+	char line[64];
+	unsigned i;
+	int n;
+
+	buf_init(&b, ZONE_HEAD_MAX);
+	for (i = 0; i < nf; i++) {
+		if (rewrite && i % 5 == 0)
+			continue;
+		n = snprintf(line, sizeof(line), "%s: No, score=%u.%u "
+		    "required=5.0 id=%u%s\n", HDR, i % 7, i % 10, i,
+		    rewrite && i % 3 == 0 ? "x" : "");
+		ck_assert_int_gt(n, 0);
+		ck_assert_int_eq(buf_append(&b, line, (size_t)n), 0);
+	}
+	if (rewrite) {
+		n = snprintf(line, sizeof(line), "%s: Yes, score=9.0 "
+		    "required=5.0\n", HDR);
+		ck_assert_int_eq(buf_append(&b, line, (size_t)n), 0);
+	}
+	ck_assert_int_eq(buf_append(&b, "Subject: x\n\nbody\n", 17), 0);
+	ck_assert_int_eq(buf_append(&b, "", 1), 0);
+	return b.data;
+}
+
+struct flood_case {
+	unsigned	 fields;
+	int		 rewrite;
+	const char	*why;
+};
+
+static const struct flood_case flood_cases[] = {
+	/* Passed through unscanned: none of them counts. */
+	{ 4000, 0, "no " HDR " header of its own, only its input's" },
+	/* Rewritten: one in three is the stage's, and its own besides. */
+	{ 4000, 1, "1068 " HDR " headers" },
+};
+
+/* A flood of fields, judged as the naive rule judges it. */
+START_TEST(test_input_flood)
+{
+	const struct flood_case *t = &flood_cases[_i];
+	struct zone_conf zc;
+	struct zone_tap in, out;
+	char *msg_in, *msg_out, *why;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.header = hdr_name;
+	zc.margin = 2;
+	zc.missing = OUTCOME_GREEN;
+	msg_in = flood(t->fields, 0);
+	msg_out = flood(t->fields, t->rewrite);
+	zone_tap_init(&in, &zc);
+	zone_tap_init(&out, &zc);
+	zone_tap_set_input(&out, &in);
+	zone_tap_feed(&in, msg_in, strlen(msg_in));
+	zone_tap_feed(&out, msg_out, strlen(msg_out));
+	ck_assert_msg(in.done && out.done, "case %d: got done %d/%d, want 1/1",
+	    _i, in.done, out.done);
+	(void)zone_judge(&out, &why);
+	ck_assert_msg(why != NULL && strcmp(why, t->why) == 0,
+	    "case %d: got reason \"%s\", want \"%s\"", _i, why, t->why);
+	assert_as_ref(&out, &in, why, "flood case", (unsigned)_i);
+	free(why);
+	zone_tap_free(&in);
+	zone_tap_free(&out);
+	free(msg_in);
+	free(msg_out);
 }
 END_TEST
 
@@ -662,6 +910,10 @@ suite_zone(void)
 	tc = tcase_create("input");
 	tcase_add_loop_test(tc, test_input, 0,
 	    (int)(sizeof(input_cases) / sizeof(input_cases[0])));
+	tcase_add_test(tc, test_input_generated);
+	tcase_add_loop_test(tc, test_input_flood, 0,
+	    (int)(sizeof(flood_cases) / sizeof(flood_cases[0])));
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("status");

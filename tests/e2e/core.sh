@@ -279,6 +279,25 @@ run_hiq "$TMP/small" "$TMP/env5000"
 cmp "$TMP/env5000" "$Q"/new/*/envelope && echo "envelope identical"
 rm -rf "$Q"
 
+# qmail-queue reads a million recipients in a quarter of a second; a
+# sink that checked the whole envelope again after every read took 18 s.
+echo "--- a million recipients are all queued, within timeout 10"
+{
+	printf 'Fa@example.org\0'
+	seq 1 1000000 | sed 's/.*/T&@b/' | tr '\n' '\0'
+	printf '\0'
+} >"$TMP/envM"
+timeout 10 "$HIQ" -c "$TMP/filters.conf" <"$TMP/small" 1<"$TMP/envM" \
+    2>"$TMP/stderr"
+rc=$?
+mask <"$TMP/stderr"
+echo "exit $rc"
+queued
+echo "recipients queued: $(cat "$Q"/new/*/envelope | tr '\0' '\n' |
+    grep -c '^T')"
+cmp "$TMP/envM" "$Q"/new/*/envelope && echo "envelope identical"
+rm -rf "$Q" "$TMP/envM"
+
 echo "--- discard: exit 0, nothing queued, logged"
 conf <<EOF2
 stage dropper $FILTERS/exit-after-read.sh 99

@@ -9,10 +9,14 @@
  *	until a \0 where a T would be; end of input is a read error (54), a
  *	wrong tag 91, an address without a \0 in its first ADDR bytes 11.
  *	The code, the number of recipients, the sender's length and the
- *	bytes used must all agree.
+ *	bytes used must all agree.  envelope_more(), fed the same bytes in
+ *	growing prefixes (a step of 1 to 13 bytes, from the first byte),
+ *	must give at each step what envelope_check() gives for that prefix,
+ *	and the same figures at the end.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "envelope.h"
 
@@ -77,6 +81,30 @@ model(const uint8_t *d, size_t n, struct model *m)
 	return 0;
 }
 
+/* pieces - envelope_more() on growing prefixes, against envelope_check() */
+static void
+pieces(const char *d, size_t n)
+{
+	struct envelope more, whole;
+	size_t at = 0, step;
+	int rm = 54, rw;
+
+	step = n > 0 ? 1 + (unsigned char)d[0] % 13 : 1;
+	memset(&more, 0, sizeof(more));
+	while (rm == 54) {
+		rm = envelope_more(d, at, &more);
+		rw = envelope_check(d, at, &whole);
+		if (rm != rw || (rm == 0 && (more.rcpts != whole.rcpts ||
+		    more.used != whole.used ||
+		    more.sender_len != whole.sender_len ||
+		    more.sender != whole.sender)))
+			abort();
+		if (at == n)
+			break;
+		at = n - at > step ? at + step : n;
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -88,6 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	want = model(data, size, &m);
 	if (got != want)
 		abort();
+	pieces((const char *)data, size);
 	if (want != 0)
 		return 0;
 	if (env.rcpts != m.rcpts || env.used != m.pos ||

@@ -3,11 +3,15 @@
  *
  * DESCRIPTION
  *	The first byte picks the zone (margin or red, a value, the missing
- *	outcome), the next four seed the cuts, the rest is a stage's output.
- *	Fed whole, fed in pieces cut where the seed says, and fed one byte at
- *	a time, the output must give the same outcome, the same reason and
- *	the same score; a score read must be finite.  The sanitizers catch
- *	the rest.
+ *	outcome) and, with its top bit, whether the stage has an input; the
+ *	next four seed the cuts; the rest is the stage's output or, with an
+ *	input, the input up to the first NUL and the output after it.  Fed
+ *	whole, fed in pieces cut where the seed says, and fed one byte at a
+ *	time (output and input alike), it must give the same outcome, the
+ *	same reason and the same score; a score read must be finite; and
+ *	reason and score must be those of the naive pass-through rule of
+ *	tests/zone_ref.c, every output field against every input field.
+ *	The sanitizers catch the rest.
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +20,7 @@
 
 #include "verdict.h"
 #include "zone.h"
+#include "zone_ref.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -29,35 +34,63 @@ struct answer {
 
 static char	header[] = "X-Spam-Status";
 
-/* feed - the output in pieces; cut 0: whole, else from the seed */
+/* feed_tap - p[0..n) into t in pieces; cut 0: whole, else from *seed */
 static void
-feed(const struct zone_conf *zc, const char *p, size_t n, uint32_t seed,
-    int bytewise, struct answer *a)
+feed_tap(struct zone_tap *t, const char *p, size_t n, uint32_t *seed,
+    int bytewise)
 {
-	struct zone_tap t;
 	size_t off = 0, len;
 
-	zone_tap_init(&t, zc);
 	while (off < n) {
 		if (bytewise)
 			len = 1;
-		else if (seed == 0)
+		else if (*seed == 0)
 			len = n - off;
 		else {
-			seed = seed * 1103515245U + 12345U;
-			len = 1 + (seed >> 8) % 97;
-			if ((seed & 3) == 0)
+			*seed = *seed * 1103515245U + 12345U;
+			len = 1 + (*seed >> 8) % 97;
+			if ((*seed & 3) == 0)
 				len *= 4096;
 			if (len > n - off)
 				len = n - off;
 		}
-		zone_tap_feed(&t, p + off, len);
+		zone_tap_feed(t, p + off, len);
 		off += len;
 	}
+}
+
+/*
+ * feed - the input (when in is not NULL) and the output in pieces, then
+ * judge, and hold reason and score to the naive rule
+ */
+static void
+feed(const struct zone_conf *zc, const char *in, size_t inlen,
+    const char *p, size_t n, uint32_t seed, int bytewise, struct answer *a)
+{
+	struct zone_tap t, ti;
+	double score = 0, required = 0;
+	char *want;
+	int have;
+
+	zone_tap_init(&t, zc);
+	zone_tap_init(&ti, zc);
+	if (in != NULL) {
+		zone_tap_set_input(&t, &ti);
+		feed_tap(&ti, in, inlen, &seed, bytewise);
+	}
+	feed_tap(&t, p, n, &seed, bytewise);
 	a->outcome = zone_judge(&t, &a->why);
 	a->have_score = t.have_score;
 	a->score = t.score;
 	a->required = t.required;
+	want = zone_ref_reason(&t, in != NULL ? &ti : NULL, zc->header, &have,
+	    &score, &required);
+	if ((want == NULL) != (a->why == NULL) || (want != NULL &&
+	    strcmp(want, a->why) != 0) || have != a->have_score ||
+	    (have && (score != a->score || required != a->required)))
+		abort();
+	free(want);
+	zone_tap_free(&ti);
 	zone_tap_free(&t);
 }
 
@@ -82,7 +115,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    OUTCOME_YELLOW, OUTCOME_RED, OUTCOME_TEMPFAIL };
 	struct zone_conf zc;
 	struct answer whole, cut, bytes;
+	const char *in = NULL, *nul;
+	size_t inlen = 0;
 	uint32_t seed;
+	int has_input;
 
 	if (size < 5)
 		return 0;
@@ -92,17 +128,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	zc.margin = (data[0] >> 1 & 7) * 0.5;
 	zc.red_at = (double)(data[0] >> 1 & 15) - 2;
 	zc.missing = missing[data[0] >> 5 & 3];
+	has_input = data[0] >> 7 & 1;
 	seed = (uint32_t)data[1] | (uint32_t)data[2] << 8 |
 	    (uint32_t)data[3] << 16 | (uint32_t)data[4] << 24;
 	data += 5;
 	size -= 5;
+	if (has_input) {
+		in = (const char *)data;
+		if ((nul = memchr(in, '\0', size)) == NULL)
+			return 0;
+		inlen = (size_t)(nul - in);
+		data += inlen + 1;
+		size -= inlen + 1;
+	}
 
-	feed(&zc, (const char *)data, size, 0, 0, &whole);
-	feed(&zc, (const char *)data, size, seed | 1, 0, &cut);
+	feed(&zc, in, inlen, (const char *)data, size, 0, 0, &whole);
+	feed(&zc, in, inlen, (const char *)data, size, seed | 1, 0, &cut);
 	same(&whole, &cut);
 	free(cut.why);
-	if (size <= 65536) {
-		feed(&zc, (const char *)data, size, 0, 1, &bytes);
+	if (size + inlen <= 65536) {
+		feed(&zc, in, inlen, (const char *)data, size, 0, 1, &bytes);
 		same(&whole, &bytes);
 		free(bytes.why);
 	}
