@@ -44,7 +44,9 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
 		  tests/check_tally.o tests/check_number.o tests/check_user.o \
 		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
-		  tests/check_deadline.o tests/check_spool.o
+		  tests/check_deadline.o tests/check_spool.o \
+		  tests/check_milter_codec.o tests/check_milter_head.o \
+		  tests/check_milter_session.o tests/check_milter_edit.o
 TEST_PROG	= tests/check_hiq
 TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink \
 		  tests/milter-probe

@@ -184,7 +184,8 @@ milter_head_parse(struct milter_head *h, const char *p, size_t n, int eof)
 	}
 	return 1;
 more:
-	if (h->scanned > MILTER_HEAD_MAX) {
+	/* What is not yet known to be body counts against the limit. */
+	if (h->block.len > MILTER_HEAD_MAX) {
 		errno = EMSGSIZE;
 		return -1;
 	}

@@ -41,9 +41,15 @@
 #include "milter_session.h"
 #include "xalloc.h"
 
-/* Bytes per read from the socket; raw body bytes per B packet. */
+/*
+ * Bytes per read from the socket; raw body bytes per B packet, which
+ * hold at most twice as many (each LF becomes CRLF).  The scratch buffer
+ * serves both: a read, or the raw bytes and their B packet's.
+ */
 #define SESSION_READ	(64U << 10)
 #define SESSION_RAW	(MILTER_CHUNK_MAX / 2)
+#define SESSION_SCRATCH	(3 * SESSION_RAW > SESSION_READ ? 3 * SESSION_RAW : \
+			SESSION_READ)
 /* Rounds of reading and writing in one milter_session_step() call. */
 #define SESSION_ROUNDS	64
 /* What hi-q offers: every step but RCPT_REJ (it has no rejected ones). */
@@ -534,7 +540,7 @@ queue_body(struct milter_session *s)
 	size_t i, n;
 
 	if (s->scratch == NULL)
-		s->scratch = xmalloc(SESSION_READ);
+		s->scratch = xmalloc(SESSION_SCRATCH);
 	do
 		r = pread(s->msgfd, s->scratch, SESSION_RAW, s->body_pos);
 	while (r == -1 && errno == EINTR);
@@ -728,7 +734,7 @@ do_read(struct milter_session *s)
 	int rc;
 
 	if (s->scratch == NULL)
-		s->scratch = xmalloc(SESSION_READ);
+		s->scratch = xmalloc(SESSION_SCRATCH);
 	do
 		r = recv(s->fd, s->scratch, SESSION_READ, 0);
 	while (r == -1 && errno == EINTR);

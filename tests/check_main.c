@@ -34,6 +34,10 @@ main(void)
 		suite_spawn,
 		suite_deadline,
 		suite_spool,
+		suite_milter_codec,
+		suite_milter_head,
+		suite_milter_session,
+		suite_milter_edit,
 	};
 	SRunner *sr;
 	size_t i;

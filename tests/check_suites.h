@@ -24,6 +24,10 @@ Suite	*suite_judge(void);
 Suite	*suite_spawn(void);
 Suite	*suite_deadline(void);
 Suite	*suite_spool(void);
+Suite	*suite_milter_codec(void);
+Suite	*suite_milter_head(void);
+Suite	*suite_milter_session(void);
+Suite	*suite_milter_edit(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);
