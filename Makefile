@@ -239,8 +239,9 @@ clean:
 	    tests/*.tmp contrib/*.tmp
 
 # fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
-# envelope check and the zone reader, built with clang under ASan and UBSan
-# and each run for FUZZ_SECONDS from its seed corpus in tests/fuzz/corpus/.
+# envelope check, the zone reader and what a milter sends, built with
+# clang under ASan and UBSan and each run for FUZZ_SECONDS from its seed
+# corpus in tests/fuzz/corpus/.
 # tests/fuzz/NAME.dict, where there is one, gives libFuzzer the words of
 # the format.  New inputs go to a temporary directory; a failing input is
 # written as tests/fuzz/crash-* (or leak-*, timeout-*) and the target
@@ -251,7 +252,7 @@ FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS	= $(LIB_OBJS:.o=.c)
 FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
-		  tests/fuzz/fuzz-zone
+		  tests/fuzz/fuzz-zone tests/fuzz/fuzz-milter
 
 tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/paths.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
