@@ -38,7 +38,9 @@
  * ERRORS
  *	milter_head_read() returns -1 with *err set: a read error (errno
  *	set), or a header block longer than MILTER_HEAD_MAX bytes (errno
- *	EMSGSIZE).  milter_head_parse() fails only for that length.  Out of
+ *	EMSGSIZE); the start of the line after the block counts too, as far
+ *	as it could still be a field name (bytes 33 to 126 and blanks with
+ *	no ':' yet).  milter_head_parse() fails only for that length.  Out of
  *	memory: die(QQ_OOM).
  */
 #ifndef HIQ_MILTER_HEAD_H

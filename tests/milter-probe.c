@@ -176,6 +176,78 @@ run(struct milter_session *s, int timeout)
 	return st;
 }
 
+/*
+ * edit - apply the modifications: the envelope line, then the message,
+ * on stdout or in the files -o and -e name
+ */
+static int
+edit(struct milter_session *s, int msgfd, int hide, const struct buf *env,
+    const char *outfile, const char *envfile)
+{
+	char tmpl[] = "/tmp/milter-probe.XXXXXX", chunk[8192];
+	const char *err;
+	struct buf newenv;
+	ssize_t r;
+	size_t nr;
+	int tfd, out, efd;
+
+	/* The new message goes to a file first: the envelope is shown
+	 * before it. */
+	if ((tfd = mkstemp(tmpl)) == -1)
+		fatal("mkstemp");
+	(void)unlink(tmpl);
+	buf_init(&newenv, PROBE_ENV_MAX);
+	if (milter_edit_apply(msgfd, milter_session_mods(s),
+	    milter_session_body_fd(s), hide, env->data, env->len, tfd,
+	    &newenv, &nr, &err) == -1) {
+		printf("edit failed: %s\n", err);
+		return 1;
+	}
+	print_env(newenv.data, newenv.len);
+	if (envfile != NULL) {
+		efd = open(envfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0644);
+		if (efd == -1 || io_write_all(efd, newenv.data,
+		    newenv.len) == -1 || close(efd) == -1)
+			fatal(envfile);
+	}
+	buf_free(&newenv);
+	if (outfile == NULL) {
+		printf("--- message\n");
+		out = 1;
+	} else if ((out = open(outfile, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644)) == -1)
+		fatal(outfile);
+	fflush(stdout);
+	if (lseek(tfd, 0, SEEK_SET) == -1)
+		fatal("lseek");
+	while ((r = io_read(tfd, chunk, sizeof(chunk))) > 0)
+		if (io_write_all(out, chunk, (size_t)r) == -1)
+			fatal("write");
+	if (r == -1)
+		fatal("read");
+	if (out != 1 && close(out) == -1)
+		fatal(outfile);
+	(void)close(tfd);
+	return 0;
+}
+
+/* report - what came of the session */
+static void
+report(const struct milter_session *s)
+{
+	const struct milter_mods *mods = milter_session_mods(s);
+
+	printf("outcome: %s\n", outcome_name(milter_session_outcome(s)));
+	if (milter_session_code(s) != 0)
+		printf("code: %d\n", milter_session_code(s));
+	if (milter_session_reply(s) != NULL)
+		printf("reply: %s\n", milter_session_reply(s));
+	if (milter_session_why(s) != NULL)
+		printf("why: %s\n", milter_session_why(s));
+	printf("mods: %zu%s\n", mods->n, mods->body ? ", body replaced" : "");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,12 +255,12 @@ main(int argc, char **argv)
 	struct milter_params p;
 	struct milter_session *s = NULL;
 	const struct milter_mods *mods;
-	const char *err, *outfile = NULL, *envfile = NULL;
-	struct buf env, newenv;
-	char *eq, *end, **rcpts = NULL, *v;
-	size_t nmac = 0, nr, i;
+	const char *err, *outfile = NULL, *envfile = NULL, **rcpts = NULL;
+	struct buf env;
+	char *eq, *end, *v;
+	size_t nmac = 0, nr = 0;
 	long count = 1, k;
-	int opt, quiet = 0, timeout = 30, st = MILTER_FAILED, msgfd, out;
+	int opt, quiet = 0, timeout = 30, st = MILTER_FAILED, rc = 0;
 
 	memset(&p, 0, sizeof(p));
 	signal(SIGPIPE, SIG_IGN);
@@ -226,7 +298,7 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			timeout = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || timeout < 1)
+			if (*end != '\0' || timeout < 1 || timeout > 3600)
 				usage();
 			break;
 		case 'T':
@@ -241,25 +313,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "milter-probe: %s: %s\n", argv[optind], err);
 		return 100;
 	}
-	if ((msgfd = open(argv[optind + 1], O_RDONLY | O_CLOEXEC)) == -1)
+	if ((p.msgfd = open(argv[optind + 1], O_RDONLY | O_CLOEXEC)) == -1)
 		fatal(argv[optind + 1]);
 	buf_init(&env, PROBE_ENV_MAX);
 	read_all(argv[optind + 2], &env);
 	/* The envelope's addresses, for the session. */
-	if (env.len < 3 || env.data[0] != 'F' || env.data[env.len - 1])
+	if (env.len < 3 || env.data[0] != 'F' || env.data[env.len - 1] != '\0')
 		usage();
 	p.sender = env.data + 1;
-	nr = 0;
 	for (v = env.data + strlen(env.data) + 1; *v == 'T';
 	    v += strlen(v) + 1) {
 		rcpts = xreallocarray(rcpts, nr + 1, sizeof(*rcpts));
 		rcpts[nr++] = v + 1;
 	}
-	p.rcpts = (const char *const *)rcpts;
+	p.rcpts = rcpts;
 	p.nrcpts = nr;
 	p.macros = mac;
 	p.nmacros = nmac;
-	p.msgfd = msgfd;
 	p.client_addr = getenv("TCPREMOTEIP");
 	p.client_name = getenv("TCPREMOTEHOST");
 	p.client_port = getenv("TCPREMOTEPORT");
@@ -271,87 +341,20 @@ main(int argc, char **argv)
 	}
 	if (st == -1) {
 		printf("timeout\n");
-		milter_session_free(s);
-		return 2;
-	}
-	if (st == MILTER_FAILED) {
+		rc = 2;
+	} else if (st == MILTER_FAILED) {
 		printf("failed: %s\n", milter_session_why(s));
-		milter_session_free(s);
-		return 1;
+		rc = 1;
+	} else if (!quiet) {
+		report(s);
+		mods = milter_session_mods(s);
+		if (mods->n > 0 || mods->body)
+			rc = edit(s, p.msgfd, p.hide_received, &env, outfile,
+			    envfile);
 	}
-	if (quiet) {
-		milter_session_free(s);
-		return 0;
-	}
-	printf("outcome: %s\n", outcome_name(milter_session_outcome(s)));
-	if (milter_session_code(s) != 0)
-		printf("code: %d\n", milter_session_code(s));
-	if (milter_session_reply(s) != NULL)
-		printf("reply: %s\n", milter_session_reply(s));
-	if (milter_session_why(s) != NULL)
-		printf("why: %s\n", milter_session_why(s));
-	mods = milter_session_mods(s);
-	printf("mods: %zu%s\n", mods->n, mods->body ? ", body replaced" : "");
-	if (mods->n > 0 || mods->body) {
-		out = outfile != NULL ? open(outfile, O_WRONLY | O_CREAT |
-		    O_TRUNC | O_CLOEXEC, 0644) : 1;
-		if (out == -1)
-			fatal(outfile);
-		buf_init(&newenv, PROBE_ENV_MAX);
-		if (outfile == NULL) {
-			fflush(stdout);
-			/* The envelope is printed before the message. */
-		}
-		/* Edit into a file first: the envelope line comes first. */
-		{
-			char tmpl[] = "/tmp/milter-probe.XXXXXX";
-			int tfd = mkstemp(tmpl);
-
-			if (tfd == -1)
-				fatal("mkstemp");
-			unlink(tmpl);
-			if (milter_edit_apply(msgfd, mods,
-			    milter_session_body_fd(s), p.hide_received,
-			    env.data, env.len, tfd, &newenv, &nr, &err) == -1) {
-				printf("edit failed: %s\n", err);
-				return 1;
-			}
-			print_env(newenv.data, newenv.len);
-			if (envfile != NULL) {
-				int efd = open(envfile, O_WRONLY | O_CREAT |
-				    O_TRUNC | O_CLOEXEC, 0644);
-
-				if (efd == -1 || io_write_all(efd,
-				    newenv.data, newenv.len) == -1 ||
-				    close(efd) == -1)
-					fatal(envfile);
-			}
-			if (outfile == NULL)
-				printf("--- message\n");
-			fflush(stdout);
-			if (lseek(tfd, 0, SEEK_SET) == -1)
-				fatal("lseek");
-			{
-				char chunk[8192];
-				ssize_t r;
-
-				while ((r = io_read(tfd, chunk,
-				    sizeof(chunk))) > 0)
-					if (io_write_all(out, chunk,
-					    (size_t)r) == -1)
-						fatal("write");
-			}
-			close(tfd);
-		}
-		buf_free(&newenv);
-		if (out != 1 && close(out) == -1)
-			fatal(outfile);
-	}
-	for (i = 0; i < nmac; i++)
-		(void)mac[i];
 	milter_session_free(s);
 	free(rcpts);
 	buf_free(&env);
-	close(msgfd);
-	return 0;
+	(void)close(p.msgfd);
+	return rc;
 }

@@ -175,7 +175,31 @@ class Modify(Milter.Base):
 
 
 class Quiet(Milter.Base):
-    "Accepts everything, asks for nothing it does not need."
+    "Takes every step, changes nothing, accepts: the trivial milter."
+
+    def connect(self, hostname, family, hostaddr):
+        return Milter.CONTINUE
+
+    def hello(self, name):
+        return Milter.CONTINUE
+
+    def envfrom(self, f, *args):
+        return Milter.CONTINUE
+
+    def envrcpt(self, to, *args):
+        return Milter.CONTINUE
+
+    def data(self):
+        return Milter.CONTINUE
+
+    def header(self, name, value):
+        return Milter.CONTINUE
+
+    def eoh(self):
+        return Milter.CONTINUE
+
+    def body(self, chunk):
+        return Milter.CONTINUE
 
     def eom(self):
         return Milter.ACCEPT
