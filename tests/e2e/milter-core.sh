@@ -102,7 +102,7 @@ echo "--- a milter that breaks the protocol: garbage, a cut packet, a huge"
 echo "--- length, a reply code that is no 4xx or 5xx, a hang-up in the"
 echo "--- middle of the message, silence (the probe's timeout, 2 s); then"
 echo "--- one that behaves, on the same port"
-rawmilter_start "$TMP/broken" "$MILTERS/broken.py" garbage short huge \
+pymilter_start "$TMP/broken" "$MILTERS/broken.py" garbage short huge \
     badreply close silence accept || exit 1
 B="inet:$MILTER_PORT@127.0.0.1"
 msg "" >"$TMP/m"

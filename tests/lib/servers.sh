@@ -52,9 +52,6 @@
 #                               python3-milter), SCRIPT inet:PORT@127.0.0.1
 #                               ARGS, on a free port; sets MILTER_PORT,
 #                               MILTER_PID
-#   rawmilter_start DIR SCRIPT ARGS...
-#                               the same for a script that takes its port
-#                               alone (tests/milters/broken.py PORT ARGS)
 #   pymilter_stop DIR           stop it; true once it has gone
 #   milter_up PORT              does something listen on 127.0.0.1:PORT?
 #   opendkim_keys DIR DOMAIN SELECTOR
@@ -510,18 +507,6 @@ pymilter_start() {
 	MILTER_PORT=$(free_port) || return 1
 	milter_run "$_srv_d" pymilter /usr/bin/python3 "$_srv_s" \
 	    "inet:$MILTER_PORT@127.0.0.1" "$@"
-}
-
-# rawmilter_start DIR SCRIPT ARGS... - the same, for a script that takes
-# the port alone
-rawmilter_start() {
-	_srv_d=$1
-	_srv_s=$2
-	shift 2
-	mkdir -p "$_srv_d" || return 1
-	MILTER_PORT=$(free_port) || return 1
-	milter_run "$_srv_d" pymilter /usr/bin/python3 "$_srv_s" \
-	    "$MILTER_PORT" "$@"
 }
 
 # pymilter_stop DIR - stop the test milter started in DIR, by its PID

@@ -3,9 +3,10 @@
 # milter tests: it speaks the milter protocol by hand (no libmilter, which
 # would not misbehave), negotiates properly, then breaks it one way.
 #
-#   broken.py PORT MODE...
+#   broken.py inet:PORT@127.0.0.1 MODE...
 #
-# Listens on 127.0.0.1:PORT; the Nth session (from 1; a connection that
+# Listens on 127.0.0.1:PORT (libmilter's syntax, as the other test
+# milters take it); the Nth session (from 1; a connection that
 # sends nothing, such as a test's "is it up?", is none) gets MODE number N
 # (the last one again once they run out):
 #   garbage    bytes that are no packet, answering the connect
@@ -76,12 +77,17 @@ def serve(conn, next_mode):
 
 def main():
     if len(sys.argv) < 3:
-        sys.stderr.write('usage: broken.py PORT MODE...\n')
+        sys.stderr.write('usage: broken.py inet:PORT@127.0.0.1 MODE...\n')
         sys.exit(100)
+    spec = sys.argv[1]
+    if not spec.startswith('inet:') or not spec.endswith('@127.0.0.1'):
+        sys.stderr.write('broken.py: want inet:PORT@127.0.0.1\n')
+        sys.exit(100)
+    port = int(spec[len('inet:'):-len('@127.0.0.1')])
     modes = sys.argv[2:]
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(('127.0.0.1', int(sys.argv[1])))
+    s.bind(('127.0.0.1', port))
     s.listen(8)
     count = [0]
 
