@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/milter-session.sh - what one milter session costs hi-q's side: CPU
-# (user and system) and wall time per message of tests/milter-probe (one session per message,
-# the message read from a file, nothing spawned) against the trivial test
+# (user and system) and wall time per message of tests/milter-probe (one
+# session per message, the message read from a file, nothing spawned)
+# against the trivial test
 # milter (tests/milters/modify.py quiet: every step taken, nothing
 # changed, accept), for a 4 KB and a 1 MB message.  The milter's own CPU is
 # shown beside it.  Numbers are printed, never asserted.

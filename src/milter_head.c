@@ -136,6 +136,13 @@ milter_head_parse(struct milter_head *h, const char *p, size_t n, int eof)
 		return 1;
 	if (buf_append(&h->block, p, n) == -1)
 		return -1;
+	/* No bytes yet (the buf's data may still be NULL). */
+	if (h->block.len == 0) {
+		if (!eof)
+			return 0;
+		finish(h, 0, 0);
+		return 1;
+	}
 	for (pos = h->scanned; ; pos += len + (complete ? 1 : 0)) {
 		d = h->block.data + pos;
 		lf = memchr(d, '\n', h->block.len - pos);
@@ -210,7 +217,8 @@ milter_head_read(int fd, struct milter_head *h, const char **err)
 			break;
 		}
 		off += r;
-		if ((rc = milter_head_parse(h, chunk, (size_t)r, r == 0)) == 1) {
+		rc = milter_head_parse(h, chunk, (size_t)r, r == 0);
+		if (rc == 1) {
 			free(chunk);
 			return 0;
 		}

@@ -143,7 +143,7 @@ struct milter_params {
 	size_t				 nrcpts;
 	int				 msgfd;		/* the message */
 	int				 hide_received;
-	const char			*tmpdir;	/* for a replaced body */
+	const char			*tmpdir;	/* a replaced body's */
 	unsigned long long		 body_max;	/* 0: MILTER_BODY_MAX */
 };
 

@@ -137,7 +137,8 @@ static const struct edit_case edit_cases[] = {
 	    BYTES("A: 1\nX: v\nbody line\n") },
 	{ .msg = BYTES("body only\n"), .mods = "h|X|v", .want =
 	    BYTES("X: v\n\nbody only\n") },
-	{ .msg = BYTES("A: 1"), .mods = "h|X|v", .want = BYTES("A: 1\nX: v\n") },
+	{ .msg = BYTES("A: 1"), .mods = "h|X|v", .want =
+	    BYTES("A: 1\nX: v\n") },
 	{ .msg = BYTES("A: 1\n\n"), .mods = "m|1|A|", .want = BYTES("\n") },
 	{ .msg = BYTES("A: 1\n b\nB: 2\n\nx"), .mods = "m|1|a|new", .want =
 	    BYTES("a: new\nB: 2\n\nx") },

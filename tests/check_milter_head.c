@@ -75,7 +75,8 @@ check_fields(int i, const struct head_case *t, const struct milter_head *h,
 
 	ck_assert_msg(h->done, "case %d (%s): not done", i, how);
 	want = strdup(t->fields);
-	for (w = want; *w != '\0'; w = tilde != NULL ? tilde + 1 : w + strlen(w)) {
+	for (w = want; *w != '\0';
+	    w = tilde != NULL ? tilde + 1 : w + strlen(w)) {
 		tilde = strchr(w, '~');
 		if (tilde != NULL)
 			*tilde = '\0';
@@ -86,11 +87,12 @@ check_fields(int i, const struct head_case *t, const struct milter_head *h,
 		    "want more", i, how, h->nfield);
 		f = &h->field[k];
 		ck_assert_msg(f->name_len == nlen && memcmp(h->block.data +
-		    f->off, w, nlen) == 0, "case %d (%s): field %zu: wrong name",
-		    i, how, k);
+		    f->off, w, nlen) == 0,
+		    "case %d (%s): field %zu: wrong name", i, how, k);
 		ck_assert_msg(f->len == blen && memcmp(h->block.data + f->off,
-		    bar + 1, blen) == 0, "case %d (%s): field %zu: got \"%.*s\"",
-		    i, how, k, (int)f->len, h->block.data + f->off);
+		    bar + 1, blen) == 0,
+		    "case %d (%s): field %zu: got \"%.*s\"", i, how, k,
+		    (int)f->len, h->block.data + f->off);
 		ck_assert_msg(h->block.data[f->off + f->value_off - 1] == ':',
 		    "case %d (%s): field %zu: value_off", i, how, k);
 		k++;

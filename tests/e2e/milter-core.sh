@@ -140,8 +140,9 @@ outcome -H -u '{daemon_name}=ORIGINATING' -o "$TMP/signed" "$S" "$TMP/m" \
     "$TMP/e1"
 dkim_head "$TMP/signed"
 # Below the signature (its first line and the folded ones after it).
-awk 'NR == 1 { skip = 1; next } skip && /^	/ { next } { skip = 0; print }' \
-    "$TMP/signed" | cmp - "$TMP/m" && echo "below it, the message as it came"
+awk 'NR == 1 { skip = 1; next } skip && /^	/ { next }
+    { skip = 0; print }' "$TMP/signed" | cmp - "$TMP/m" &&
+    echo "below it, the message as it came"
 env TCPREMOTEIP=198.51.100.7 TCPREMOTEHOST=relay.example "$PROBE" -H \
     -m j=mx.example.com "$V" "$TMP/signed" "$TMP/e1" |
     grep -o -e '^outcome: .*' -e 'dkim=[a-z]*'

@@ -4,12 +4,13 @@
  * DESCRIPTION
  *	A fake milter on the other end of a socketpair answers each packet
  *	the session (milter_session.c) sends with the next piece of the
- *	input: the input is a first byte of options (bit 0: hide the first
- *	Received field; bits 1-2: which of four messages), then pieces, each
- *	a 2-byte big-endian length and that many bytes.  When the pieces run
- *	out, or the session waits for a reply the piece did not hold, the
- *	fake milter stops writing (shutdown), and goes on reading what the
- *	session sends, so the session is never held up by a full socket.  After an accept, the modifications are applied
+ *	input.  The input is a first byte of options (bit 0: hide the first
+ *	Received field; the other bits pick one of the messages below), then
+ *	the pieces, each a 2-byte big-endian length and that many bytes.
+ *	When the pieces run out, or the session waits for a reply the piece
+ *	did not hold, the fake milter stops writing (shutdown) and goes on
+ *	reading what the session sends, so the session is never held up by
+ *	a full socket.  After an accept, the modifications are applied
  *	(milter_edit.c) and the new envelope must be one qmail-queue takes.
  *
  *	What must hold, for any input: no crash, no sanitizer report, no
@@ -46,7 +47,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
  */
 #define POLL_MS		10
 
-static const char *const messages[4] = {
+static const char *const messages[] = {
 	"Received: from client.example (HELO helo.example) (192.0.2.1)\n"
 	"  by mx.example.com with SMTP; 25 Nov 2026 08:00:00 -0000\n"
 	"From: a@example.org\nTo: b@example.com\nSubject: hi\n"
@@ -54,7 +55,9 @@ static const char *const messages[4] = {
 	"Subject: no body",
 	"\nonly a body\r\nwith CRLF\r\n",
 	"A: 1\nnot a field\nB: 2\n",
+	"",
 };
+#define NMESSAGES	(sizeof(messages) / sizeof(messages[0]))
 
 static const char envelope[] = "Fa@example.org\0Tb@example.com\0"
 	"Tc@example.com\0\0";
@@ -164,7 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	opt = data[0];
-	msg = messages[(opt >> 1) & 3];
+	msg = messages[(size_t)(opt >> 1) % NMESSAGES];
 	memset(&p, 0, sizeof(p));
 	p.client_addr = "192.0.2.1";
 	p.client_name = "client.example";
