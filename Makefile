@@ -34,7 +34,9 @@ LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
 		  src/reap.o src/finish.o src/hops.o src/procfd.o \
 		  src/verdict.o src/xalloc.o src/zone.o \
 		  src/lines.o src/logline.o src/tally.o src/bands.o \
-		  src/rtext.o src/rjson.o src/rsvg.o
+		  src/rtext.o src/rjson.o src/rsvg.o \
+		  src/milter_codec.o src/milter_head.o src/milter_session.o \
+		  src/milter_edit.o
 PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_envelope.o tests/check_verdict.o \
@@ -43,9 +45,12 @@ TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
 		  tests/check_tally.o tests/check_number.o tests/check_user.o \
 		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
 		  tests/check_deadline.o tests/check_spool.o \
-		  tests/check_procfd.o tests/zone_ref.o
+		  tests/check_procfd.o tests/zone_ref.o \
+		  tests/check_milter_codec.o tests/check_milter_head.o \
+		  tests/check_milter_session.o tests/check_milter_edit.o
 TEST_PROG	= tests/check_hiq
-TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink
+TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink \
+		  tests/milter-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
 SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
@@ -122,6 +127,11 @@ tests/stage-probe: tests/stage-probe.c
 
 tests/syslog-sink: tests/syslog-sink.c
 	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@.tmp tests/syslog-sink.c
+	mv -f $@.tmp $@
+
+tests/milter-probe: tests/milter-probe.o src/libhiq.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/milter-probe.o src/libhiq.a \
+	    $(POPT_LIBS)
 	mv -f $@.tmp $@
 
 # check: the unit suites, then the end-to-end tests; stops at the first
@@ -230,8 +240,9 @@ clean:
 	    tests/*.tmp contrib/*.tmp
 
 # fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
-# envelope check and the zone reader, built with clang under ASan and UBSan
-# and each run for FUZZ_SECONDS from its seed corpus in tests/fuzz/corpus/.
+# envelope check, the zone reader and what a milter sends, built with
+# clang under ASan and UBSan and each run for FUZZ_SECONDS from its seed
+# corpus in tests/fuzz/corpus/.
 # tests/fuzz/NAME.dict, where there is one, gives libFuzzer the words of
 # the format.  New inputs go to a temporary directory; a failing input is
 # written as tests/fuzz/crash-* (or leak-*, timeout-*) and the target
@@ -242,7 +253,7 @@ FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS	= $(LIB_OBJS:.o=.c)
 FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
-		  tests/fuzz/fuzz-zone
+		  tests/fuzz/fuzz-zone tests/fuzz/fuzz-milter
 
 # What a harness needs beyond src/: fuzz-zone holds zone.c to the naive
 # rule of tests/zone_ref.c.
@@ -301,6 +312,6 @@ bench bench-quick bench-reject bench-reject-quick bench-smtp \
 	install uninstall clean
 
 -include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
-    hi-q-report.d \
+    hi-q-report.d tests/milter-probe.d \
     contrib/qq-sink.d)
 FORCE:

@@ -35,6 +35,10 @@ main(void)
 		suite_deadline,
 		suite_spool,
 		suite_procfd,
+		suite_milter_codec,
+		suite_milter_head,
+		suite_milter_session,
+		suite_milter_edit,
 	};
 	SRunner *sr;
 	size_t i;

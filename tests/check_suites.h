@@ -25,6 +25,10 @@ Suite	*suite_spawn(void);
 Suite	*suite_deadline(void);
 Suite	*suite_spool(void);
 Suite	*suite_procfd(void);
+Suite	*suite_milter_codec(void);
+Suite	*suite_milter_head(void);
+Suite	*suite_milter_session(void);
+Suite	*suite_milter_edit(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);

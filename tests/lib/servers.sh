@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # tests/lib/servers.sh - start and stop the real servers that the
-# end-to-end tests and the demo use: SpamAssassin's spamd and qpsmtpd, on
-# 127.0.0.1, on ports the kernel says are free.  Sourced, not run.
+# end-to-end tests and the demo use: SpamAssassin's spamd, qpsmtpd, ClamAV,
+# rspamd and milters, on 127.0.0.1, on ports the kernel says are free.
+# Sourced, not run.
 #
 # Every server gets a directory of its own (its configuration, pidfile and
 # log) and is stopped by the PID it recorded, never by name.  It needs
@@ -46,6 +47,34 @@
 #                               RSPAMD_PORT, RSPAMD_PID
 #   rspamd_up PORT              does rspamd answer?
 #   rspamd_stop DIR             stop it; true once it has gone
+#   pymilter_start DIR SCRIPT ARGS...
+#                               a test milter of tests/milters (Debian's
+#                               python3-milter), SCRIPT inet:PORT@127.0.0.1
+#                               ARGS, on a free port; sets MILTER_PORT,
+#                               MILTER_PID
+#   pymilter_stop DIR           stop it; true once it has gone
+#   milter_up PORT              does something listen on 127.0.0.1:PORT?
+#   opendkim_keys DIR DOMAIN SELECTOR
+#                               a key pair made by opendkim-genkey in DIR:
+#                               DIR/SELECTOR.private, and DIR/public (its
+#                               public key as OpenDKIM's TestPublicKeys
+#                               reads it, so no DNS is needed)
+#   opendkim_start DIR KEYDIR MODE [LINE...]
+#                               OpenDKIM on a free port: MODE "sign" signs
+#                               for the domain of KEYDIR's key (and
+#                               verifies), for 127.0.0.1 and for the MTA
+#                               name ORIGINATING ({daemon_name}); MODE
+#                               "verify" only verifies, against KEYDIR's
+#                               public key; each LINE is one more line of
+#                               its configuration; sets MILTER_PORT,
+#                               MILTER_PID
+#   opendkim_stop DIR           stop it; true once it has gone
+#   clamav_milter_start DIR CLAMDPORT [LINE...]
+#                               clamav-milter on a free port, scanning with
+#                               the clamd on 127.0.0.1:CLAMDPORT, each LINE
+#                               one more configuration line; sets
+#                               MILTER_PORT, MILTER_PID
+#   clamav_milter_stop DIR      stop it; true once it has gone
 #   srv_freeze PID...           SIGSTOP them (a server that never answers)
 #   srv_thaw                    SIGCONT what srv_freeze stopped
 #   srv_stop_all                stop every server started here (for traps),
@@ -444,6 +473,132 @@ qpsmtpd_stop() {
 	srv_stop_dir "$1" qpsmtpd
 }
 
+# milter_up PORT - does something accept connections on 127.0.0.1:PORT?
+# (A milter takes a connection that closes without a word in its stride.)
+milter_up() {
+	perl -MIO::Socket::INET -e '
+	    IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+	        PeerPort => $ARGV[0], Timeout => 5) or exit 1;' "$1"
+}
+
+# milter_run DIR NAME CMD... - start CMD (a milter that stays in the
+# foreground) in the background with its output in DIR/NAME.out, record
+# its PID as server NAME of DIR, wait until MILTER_PORT answers
+milter_run() {
+	_srv_d=$1
+	_srv_n=$2
+	shift 2
+	srv_remember "$_srv_d"
+	"$@" </dev/null >>"$_srv_d/$_srv_n.out" 2>&1 &
+	MILTER_PID=$!
+	echo "$MILTER_PID" >"$_srv_d/$_srv_n.started"
+	srv_wait_up "$MILTER_PID" 60 milter_up "$MILTER_PORT" ||
+	    srv_failed "$_srv_n" "$MILTER_PID" "$MILTER_PORT" \
+	    "$_srv_d/$_srv_n.out"
+}
+
+# pymilter_start DIR SCRIPT ARGS... - a test milter from tests/milters,
+# given libmilter's socket for a free port of 127.0.0.1
+pymilter_start() {
+	_srv_d=$1
+	_srv_s=$2
+	shift 2
+	mkdir -p "$_srv_d" || return 1
+	MILTER_PORT=$(free_port) || return 1
+	milter_run "$_srv_d" pymilter /usr/bin/python3 "$_srv_s" \
+	    "inet:$MILTER_PORT@127.0.0.1" "$@"
+}
+
+# pymilter_stop DIR - stop the test milter started in DIR, by its PID
+pymilter_stop() {
+	srv_stop_dir "$1" pymilter
+}
+
+# opendkim_keys DIR DOMAIN SELECTOR - a key pair, and the public key where
+# OpenDKIM's TestPublicKeys reads it: "SELECTOR._domainkey.DOMAIN DATA"
+opendkim_keys() {
+	mkdir -p "$1" &&
+	    opendkim-genkey -D "$1" -d "$2" -s "$3" || return 1
+	printf '%s._domainkey.%s %s\n' "$3" "$2" \
+	    "$(sed -n 's/.*"\(.*\)".*/\1/p' "$1/$3.txt" | tr -d '\n')" \
+	    >"$1/public" || return 1
+	echo "$2" >"$1/domain" && echo "$3" >"$1/selector" &&
+	    chmod -R a+rX "$1"
+}
+
+# opendkim_start DIR KEYDIR sign|verify [LINE...] - OpenDKIM in the
+# foreground of a background job.  Its key lives under the test's private
+# temporary directory, which is under /tmp: RequireSafeKeys is off for
+# that reason alone.
+opendkim_start() {
+	_srv_d=$1
+	_srv_k=$2
+	_srv_m=$3
+	shift 3
+	mkdir -p "$_srv_d" || return 1
+	MILTER_PORT=$(free_port) || return 1
+	{
+		echo "Syslog no"
+		echo "Background no"
+		echo "Socket inet:$MILTER_PORT@127.0.0.1"
+		echo "PidFile $_srv_d/opendkim.pid"
+		echo "UserID $SRV_USER"
+		echo "RequireSafeKeys false"
+		echo "TestPublicKeys $_srv_k/public"
+		if [ "$_srv_m" = sign ]; then
+			echo "Mode sv"
+			echo "Domain $(cat "$_srv_k/domain")"
+			echo "Selector $(cat "$_srv_k/selector")"
+			echo "KeyFile $_srv_k/$(cat "$_srv_k/selector").private"
+			echo "InternalHosts 127.0.0.1"
+			echo "MTA ORIGINATING"
+		else
+			echo "Mode v"
+		fi
+		for _srv_l in "$@"; do
+			echo "$_srv_l"
+		done
+	} >"$_srv_d/opendkim.conf" || return 1
+	chmod -R a+rX "$_srv_d" || return 1
+	milter_run "$_srv_d" opendkim opendkim -f -x "$_srv_d/opendkim.conf"
+}
+
+# opendkim_stop DIR - stop the OpenDKIM started in DIR, by its PID
+opendkim_stop() {
+	srv_stop_dir "$1" opendkim
+}
+
+# clamav_milter_start DIR CLAMDPORT [LINE...] - clamav-milter in the
+# foreground of a background job, its log in DIR/clamav-milter.log
+clamav_milter_start() {
+	_srv_d=$1
+	_srv_c=$2
+	shift 2
+	mkdir -p "$_srv_d" || return 1
+	MILTER_PORT=$(free_port) || return 1
+	{
+		echo "MilterSocket inet:$MILTER_PORT@127.0.0.1"
+		echo "ClamdSocket tcp:127.0.0.1:$_srv_c"
+		echo "Foreground yes"
+		echo "PidFile $_srv_d/clamav-milter.pid"
+		echo "LogFile $_srv_d/clamav-milter.log"
+		echo "User $SRV_USER"
+		for _srv_l in "$@"; do
+			echo "$_srv_l"
+		done
+	} >"$_srv_d/clamav-milter.conf" || return 1
+	: >"$_srv_d/clamav-milter.log" &&
+	    chown "$SRV_USER" "$_srv_d/clamav-milter.log" &&
+	    chmod -R a+rX "$_srv_d" || return 1
+	milter_run "$_srv_d" clamav-milter clamav-milter \
+	    -c "$_srv_d/clamav-milter.conf"
+}
+
+# clamav_milter_stop DIR - stop the clamav-milter started in DIR
+clamav_milter_stop() {
+	srv_stop_dir "$1" clamav-milter
+}
+
 # srv_stop_dir DIR NAME - stop server NAME started in DIR by the PID in
 # DIR/NAME.started; true once it has gone
 srv_stop_dir() {
@@ -468,7 +623,8 @@ srv_thaw() {
 }
 
 # srv_stop_all - stop whatever was started with spamd_start,
-# spamd_start_on, clamd_start, rspamd_start and qpsmtpd_start
+# spamd_start_on, clamd_start, rspamd_start, qpsmtpd_start and the milter
+# starts
 srv_stop_all() {
 	srv_thaw
 	_srv_ok=0
@@ -477,6 +633,9 @@ srv_stop_all() {
 		spamd_stop "$_srv_x" || _srv_ok=1
 		clamd_stop "$_srv_x" || _srv_ok=1
 		rspamd_stop "$_srv_x" || _srv_ok=1
+		pymilter_stop "$_srv_x" || _srv_ok=1
+		opendkim_stop "$_srv_x" || _srv_ok=1
+		clamav_milter_stop "$_srv_x" || _srv_ok=1
 	done
 	return $_srv_ok
 }
