@@ -23,34 +23,60 @@ POPT_CFLAGS	:= $(shell pkg-config --cflags popt)
 POPT_LIBS	:= $(shell pkg-config --libs popt || echo -lpopt)
 CHECK_CFLAGS	= $(shell pkg-config --cflags check)
 CHECK_LIBS	= $(shell pkg-config --libs check)
-ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
+ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP \
 		  $(POPT_CFLAGS)
 
-LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
-		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
-		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
-		  src/spool.o src/user.o \
-		  src/signals.o src/envread.o src/start.o \
-		  src/reap.o src/finish.o src/hops.o src/procfd.o \
-		  src/verdict.o src/xalloc.o src/zone.o \
-		  src/lines.o src/logline.o src/tally.o src/bands.o \
-		  src/rtext.o src/rjson.o src/rsvg.o \
-		  src/milter_codec.o src/milter_head.o src/milter_session.o \
-		  src/milter_edit.o
+# One directory per program over two shared layers (README.md, "The
+# tree"): src/util knows no mail, src/global holds hi-q's words that two
+# programs share, and src/hi-q, src/pido and src/report are the programs'
+# own.  Each directory compiles with its own include path, its own headers
+# and the layers below it, so the compiler keeps each program in its room.
+INC_util	= -iquote src/util -iquote src/global -iquote src/hi-q \
+		  -iquote src/pido -iquote src/report
+INC_global	= $(INC_util)
+INC_hiq		= $(INC_util)
+INC_pido	= $(INC_util)
+INC_report	= $(INC_util)
+INC_tests	= $(INC_util) -iquote tests/unit
+
+UTIL_OBJS	= src/util/buf.o src/util/io.o src/util/lines.o \
+		  src/util/log.o src/util/number.o src/util/signame.o \
+		  src/util/spawn.o src/util/xalloc.o
+GLOBAL_OBJS	= src/global/envelope.o src/global/verdict.o
+HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
+		  src/hi-q/plan.o src/hi-q/procfd.o src/hi-q/pump.o \
+		  src/hi-q/queue.o src/hi-q/spool.o src/hi-q/user.o \
+		  src/hi-q/zone.o \
+		  src/hi-q/loop.o src/hi-q/start.o src/hi-q/hops.o \
+		  src/hi-q/envread.o src/hi-q/reap.o src/hi-q/finish.o \
+		  src/hi-q/signals.o \
+		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
+		  src/hi-q/milter_session.o src/hi-q/milter_edit.o
+PIDO_OBJS	= src/pido/pidfile.o
+REPORT_OBJS	= src/report/logline.o src/report/tally.o src/report/bands.o \
+		  src/report/rtext.o src/report/rjson.o src/report/rsvg.o
+LIB_OBJS	= $(UTIL_OBJS) $(GLOBAL_OBJS) $(HIQ_OBJS) $(PIDO_OBJS) \
+		  $(REPORT_OBJS)
+LIBS		= src/util/libutil.a src/global/libglobal.a src/hi-q/libhiq.a \
+		  src/pido/libpido.a src/report/libreport.a
 PROGS		= hi-q pido hi-q-report contrib/qq-sink
-TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
-		  tests/check_envelope.o tests/check_verdict.o \
-		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
-		  tests/check_tally.o tests/check_number.o tests/check_user.o \
-		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
-		  tests/check_deadline.o tests/check_spool.o \
-		  tests/check_procfd.o tests/zone_ref.o \
-		  tests/check_milter_codec.o tests/check_milter_head.o \
-		  tests/check_milter_session.o tests/check_milter_edit.o
-TEST_PROG	= tests/check_hiq
-TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink \
-		  tests/milter-probe
+TEST_OBJS	= tests/unit/check_main.o tests/unit/check_buf.o \
+		  tests/unit/check_conf.o tests/unit/check_envelope.o \
+		  tests/unit/check_verdict.o tests/unit/check_log.o \
+		  tests/unit/check_pidfile.o tests/unit/check_zone.o \
+		  tests/unit/check_pump.o tests/unit/check_logline.o \
+		  tests/unit/check_lines.o tests/unit/check_tally.o \
+		  tests/unit/check_number.o tests/unit/check_user.o \
+		  tests/unit/check_plan.o tests/unit/check_judge.o \
+		  tests/unit/check_spawn.o tests/unit/check_deadline.o \
+		  tests/unit/check_spool.o tests/unit/check_procfd.o \
+		  tests/unit/zone_ref.o tests/unit/check_milter_codec.o \
+		  tests/unit/check_milter_head.o \
+		  tests/unit/check_milter_session.o \
+		  tests/unit/check_milter_edit.o
+TEST_PROG	= tests/unit/check_hiq
+TEST_TOOLS	= tests/tools/qq-caller tests/tools/stage-probe \
+		  tests/tools/syslog-sink tests/tools/milter-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
 SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
@@ -64,27 +90,61 @@ SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
 
 all: $(PROGS)
 
-# src/paths.h holds what the Makefile compiles in.  It is rewritten only
-# when a value changed, so "make install QMAILHOME=/opt/qmail" rebuilds
-# exactly what depends on it.
-src/paths.h: FORCE
+# src/global/paths.h holds what the Makefile compiles in.  It is rewritten
+# only when a value changed, so "make install QMAILHOME=/opt/qmail"
+# rebuilds exactly what depends on it.
+src/global/paths.h: FORCE
 	@printf '%s\n' '/* Generated by the Makefile; do not edit. */' \
 	    '#define HIQ_QMAILHOME "$(QMAILHOME)"' \
 	    '#define HIQ_VERSION "$(VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o hi-q-report.o src/conf.o tests/check_conf.o: src/paths.h
+hi-q.o pido.o hi-q-report.o src/hi-q/conf.o tests/unit/check_conf.o: \
+    src/global/paths.h
 
-src/libhiq.a: $(LIB_OBJS)
+# One archive per directory; a program links its own and the layers.
+src/util/libutil.a: $(UTIL_OBJS)
+src/global/libglobal.a: $(GLOBAL_OBJS)
+src/hi-q/libhiq.a: $(HIQ_OBJS)
+src/pido/libpido.a: $(PIDO_OBJS)
+src/report/libreport.a: $(REPORT_OBJS)
+$(LIBS):
 	rm -f $@.tmp
-	$(AR) rcs $@.tmp $(LIB_OBJS)
+	$(AR) rcs $@.tmp $^
 	mv -f $@.tmp $@
 
-%.o: %.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+src/util/%.o: src/util/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_util) -c -o $@ $<
 
-tests/%.o: tests/%.c
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+src/global/%.o: src/global/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_global) -c -o $@ $<
+
+src/hi-q/%.o: src/hi-q/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_hiq) -c -o $@ $<
+
+src/pido/%.o: src/pido/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_pido) -c -o $@ $<
+
+src/report/%.o: src/report/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_report) -c -o $@ $<
+
+hi-q.o: hi-q.c
+	$(CC) $(ALL_CFLAGS) $(INC_hiq) -c -o $@ $<
+
+pido.o: pido.c
+	$(CC) $(ALL_CFLAGS) $(INC_pido) -c -o $@ $<
+
+hi-q-report.o: hi-q-report.c
+	$(CC) $(ALL_CFLAGS) $(INC_report) -c -o $@ $<
+
+contrib/qq-sink.o: contrib/qq-sink.c
+	$(CC) $(ALL_CFLAGS) $(INC_global) -c -o $@ $<
+
+tests/unit/%.o: tests/unit/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_tests) $(CHECK_CFLAGS) -c -o $@ $<
+
+tests/tools/%.o: tests/tools/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_hiq) -c -o $@ $<
 
 # hi-q runs once per message: linked statically (as a position-independent
 # executable, so ASLR stays) it starts without the dynamic loader, which
@@ -92,46 +152,55 @@ tests/%.o: tests/%.c
 # everything else.
 STATIC		?= yes
 HIQ_LDSTATIC	= $(if $(filter yes,$(STATIC)),-static-pie,)
+# Until log.c is split, util's log.o needs global's outcome names.
+LAYER_LIBS	= src/global/libglobal.a src/util/libutil.a \
+		  src/global/libglobal.a
+HIQ_LIBS	= src/hi-q/libhiq.a $(LAYER_LIBS)
+PIDO_LIBS	= src/pido/libpido.a $(LAYER_LIBS)
+REPORT_LIBS	= src/report/libreport.a $(LAYER_LIBS)
+SINK_LIBS	= $(LAYER_LIBS)
 
-hi-q: hi-q.o src/libhiq.a
+hi-q: hi-q.o $(HIQ_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(HIQ_LDSTATIC) -o $@.tmp hi-q.o \
-	    src/libhiq.a $(POPT_LIBS)
+	    $(HIQ_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-pido: pido.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o src/libhiq.a $(POPT_LIBS)
+pido: pido.o $(PIDO_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o $(PIDO_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-hi-q-report: hi-q-report.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o src/libhiq.a \
+hi-q-report: hi-q-report.o $(REPORT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o $(REPORT_LIBS) \
 	    $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
-contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o src/libhiq.a \
+contrib/qq-sink: contrib/qq-sink.o $(SINK_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o $(SINK_LIBS) \
 	    $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-$(TEST_PROG): $(TEST_OBJS) src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/libhiq.a \
+$(TEST_PROG): $(TEST_OBJS) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/hi-q/libhiq.a \
+	    src/report/libreport.a src/pido/libpido.a $(LAYER_LIBS) \
 	    $(CHECK_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
-tests/qq-caller: tests/qq-caller.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/qq-caller.c
+# The helper programs of the tests: the warning set like everything else.
+tests/tools/qq-caller: tests/tools/qq-caller.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/qq-caller.o
 	mv -f $@.tmp $@
 
-tests/stage-probe: tests/stage-probe.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/stage-probe.c
+tests/tools/stage-probe: tests/tools/stage-probe.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/stage-probe.o
 	mv -f $@.tmp $@
 
-tests/syslog-sink: tests/syslog-sink.c
-	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@.tmp tests/syslog-sink.c
+tests/tools/syslog-sink: tests/tools/syslog-sink.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/syslog-sink.o
 	mv -f $@.tmp $@
 
-tests/milter-probe: tests/milter-probe.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/milter-probe.o src/libhiq.a \
-	    $(POPT_LIBS)
+tests/tools/milter-probe: tests/tools/milter-probe.o $(HIQ_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/milter-probe.o \
+	    $(HIQ_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
 # check: the unit suites, then the end-to-end tests; stops at the first
@@ -235,9 +304,12 @@ uninstall-init:
 
 clean:
 	rm -f $(FUZZERS) tests/fuzz/*.tmp
-	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a src/paths.h *.o src/*.o tests/*.o \
-	    contrib/*.o hi-q.d pido.d hi-q-report.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
-	    tests/*.tmp contrib/*.tmp
+	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) $(LIBS) src/global/paths.h
+	rm -f *.o hi-q.d pido.d hi-q-report.d *.tmp contrib/*.o contrib/*.d \
+	    contrib/*.tmp
+	rm -f src/*/*.o src/*/*.d src/*/*.tmp
+	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*.tmp
+	rm -f tests/tools/*.o tests/tools/*.d tests/tools/*.tmp
 
 # fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
 # envelope check, the zone reader and what a milter sends, built with
@@ -256,16 +328,16 @@ FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
 		  tests/fuzz/fuzz-zone tests/fuzz/fuzz-milter
 
 # What a harness needs beyond src/: fuzz-zone holds zone.c to the naive
-# rule of tests/zone_ref.c.
-FUZZ_EXTRA_zone	= tests/zone_ref.c
+# rule of tests/unit/zone_ref.c.
+FUZZ_EXTRA_zone	= tests/unit/zone_ref.c
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/paths.h
+tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/global/paths.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
-	    -iquote src -iquote tests $(POPT_CFLAGS) -o $@.tmp $< \
+	    $(INC_tests) $(POPT_CFLAGS) -o $@.tmp $< \
 	    $(FUZZ_EXTRA_$*) $(FUZZ_SRCS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-tests/fuzz/fuzz-zone: $(FUZZ_EXTRA_zone) tests/zone_ref.h
+tests/fuzz/fuzz-zone: $(FUZZ_EXTRA_zone) tests/unit/zone_ref.h
 
 fuzz-build: $(FUZZERS)
 
@@ -312,6 +384,5 @@ bench bench-quick bench-reject bench-reject-quick bench-smtp \
 	install uninstall clean
 
 -include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
-    hi-q-report.d tests/milter-probe.d \
-    contrib/qq-sink.d)
+    hi-q-report.d tests/tools/*.d contrib/qq-sink.d)
 FORCE:

@@ -2,7 +2,7 @@
  * check_main.c - every unit suite in one runner
  *
  * DESCRIPTION
- *	Each tests/check_MODULE.c exports Suite *suite_MODULE(void); add it to
+ *	Each tests/unit/check_MODULE.c exports Suite *suite_MODULE(void); add it to
  *	the table below.  CK_RUN_SUITE and CK_RUN_CASE select a subset, and
  *	CK_FORK=no runs everything in one process (for valgrind).
  */
