@@ -47,9 +47,10 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
 		  src/hi-q/plan.o src/hi-q/procfd.o src/hi-q/pump.o \
 		  src/hi-q/queue.o src/hi-q/spool.o src/hi-q/user.o \
 		  src/hi-q/zone.o \
-		  src/hi-q/loop.o src/hi-q/start.o src/hi-q/hops.o \
-		  src/hi-q/envread.o src/hi-q/reap.o src/hi-q/finish.o \
-		  src/hi-q/signals.o \
+		  src/hi-q/run_loop.o src/hi-q/run_start.o src/hi-q/run_hops.o \
+		  src/hi-q/run_envread.o src/hi-q/run_reap.o \
+		  src/hi-q/run_finish.o \
+		  src/hi-q/run_signals.o \
 		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
 		  src/hi-q/milter_session.o src/hi-q/milter_edit.o
 PIDO_OBJS	= src/pido/pidfile.o

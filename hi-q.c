@@ -11,7 +11,7 @@
  *	451 or 554 before the SMTP connection closes.  See hi-q(8).
  *
  *	This file only reads options and the configuration; the run does the
- *	work (loop.c, with plan.c and judge.c).
+ *	work (run_loop.c, with plan.c and judge.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -28,9 +28,9 @@
 #include "conf.h"
 #include "io.h"
 #include "log.h"
-#include "loop.h"
 #include "paths.h"
 #include "qq.h"
+#include "run.h"
 #include "spawn.h"
 #include "user.h"
 #include "xalloc.h"
@@ -43,7 +43,7 @@ extern char **environ;
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
 static int	check_conf(const struct conf *);
-static int	run_message(const struct conf *);
+static int	one_message(const struct conf *);
 static int	queue_is_self(const struct conf *);
 static int	become_user(const struct conf *);
 
@@ -56,7 +56,7 @@ usage(void)
 {
 	fputs("usage: hi-q [-c FILE] [--check]\n"
 	    "       hi-q --help | --version\n", stderr);
-	loop_drain(CONF_TIMEOUT_DEFAULT);
+	run_drain(CONF_TIMEOUT_DEFAULT);
 	exit(QQ_BAD_CONFIG);
 }
 
@@ -169,9 +169,9 @@ check_conf(const struct conf *conf)
 	return code;
 }
 
-/* run_message - one message, on fd 0 and fd 1 */
+/* one_message - one message, on fd 0 and fd 1 */
 static int
-run_message(const struct conf *conf)
+one_message(const struct conf *conf)
 {
 	char **env;
 	int code;
@@ -185,7 +185,7 @@ run_message(const struct conf *conf)
 	if (conf->log_facility != CONF_LOG_STDERR)
 		log_set_syslog(conf->log_facility);
 	env = spawn_environ(environ);
-	code = loop_run(conf, env);
+	code = run_message(conf, env);
 	free(env);
 	return code;
 }
@@ -258,13 +258,13 @@ main(int argc, char **argv)
 		if (check)
 			code = check_conf(conf);
 		else {
-			code = run_message(conf);
+			code = one_message(conf);
 			ran = 1;
 		}
 	}
 	/* The caller of a hi-q that could not start must not block. */
 	if (!ran && !check)
-		loop_drain(conf != NULL ? conf->timeout : CONF_TIMEOUT_DEFAULT);
+		run_drain(conf != NULL ? conf->timeout : CONF_TIMEOUT_DEFAULT);
 	if (conf != NULL)
 		conf_free(conf);
 	poptFreeContext(pc);

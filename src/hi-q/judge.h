@@ -3,7 +3,7 @@
  *
  * DESCRIPTION
  *	Everything hi-q concludes from what it saw, and nothing it does
- *	about it: the run (loop.c) records how each stage ended and asks
+ *	about it: the run (run_loop.c) records how each stage ended and asks
  *	here what that means.
  *
  *	judge_stage() takes a stage that has ended (rep->status and

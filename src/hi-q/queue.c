@@ -16,8 +16,8 @@
 
 #include "io.h"
 #include "log.h"
-#include "loop.h"
 #include "queue.h"
+#include "run.h"
 #include "spawn.h"
 
 void
@@ -35,7 +35,7 @@ queue_start(struct queue *q, char *const argv[], char *const env[], int msg)
 {
 	int qe[2], rc;
 
-	if (io_pipe(qe, LOOP_PIPE_SIZE) == -1)
+	if (io_pipe(qe, RUN_PIPE_SIZE) == -1)
 		return -1;
 	rc = spawn_program(argv, env, msg, qe[0], -1, &q->pid);
 	q->env_watch = qe[0];

@@ -1,166 +1,47 @@
 /*
- * run.h - one message's run, shared by the files that make it up
+ * run.h - run one message through the pipeline
  *
  * DESCRIPTION
- *	PRIVATE: only the run's own files include this header (loop.c,
- *	start.c, hops.c, envread.c, reap.c, finish.c, signals.c); every
- *	other module sees the run through loop.h alone.
+ *	run_message(conf, env) is hi-q's whole job for one message, with the
+ *	message on fd 0 and the envelope on fd 1.  It starts qmail-queue and
+ *	every stage that is not skipped, moves the message through them,
+ *	reads and checks the envelope, judges each stage by its rules, and
+ *	writes the envelope to qmail-queue only when the verdict is accept.
+ *	Before it returns, every child is reaped, the stages' process group
+ *	is gone, fd 0 and fd 1 were read to their end, and the log line was
+ *	written.  It returns the exit code for hi-q.
  *
- *	struct run is one message: its stages (struct stage_run, one per
- *	configured stage, in order), the hops that join them (struct hop,
- *	plan.h's hops with a pump each when hi-q copies one), qmail-queue,
- *	the envelope read from fd 1, the clocks, and the verdict.  The
- *	poll loop (loop.c) owns it; each file below does one part of the
- *	run on it and is named by its functions' prefix:
+ *	env is the environment for the children (spawn_environ()).
  *
- *	    loop.c	the poll loop, the deadlines' actions, the verdict
- *			(run_decide) and the stop of the stages (run_kill)
- *	    start.c	lay out and start one message
- *	    hops.c	what a pump's move means: progress, ends, faults,
- *			stalls, and who holds an ended stage's output open
- *	    envread.c	the envelope from fd 1
- *	    reap.c	stages and qmail-queue that end, and what they
- *			leave behind
- *	    finish.c	the verdict to the exit code: the commit point,
- *			the reply text, the log line
- *	    signals.c	hi-q's own signals, on a signalfd
+ *	run_drain(idle) is the same run's drain of the caller, for an exit
+ *	before any message (a bad configuration): it reads fd 0 and fd 1 to
+ *	their end so the caller does not block, and gives up after idle
+ *	seconds without a byte, as run_message() does after its verdict with the
+ *	message's timeout.  A terminal, or a descriptor that is not open, is
+ *	left alone.
  *
  * ERRORS
- *	None of its own: each file's header says what its functions die
- *	with, and loop.h which exit codes the run ends in.
+ *	None of its own: every failure becomes the exit code hi-q(8) names
+ *	in EXIT STATUS (QQ_TEMP_REJECT for faults of the pipeline, the
+ *	envelope codes of envelope.h, qmail-queue's own code when it
+ *	failed).
  */
 #ifndef HIQ_RUN_H
 #define HIQ_RUN_H
 
-#include <sys/types.h>
-
-#include <poll.h>
-#include <stddef.h>
-
-#include "buf.h"
 #include "conf.h"
-#include "deadline.h"
-#include "envelope.h"
-#include "pump.h"
-#include "queue.h"
-#include "report.h"
-#include "verdict.h"
-#include "zone.h"
 
-struct hop;
+#define RUN_ENVELOPE_MAX	(16U << 20)	/* bytes */
+/*
+ * Pipes hi-q makes are enlarged to this (F_SETPIPE_SZ; best effort): a
+ * quarter of the syscalls and wake-ups of the 64 KiB default for a large
+ * message.  Not more: Linux counts pipe pages per user, and past
+ * pipe-user-pages-soft (64 MiB) every new pipe of qmail-smtpd's user
+ * would shrink to a page or two.  40 sessions of 5 pipes stay under it.
+ */
+#define RUN_PIPE_SIZE		(256U << 10)
 
-struct stage_run {
-	const struct stage_conf	*conf;
-	struct stage_report	 rep;
-	pid_t			 pid;		/* 0: not running */
-	int			 done;		/* status known; reaped but
-						   the leader */
-	int			 left;		/* still there after
-						   SIGKILL: hi-q goes
-						   without it */
-	int			 named;		/* warned of, as one that
-						   refuses signals or left
-						   the group */
-	ino_t			 out_ino;	/* its stdout's pipe; 0 */
-	int			 fd_in;		/* its stdin; our watch */
-	int			 pwatch;	/* fd_in's pollfd; -1 */
-	int			 fd_out;	/* its stdout, until spawned */
-	struct hop		*in;		/* the hop that feeds it */
-	size_t			 dst;		/* its place in that hop */
-	struct hop		*out;		/* the hop it feeds; NULL */
-	struct deadline_stage	*clock;		/* t_in, t_stall: its input
-						   ended, or is stuck */
-	double			 t_exit;
-	unsigned long long	 taken;		/* bytes taken at t_stall */
-	enum stage_status	 kill_as;	/* if hi-q kills it */
-	struct zone_tap		 tap;		/* its output's header block */
-	struct zone_tap		 tap_in;	/* its input's, for a zone */
-	int			 zone_pending;	/* exited; score not read */
-};
-
-struct hop {
-	int			 pumped;
-	struct stage_run	*src;		/* NULL: the caller */
-	struct stage_run	*dst[PUMP_MAXDST];	/* [0] NULL: qq */
-	size_t			 ndst;
-	struct pump		 pump;
-	size_t			 pfirst;	/* its pollfds in step() */
-	size_t			 pcnt;
-};
-
-struct run {
-	const struct conf	*conf;
-	char *const		*env;
-	struct stage_run	*st;		/* one per conf stage */
-	size_t			 n;
-	struct hop		*hops;
-	size_t			 nhops;
-	int			 direct;	/* fd 0 is qmail-queue's */
-	int			 spool;		/* the last hop's file; -1 */
-	struct queue		 q;
-	struct pollfd		*pfd;		/* for step(): */
-	int			*pidx;		/* pump_events' idx */
-	struct deadline_stage	*clocks;	/* one per stage */
-	struct deadline		*dl;		/* room for the table */
-
-	pid_t			 leader;	/* the stages' group; 0 */
-	int			 leader_reaped;
-
-	struct buf		 envbuf;
-	int			 env_eof;
-	struct envelope		 envelope;
-	int			 env_code;
-
-	int			 sigfd;
-	int			 reply_ok;
-	double			 t0;
-	double			 t_in_end;	/* fd 0 ended; -1 */
-	double			 last_progress;
-	double			 t_decided;
-	double			 t_term;	/* SIGTERM sent; -1 */
-	double			 t_kill;	/* SIGKILL sent; -1 */
-
-	int			 decided;
-	enum outcome		 verdict;
-	int			 code;		/* exit code; -1: verdict's */
-	char			*reason;
-	const char		*reply_text;
-	int			 gave_up;	/* stop waiting, go */
-};
-
-/* loop.c */
-double	 run_now(void);
-void	 run_decide(struct run *, enum outcome, int, char *);
-void	 run_kill(struct run *, int);
-void	 run_kill_now(struct run *);
-int	 run_stages_done(const struct run *);
-
-/* signals.c */
-void	 signals_setup(struct run *);
-void	 signals_read(struct run *);
-
-/* envread.c */
-void	 envread(struct run *);
-
-/* start.c */
-void	 start_message(struct run *);
-
-/* reap.c */
-void	 reap_queue(struct run *);
-void	 reap_stages(struct run *);
-void	 reap_check_watch(struct run *, struct stage_run *, int);
-void	 reap_settle_zone(struct run *, struct stage_run *);
-void	 reap_stragglers(struct run *);
-
-/* finish.c */
-int	 finish_reply_usable(int);
-void	 finish_judge(struct run *);
-int	 finish_run(struct run *);
-
-/* hops.c */
-void	 hops_handle(struct run *, struct hop *, enum pump_result);
-void	 hops_watch_stalls(struct run *, double);
-int	 hops_stuck(const struct hop *, struct stage_run **);
-char	*hops_held(const struct run *);
+int	run_message(const struct conf *, char *const []);
+void	run_drain(unsigned);
 
 #endif /* HIQ_RUN_H */

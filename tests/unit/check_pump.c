@@ -4,7 +4,7 @@
  * DESCRIPTION
  *	Each test builds a pump from a real pipe to real pipes (pipe2, the
  *	pump's ends non-blocking where hi-q makes them so) and drives it in
- *	this one process the way loop.c's step() does: pump_events() fills
+ *	this one process the way run_loop.c's step() does: pump_events() fills
  *	the front of a pollfd array, the test adds its own ends behind it
  *	(the write end of the source, the read ends of the destinations),
  *	one poll(), then pump_step() on the pump's part.  The test side

@@ -1,15 +1,15 @@
 /*
- * hops.c - what a pump's move means for the run
+ * run_hops.c - what a pump's move means for the run
  *
  * DESCRIPTION
- *	hops_handle(r, h, result) takes one pump_step() result: the
+ *	run_hops_handle(r, h, result) takes one pump_step() result: the
  *	caller's bytes are progress, an end starts the clocks of the
  *	stages it fed, and a failure decides the message (a stage that
  *	left before the end of its input, a spool that cannot be written,
- *	a caller that cannot be read).  hops_watch_stalls(r, t) notes when
+ *	a caller that cannot be read).  run_hops_watch_stalls(r, t) notes when
  *	a stage stopped taking the bytes hi-q holds for it, which starts
- *	its own timeout; hops_stuck() says which stage holds up a hop, and
- *	hops_held() which process, when a stage has ended, still holds its
+ *	its own timeout; run_hops_stuck() says which stage holds up a hop, and
+ *	run_hops_held() which process, when a stage has ended, still holds its
  *	output open (a child it left behind), for the reason of a timeout.
  *
  * ERRORS
@@ -25,15 +25,15 @@
 #include "procfd.h"
 #include "pump.h"
 #include "qq.h"
-#include "run.h"
+#include "run_int.h"
 #include "xalloc.h"
 
 static void	 hop_failed(struct run *, struct hop *);
 static int	 output_open(const struct stage_run *);
 
-/* hops_handle - after a pump moved, ended or failed */
+/* run_hops_handle - after a pump moved, ended or failed */
 void
-hops_handle(struct run *r, struct hop *h, enum pump_result pr)
+run_hops_handle(struct run *r, struct hop *h, enum pump_result pr)
 {
 	size_t i;
 	double t;
@@ -58,9 +58,9 @@ hops_handle(struct run *r, struct hop *h, enum pump_result pr)
 		return;
 	}
 	if (h->src != NULL)
-		reap_settle_zone(r, h->src);
+		run_reap_settle_zone(r, h->src);
 	if (h->dst[0] != NULL)
-		reap_settle_zone(r, h->dst[0]);
+		run_reap_settle_zone(r, h->dst[0]);
 }
 
 /* hop_failed - a pump could not read its source or feed a destination */
@@ -113,7 +113,7 @@ hop_failed(struct run *r, struct hop *h)
 }
 
 /*
- * hops_watch_stalls - note when a stage stopped taking the bytes hi-q holds
+ * run_hops_watch_stalls - note when a stage stopped taking the bytes hi-q holds
  * for it
  *
  *	A stage's own timeout counts from there: its input pipe is full and
@@ -121,7 +121,7 @@ hop_failed(struct run *r, struct hop *h)
  *	again; a caller that is slow to send never starts it).
  */
 void
-hops_watch_stalls(struct run *r, double t)
+run_hops_watch_stalls(struct run *r, double t)
 {
 	struct stage_run *s;
 	unsigned long long taken;
@@ -143,9 +143,9 @@ hops_watch_stalls(struct run *r, double t)
 	}
 }
 
-/* hops_stuck - is the hop holding bytes a destination will not take? */
+/* run_hops_stuck - is the hop holding bytes a destination will not take? */
 int
-hops_stuck(const struct hop *h, struct stage_run **who)
+run_hops_stuck(const struct hop *h, struct stage_run **who)
 {
 	size_t i;
 
@@ -173,13 +173,13 @@ output_open(const struct stage_run *s)
 }
 
 /*
- * hops_held - the process that holds the output of an ended stage open,
+ * run_hops_held - the process that holds the output of an ended stage open,
  * as "pid N (NAME) holds the output of stage S open" (malloc'd), or NULL
  * when none is found: only for the reason of a timeout, since it scans
  * /proc
  */
 char *
-hops_held(const struct run *r)
+run_hops_held(const struct run *r)
 {
 	const struct stage_run *s;
 	char *name, *held;

@@ -1,16 +1,16 @@
 /*
- * reap.c - what ends: stages, qmail-queue, and what they leave
+ * run_reap.c - what ends: stages, qmail-queue, and what they leave
  *
  * DESCRIPTION
- *	reap_stages(r) collects every stage that has exited and judges it
+ *	run_reap_stages(r) collects every stage that has exited and judges it
  *	(judge.c); the group's leader is only observed, so that its
- *	zombie pins the group id until reap_stragglers(r), at the end,
- *	kills the group and reaps it without waiting.  reap_queue(r) notes
+ *	zombie pins the group id until run_reap_stragglers(r), at the end,
+ *	kills the group and reaps it without waiting.  run_reap_queue(r) notes
  *	qmail-queue's
  *	exit.  A zone stage is judged by its score once its header blocks
- *	are read (reap_settle_zone()).  A stage's watch (the read end of
+ *	are read (run_reap_settle_zone()).  A stage's watch (the read end of
  *	its stdin, kept) says whether it left input unread, however late
- *	it was written (reap_check_watch()).
+ *	it was written (run_reap_check_watch()).
  *
  * ERRORS
  *	waitpid() or waitid() failures die QQ_INTERNAL; everything else is
@@ -30,7 +30,7 @@
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"
-#include "run.h"
+#include "run_int.h"
 #include "xalloc.h"
 #include "zone.h"
 
@@ -40,12 +40,12 @@ static void	 stage_decides(struct run *, const struct stage_run *, char *,
 		    const char *);
 
 /*
- * reap_queue - has qmail-queue exited?  Before the commit that is a
+ * run_reap_queue - has qmail-queue exited?  Before the commit that is a
  * fault, and it goes first: the stage deaths it caused must not decide
  * the verdict before its own code does.
  */
 void
-reap_queue(struct run *r)
+run_reap_queue(struct run *r)
 {
 	int st, rc;
 
@@ -70,9 +70,9 @@ reap_queue(struct run *r)
 		    xasprintf("qmail-queue ended before it had the envelope"));
 }
 
-/* reap_stages - collect every stage that has ended */
+/* run_reap_stages - collect every stage that has ended */
 void
-reap_stages(struct run *r)
+run_reap_stages(struct run *r)
 {
 	struct stage_run *s;
 	siginfo_t si;
@@ -131,7 +131,7 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 		}
 	}
 	if (s->out != NULL && !s->out->pumped && s->out->dst[0]->done)
-		reap_check_watch(r, s->out->dst[0], 1);
+		run_reap_check_watch(r, s->out->dst[0], 1);
 	if (s->out != NULL && !s->out->pumped &&
 	    s->out->dst[0]->clock->t_in < 0)
 		s->out->dst[0]->clock->t_in = s->t_exit;
@@ -145,7 +145,7 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	case JUDGE_PASSES:
 		if (s->conf->zone.header != NULL) {
 			s->zone_pending = 1;
-			reap_settle_zone(r, s);
+			run_reap_settle_zone(r, s);
 		}
 		break;
 	case JUDGE_STOPPED:
@@ -162,14 +162,14 @@ writer_running(const struct stage_run *s)
 }
 
 /*
- * reap_check_watch - the watch of a stage that has exited, while its writer
+ * run_reap_check_watch - the watch of a stage that has exited, while its writer
  * may still write (writer_gone: it has not): a byte found there was
  * written and will never be read, and that is the stage's fault, however
  * late it came.  The watch is closed once it has said so, or once the
  * writer is gone.
  */
 void
-reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
+run_reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 {
 	int unread = 0;
 
@@ -189,12 +189,12 @@ reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 }
 
 /*
- * reap_settle_zone - once a zone stage has exited and hi-q has read the header
- * blocks of its output and its input (or all of them), the score decides
- * its outcome
+ * run_reap_settle_zone - once a zone stage has exited and hi-q has read
+ * the header blocks of its output and its input (or all of them), the
+ * score decides its outcome
  */
 void
-reap_settle_zone(struct run *r, struct stage_run *s)
+run_reap_settle_zone(struct run *r, struct stage_run *s)
 {
 	const char *text;
 	char *why;
@@ -224,16 +224,16 @@ stage_decides(struct run *r, const struct stage_run *s, char *why,
 }
 
 /*
- * reap_stragglers - at the end: SIGKILL to the group, for what the stages
+ * run_reap_stragglers - at the end: SIGKILL to the group, for what the stages
  * left behind in it, and the leader reaped
  *
- *	Every stage has ended or was left behind by now (loop_run() waits
+ *	Every stage has ended or was left behind by now (run_message() waits
  *	for that, bounded by DEADLINE_REAP), so nothing here waits: a leader
  *	that has ended is a zombie, and one left behind is not waited for.
  *	From here on the group is never signalled again.
  */
 void
-reap_stragglers(struct run *r)
+run_reap_stragglers(struct run *r)
 {
 	struct stage_run *s;
 	size_t i;

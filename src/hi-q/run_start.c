@@ -1,8 +1,8 @@
 /*
- * start.c - lay out one message and start its stages
+ * run_start.c - lay out one message and start its stages
  *
  * DESCRIPTION
- *	start_message(r) asks plan.c which stages run and which hops join
+ *	run_start(r) asks plan.c which stages run and which hops join
  *	them, opens the spool the last hop ends in, makes every pipe (a
  *	pump for each hop hi-q copies, with the zone taps of the stages it
  *	joins), and starts the stages in one process group whose leader is
@@ -23,12 +23,12 @@
 
 #include "io.h"
 #include "log.h"
-#include "loop.h"
 #include "plan.h"
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"
 #include "run.h"
+#include "run_int.h"
 #include "spawn.h"
 #include "spool.h"
 #include "xalloc.h"
@@ -83,7 +83,7 @@ link_hops(struct run *r, const struct plan *pl)
 }
 
 /*
- * pipe_ino - the inode of a pipe, by which /proc names it (hops_held()); 0
+ * pipe_ino - the inode of a pipe, by which /proc names it (run_hops_held()); 0
  * if fstat fails, which only costs that name
  */
 static ino_t
@@ -100,7 +100,7 @@ pipe_plain(struct hop *h)
 {
 	int p[2];
 
-	if (io_pipe(p, LOOP_PIPE_SIZE) == -1)
+	if (io_pipe(p, RUN_PIPE_SIZE) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 	h->src->fd_out = p[1];
 	h->src->out_ino = pipe_ino(p[1]);
@@ -113,7 +113,7 @@ feed_pipe(struct stage_run *s)
 {
 	int p[2];
 
-	if (io_pipe(p, LOOP_PIPE_SIZE) == -1 || io_set_nonblock(p[1]) == -1)
+	if (io_pipe(p, RUN_PIPE_SIZE) == -1 || io_set_nonblock(p[1]) == -1)
 		die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 	s->fd_in = p[0];
 	return p[1];
@@ -136,7 +136,7 @@ pipe_pumped(struct hop *h, int spool, int *devnull)
 	int p[2], src = 0;
 
 	if (h->src != NULL) {
-		if (io_pipe(p, LOOP_PIPE_SIZE) == -1 ||
+		if (io_pipe(p, RUN_PIPE_SIZE) == -1 ||
 		    io_set_nonblock(p[0]) == -1)
 			die_sys(QQ_TEMP_REJECT, "unable to make a pipe");
 		h->src->fd_out = p[1];
@@ -295,11 +295,11 @@ start_stages(struct run *r)
 }
 
 /*
- * start_message - lay out the pipeline and start the stages, with the spool at
+ * run_start - lay out the pipeline and start the stages, with the spool at
  * the end; with no stage to run, start qmail-queue on fd 0 instead
  */
 void
-start_message(struct run *r)
+run_start(struct run *r)
 {
 	const char *prog = r->conf->queue_argv[0];
 	struct plan pl;

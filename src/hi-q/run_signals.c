@@ -1,17 +1,17 @@
 /*
- * signals.c - hi-q's own signals, read from a signalfd
+ * run_signals.c - hi-q's own signals, read from a signalfd
  *
  * DESCRIPTION
- *	signals_setup(r) ignores SIGPIPE, blocks every signal hi-q can
+ *	run_signals_setup(r) ignores SIGPIPE, blocks every signal hi-q can
  *	catch but a few (stop_mask()), and opens r->sigfd to read them;
- *	the poll loop polls it first.  signals_read(r) reads what came:
- *	SIGCHLD reaps (reap.c), any other signal stops the message unless
+ *	the poll loop polls it first.  run_signals_read(r) reads what came:
+ *	SIGCHLD reaps (run_reap.c), any other signal stops the message unless
  *	the envelope is committed.  No handler runs: the work is done in
  *	the loop.
  *
  * ERRORS
- *	signals_setup() dies QQ_INTERNAL when the mask cannot be set and
- *	QQ_TEMP_REJECT without a signalfd; signals_read() dies QQ_INTERNAL
+ *	run_signals_setup() dies QQ_INTERNAL when the mask cannot be set and
+ *	QQ_TEMP_REJECT without a signalfd; run_signals_read() dies QQ_INTERNAL
  *	when the signalfd cannot be read.
  */
 #include <sys/signalfd.h>
@@ -25,7 +25,7 @@
 
 #include "log.h"
 #include "qq.h"
-#include "run.h"
+#include "run_int.h"
 #include "spawn.h"
 #include "xalloc.h"
 
@@ -58,14 +58,14 @@ stop_mask(void)
 }
 
 /*
- * signals_setup - the one place hi-q's own signals are handled: every
+ * run_signals_setup - the one place hi-q's own signals are handled: every
  * signal of stop_mask() is blocked and read from a signalfd in step(),
  * so that none kills hi-q and leaves its stages behind: SIGCHLD to reap,
  * the rest as got_signal() says.  A fault hi-q itself raises (SIGSEGV,
  * SIGBUS, SIGFPE, SIGILL) still kills it, blocked or not.
  */
 void
-signals_setup(struct run *r)
+run_signals_setup(struct run *r)
 {
 	struct sigaction sa;
 	uint64_t mask = stop_mask();
@@ -106,9 +106,9 @@ got_signal(struct run *r, unsigned signo)
 	run_kill_now(r);
 }
 
-/* signals_read - what arrived on the signalfd; then reap */
+/* run_signals_read - what arrived on the signalfd; then reap */
 void
-signals_read(struct run *r)
+run_signals_read(struct run *r)
 {
 	struct signalfd_siginfo ssi;
 	ssize_t got;
@@ -120,6 +120,6 @@ signals_read(struct run *r)
 	}
 	if (got == -1 && errno != EAGAIN && errno != EINTR)
 		die_sys(QQ_INTERNAL, "read signalfd");
-	reap_queue(r);
-	reap_stages(r);
+	run_reap_queue(r);
+	run_reap_stages(r);
 }

@@ -1,9 +1,9 @@
 /*
- * envread.c - the envelope, read from fd 1
+ * run_envread.c - the envelope, read from fd 1
  *
  * DESCRIPTION
- *	envread(r) reads what fd 1 has into r->envbuf (at most
- *	LOOP_ENVELOPE_MAX bytes; the rest is drained, not kept).  At its
+ *	run_envread(r) reads what fd 1 has into r->envbuf (at most
+ *	RUN_ENVELOPE_MAX bytes; the rest is drained, not kept).  At its
  *	end it checks the envelope (envelope.c) and, when it is not one,
  *	decides the message with envelope.h's code.
  *
@@ -17,16 +17,16 @@
 #include "envelope.h"
 #include "io.h"
 #include "log.h"
-#include "loop.h"
 #include "qq.h"
 #include "run.h"
+#include "run_int.h"
 #include "xalloc.h"
 
 static void	 envelope_ended(struct run *);
 
 /* envread - take what fd 1 has; at its end, check the envelope */
 void
-envread(struct run *r)
+run_envread(struct run *r)
 {
 	char chunk[65536];
 	ssize_t n;
@@ -73,7 +73,7 @@ envelope_ended(struct run *r)
 	case QQ_OOM:
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_OOM,
 		    xasprintf("envelope larger than %u bytes",
-		    LOOP_ENVELOPE_MAX));
+		    RUN_ENVELOPE_MAX));
 		break;
 	case QQ_ADDR_TOO_LONG:
 		run_decide(r, OUTCOME_RED, QQ_ADDR_TOO_LONG,

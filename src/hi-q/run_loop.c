@@ -1,8 +1,8 @@
 /*
- * loop.c - run one message through the pipeline
+ * run_loop.c - run one message through the pipeline
  *
  * DESCRIPTION
- *	See loop.h for the contract and hi-q(8) for the data flow.  The
+ *	See run.h for the contract and hi-q(8) for the data flow.  The
  *	shape of one message:
  *
  *	    fd 0 -> [pump] -> stage 1 | ... | stage N -> [pump] -> spool
@@ -17,12 +17,13 @@
  *
  *	This file is the run's poll loop: it polls, hands each event to the
  *	run's file for it, keeps the deadlines and acts on what is due, and
- *	records the verdict (run_decide()).  start.c starts what plan.c laid
- *	out; hops.c says what each pump's move means (the hops are plan.h's,
- *	each with a pump when hi-q copies it: pump.c); envread.c reads the
- *	envelope; reap.c collects what ends; finish.c goes from the verdict
- *	to the exit code; signals.c reads hi-q's signals.  run.h, private to
- *	those files, holds the run's structs.  What each event means is
+ *	records the verdict (run_decide()).  run_start.c starts what plan.c
+ *	laid out; run_hops.c says what each pump's move means (the hops are
+ *	plan.h's, each with a pump when hi-q copies it: pump.c);
+ *	run_envread.c reads the envelope; run_reap.c collects what ends;
+ *	run_finish.c goes from the verdict to the exit code; run_signals.c
+ *	reads hi-q's signals.  run_int.h, private to those files, holds the
+ *	run's structs.  What each event means is
  *	asked of judge.c.
  *
  *	hi-q keeps the read end of every stage's stdin (the "watch"
@@ -32,7 +33,7 @@
  *	before the stage writing into it keeps its watch open until that
  *	writer has gone: a late write then lands in the pipe instead of
  *	failing with EPIPE where only the writer would see it, and hi-q,
- *	polling the watch, finds it (reap_check_watch()).
+ *	polling the watch, finds it (run_reap_check_watch()).
  *
  *	Everything happens in one poll(2) loop: signals arrive on a signalfd,
  *	children are reaped by pid, and every deadline is an entry of one
@@ -40,7 +41,7 @@
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point (finish.c): qmail-queue
+ *	every stage judged leads to the commit point (run_finish.c): qmail-queue
  *	starts on the spool, and queue.c is the one place where the envelope
  *	is written to it.
  *
@@ -60,7 +61,7 @@
  *	not be signalled anyway.
  *
  * ERRORS
- *	See loop.h.
+ *	See run.h.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -78,11 +79,11 @@
 #include "buf.h"
 #include "deadline.h"
 #include "log.h"
-#include "loop.h"
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"
 #include "run.h"
+#include "run_int.h"
 #include "xalloc.h"
 
 /* Only for die()'s cleanup, which gets no argument. */
@@ -174,8 +175,8 @@ cleanup(void)
 /*
  * unreaped - is s a child of hi-q's not yet reaped, running or a zombie?
  * Only then does its pid name it and nobody else.  A stage is marked done
- * in the step that reaps it (reap.c), but for the leader, which is reaped
- * only at the end (reap_stragglers()).
+ * in the step that reaps it (run_reap.c), but for the leader, which is reaped
+ * only at the end (run_reap_stragglers()).
  */
 static int
 unreaped(const struct run *r, const struct stage_run *s)
@@ -408,7 +409,7 @@ timed_out(const struct run *r, char *why)
 {
 	char *held, *both;
 
-	if ((held = hops_held(r)) == NULL)
+	if ((held = run_hops_held(r)) == NULL)
 		return why;
 	both = xasprintf("%s; %s", why, held);
 	free(why);
@@ -426,7 +427,7 @@ fire_input(struct run *r)
 	if (r->decided)
 		return;
 	/* The spool (who NULL) always takes what it is given. */
-	if (!hops_stuck(&r->hops[0], &who) || who == NULL)
+	if (!run_hops_stuck(&r->hops[0], &who) || who == NULL)
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT,
 		    xasprintf("no input for %us", limit));
 	else {
@@ -558,23 +559,23 @@ step(struct run *r)
 		die_sys(QQ_INTERNAL, "poll");
 	}
 	if (r->pfd[0].revents & POLLIN)
-		signals_read(r);
+		run_signals_read(r);
 	if (i_env >= 0 && r->pfd[i_env].revents)
-		envread(r);
+		run_envread(r);
 	for (i = 0; i < r->nhops; i++) {
 		h = &r->hops[i];
 		if (h->pcnt > 0)
-			hops_handle(r, h, pump_step(&h->pump,
+			run_hops_handle(r, h, pump_step(&h->pump,
 			    &r->pfd[h->pfirst], &r->pidx[h->pfirst], h->pcnt));
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
 		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
-			reap_check_watch(r, &r->st[i],
+			run_reap_check_watch(r, &r->st[i],
 			    r->pfd[r->st[i].pwatch].revents & POLLHUP);
 	t = run_now();
-	hops_watch_stalls(r, t);
+	run_hops_watch_stalls(r, t);
 	fire_due(r, t);
 }
 
@@ -629,10 +630,10 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->code = -1;
 	r->t_in_end = r->t_term = r->t_kill = -1;
 	r->t0 = r->last_progress = run_now();
-	buf_init(&r->envbuf, LOOP_ENVELOPE_MAX);
+	buf_init(&r->envbuf, RUN_ENVELOPE_MAX);
 	dying = r;
 	die_set_cleanup(cleanup);
-	signals_setup(r);
+	run_signals_setup(r);
 }
 
 /* run_polls - room for step()'s pollfds and deadlines, once hops exist */
@@ -646,14 +647,14 @@ run_polls(struct run *r)
 }
 
 int
-loop_run(const struct conf *conf, char *const env[])
+run_message(const struct conf *conf, char *const env[])
 {
 	static struct run run;
 	struct run *r = &run;
 
 	run_init(r, conf, env);
-	r->reply_ok = finish_reply_usable(conf->reply_fd);
-	start_message(r);
+	r->reply_ok = run_finish_reply_usable(conf->reply_fd);
+	run_start(r);
 	run_polls(r);
 
 	/* Running: until every stage is judged and every byte moved. */
@@ -661,7 +662,7 @@ loop_run(const struct conf *conf, char *const env[])
 	    hops_done(r) && !zones_pending(r)))
 		step(r);
 	if (!r->decided)
-		finish_judge(r);
+		run_finish_judge(r);
 
 	/*
 	 * Decided: commit or not, reap, drain the caller.  Giving up (a
@@ -672,15 +673,15 @@ loop_run(const struct conf *conf, char *const env[])
 	while (!run_stages_done(r) || (!r->gave_up && !(inputs_done(r) &&
 	    (r->q.pid <= 0 || r->q.done))))
 		step(r);
-	return finish_run(r);
+	return run_finish(r);
 }
 
 /*
- * loop_drain - the run's own drain of the caller, for an exit before any
+ * run_drain - the run's own drain of the caller, for an exit before any
  * message run: a run with nothing to start, decided from the outset
  */
 void
-loop_drain(unsigned idle)
+run_drain(unsigned idle)
 {
 	static struct conf none;
 	static struct run run;

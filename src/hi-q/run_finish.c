@@ -1,13 +1,13 @@
 /*
- * finish.c - from the verdict to hi-q's exit code
+ * run_finish.c - from the verdict to hi-q's exit code
  *
  * DESCRIPTION
- *	finish_judge(r) judges the whole message once every stage is
+ *	run_finish_judge(r) judges the whole message once every stage is
  *	judged and every byte moved, and for an accept verdict reaches the
  *	commit point: enqueue() starts qmail-queue on the spool and lets
- *	queue.c write it the envelope.  finish_run(r) reaps what is left,
+ *	queue.c write it the envelope.  run_finish(r) reaps what is left,
  *	writes the reply text to the caller's reply channel (when
- *	finish_reply_usable() said it is one), writes the log line, and
+ *	run_finish_reply_usable() said it is one), writes the log line, and
  *	returns the exit code.
  *
  * ERRORS
@@ -32,7 +32,7 @@
 #include "qq.h"
 #include "queue.h"
 #include "report.h"
-#include "run.h"
+#include "run_int.h"
 #include "spool.h"
 #include "xalloc.h"
 
@@ -41,9 +41,9 @@ static int	 enqueue(struct run *, char **);
 static int	 not_enqueued(char **, char *);
 static void	 write_reply(struct run *, int *);
 
-/* finish_reply_usable - is fd an open pipe or socket we may write? */
+/* run_finish_reply_usable - is fd an open pipe or socket we may write? */
 int
-finish_reply_usable(int fd)
+run_finish_reply_usable(int fd)
 {
 	struct stat sb;
 	int fl;
@@ -77,11 +77,11 @@ stage_reports(const struct run *r)
 }
 
 /*
- * finish_judge - every stage exited and every byte moved: the verdict, and
+ * run_finish_judge - every stage exited and every byte moved: the verdict, and
  * for accept the commit
  */
 void
-finish_judge(struct run *r)
+run_finish_judge(struct run *r)
 {
 	struct stage_report *sr;
 	enum outcome v;
@@ -196,10 +196,10 @@ write_reply(struct run *r, int *code)
 }
 
 /*
- * finish_run - reap what is left, write the reply text, log, pick the code
+ * run_finish - reap what is left, write the reply text, log, pick the code
  */
 int
-finish_run(struct run *r)
+run_finish(struct run *r)
 {
 	struct judge_queue jq;
 	struct report rep;
@@ -207,7 +207,7 @@ finish_run(struct run *r)
 	size_t i;
 	int code;
 
-	reap_stragglers(r);
+	run_reap_stragglers(r);
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].fd_in != -1) {
 			(void)close(r->st[i].fd_in);	/* a read end */
