@@ -40,9 +40,10 @@ INC_report	= $(INC_util)
 INC_tests	= $(INC_util) -iquote tests/unit
 
 UTIL_OBJS	= src/util/buf.o src/util/io.o src/util/lines.o \
-		  src/util/log.o src/util/number.o src/util/signame.o \
+		  src/util/msg.o src/util/number.o src/util/signame.o \
 		  src/util/spawn.o src/util/xalloc.o
-GLOBAL_OBJS	= src/global/envelope.o src/global/verdict.o
+GLOBAL_OBJS	= src/global/envelope.o src/global/logfmt.o \
+		  src/global/verdict.o
 HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
 		  src/hi-q/plan.o src/hi-q/procfd.o src/hi-q/pump.o \
 		  src/hi-q/queue.o src/hi-q/spool.o src/hi-q/user.o \
@@ -63,7 +64,8 @@ LIBS		= src/util/libutil.a src/global/libglobal.a src/hi-q/libhiq.a \
 PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/unit/check_main.o tests/unit/check_buf.o \
 		  tests/unit/check_conf.o tests/unit/check_envelope.o \
-		  tests/unit/check_verdict.o tests/unit/check_log.o \
+		  tests/unit/check_verdict.o tests/unit/check_msg.o \
+		  tests/unit/check_logfmt.o \
 		  tests/unit/check_pidfile.o tests/unit/check_zone.o \
 		  tests/unit/check_pump.o tests/unit/check_logline.o \
 		  tests/unit/check_lines.o tests/unit/check_tally.o \
@@ -153,11 +155,9 @@ tests/tools/%.o: tests/tools/%.c
 # everything else.
 STATIC		?= yes
 HIQ_LDSTATIC	= $(if $(filter yes,$(STATIC)),-static-pie,)
-# Until log.c is split, util's log.o needs global's outcome names.
-LAYER_LIBS	= src/global/libglobal.a src/util/libutil.a \
-		  src/global/libglobal.a
+LAYER_LIBS	= src/global/libglobal.a src/util/libutil.a
 HIQ_LIBS	= src/hi-q/libhiq.a $(LAYER_LIBS)
-PIDO_LIBS	= src/pido/libpido.a $(LAYER_LIBS)
+PIDO_LIBS	= src/pido/libpido.a src/util/libutil.a
 REPORT_LIBS	= src/report/libreport.a $(LAYER_LIBS)
 SINK_LIBS	= $(LAYER_LIBS)
 

@@ -35,7 +35,7 @@
 
 #include "bands.h"
 #include "lines.h"
-#include "log.h"
+#include "msg.h"
 #include "logline.h"
 #include "number.h"
 #include "paths.h"
@@ -104,8 +104,7 @@ read_input(struct tally *t, const char *name, int verbose)
 	if (strcmp(name, "-") == 0)
 		fd = 0;
 	else if ((fd = open(name, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "hi-q-report: unable to open %s: %s\n", name,
-		    strerror(errno));
+		msg_error_sys("unable to open %s", name);
 		return -1;
 	}
 	lines_init(&l, fd, LINES_MAX);
@@ -114,9 +113,9 @@ read_input(struct tally *t, const char *name, int verbose)
 		if (flags & LINES_TOO_LONG) {
 			tally_count_too_long(t);
 			if (verbose)
-				fprintf(stderr, "hi-q-report: %s:%llu: too "
-				    "long (over %u bytes)\n", name,
-				    lines_number(&l), LINES_MAX);
+				msg_error("%s:%llu: too long (over %u "
+				    "bytes)", name, lines_number(&l),
+				    LINES_MAX);
 			continue;
 		}
 		kind = logline_parse(&p, line, len, &rec);
@@ -125,17 +124,15 @@ read_input(struct tally *t, const char *name, int verbose)
 			tally_add(t, &rec);
 		else if (verbose && (kind == LOGLINE_MALFORMED ||
 		    kind == LOGLINE_TRUNCATED))
-			fprintf(stderr, "hi-q-report: %s:%llu: %s: %s\n",
-			    name, lines_number(&l), kinds[kind], rec.why);
+			msg_error("%s:%llu: %s: %s", name,
+			    lines_number(&l), kinds[kind], rec.why);
 	}
 	if (rc == -1)
-		fprintf(stderr, "hi-q-report: unable to read %s: %s\n", name,
-		    strerror(errno));
+		msg_error_sys("unable to read %s", name);
 	logline_free(&p);
 	lines_free(&l);
 	if (fd != 0 && close(fd) == -1 && rc != -1) {
-		fprintf(stderr, "hi-q-report: unable to read %s: %s\n", name,
-		    strerror(errno));
+		msg_error_sys("unable to read %s", name);
 		rc = -1;
 	}
 	return rc;
@@ -147,7 +144,7 @@ close_output(FILE *fp, const char *name)
 	int bad = ferror(fp);
 
 	if (fclose(fp) == EOF || bad) {
-		fprintf(stderr, "hi-q-report: unable to write %s: %s\n", name,
+		msg_error("unable to write %s: %s", name,
 		    bad ? "write error" : strerror(errno));
 		return -1;
 	}
@@ -199,14 +196,13 @@ main(int argc, char **argv)
 		POPT_TABLEEND
 	};
 
-	log_set_prog("hi-q-report");
+	msg_setup("hi-q-report", REPORT_EXIT_SYSTEM);
 	pc = poptGetContext("hi-q-report", argc, (const char **)(void *)argv,
 	    options, 0);
 	poptSetOtherOptionHelp(pc, "[OPTION...] [FILE ...]");
 	if ((rc = poptGetNextOpt(pc)) < -1) {
-		fprintf(stderr, "hi-q-report: %s: %s\n",
-		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-		    poptStrerror(rc));
+		msg_error("%s: %s", poptBadOption(pc,
+		    POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 		usage();
 	}
 	if (version) {
@@ -215,25 +211,24 @@ main(int argc, char **argv)
 		return REPORT_EXIT_OK;
 	}
 	if (by != NULL && strcmp(by, "day") != 0) {
-		fprintf(stderr, "hi-q-report: --by takes only \"day\"\n");
+		msg_error("--by takes only \"day\"");
 		usage();
 	}
 	if (band != NULL && (parse_points(band, &width) == -1 || width < 1 ||
 	    width > 1000)) {
-		fprintf(stderr, "hi-q-report: bad band width: %s\n", band);
+		msg_error("bad band width: %s", band);
 		usage();
 	}
 	if ((from != NULL && parse_points(from, &lo) == -1) ||
 	    (to != NULL && parse_points(to, &hi) == -1) ||
 	    (margin != NULL && (parse_points(margin, &m) == -1 || m < 0))) {
-		fprintf(stderr, "hi-q-report: bad score in --from, --to or "
-		    "--margin (want digits with at most one decimal, "
-		    "within 1000)\n");
+		msg_error("bad score in --from, --to or --margin (want "
+		    "digits with at most one decimal, within 1000)");
 		usage();
 	}
 	if ((from != NULL) != (to != NULL) || (from != NULL && hi < lo)) {
-		fprintf(stderr, "hi-q-report: give --from and --to together, "
-		    "--from below --to\n");
+		msg_error("give --from and --to together, --from below "
+		    "--to");
 		usage();
 	}
 
@@ -258,8 +253,7 @@ main(int argc, char **argv)
 		code = REPORT_EXIT_SYSTEM;
 	if (svg != NULL) {
 		if ((fp = fopen(svg, "we")) == NULL) {
-			fprintf(stderr, "hi-q-report: unable to create %s: "
-			    "%s\n", svg, strerror(errno));
+			msg_error_sys("unable to create %s", svg);
 			code = REPORT_EXIT_SYSTEM;
 		} else {
 			rsvg_write(fp, t, b, n, width);

@@ -41,7 +41,7 @@
 
 #include <popt.h>
 
-#include "log.h"
+#include "msg.h"
 #include "paths.h"
 #include "pidfile.h"
 #include "signame.h"
@@ -305,7 +305,7 @@ do_signal(const char *pidfile, int sig, int group)
 	if (pid != 0)
 		return PIDO_EXIT_OK;
 	if (ref.fault == PIDFILE_FAULT_PID)
-		log_warn("%s records no pid: no process group signalled",
+		msg_warn("%s records no pid: no process group signalled",
 		    pidfile);
 	return state_code(state);
 }
@@ -366,14 +366,13 @@ main(int argc, char **argv)
 		POPT_TABLEEND
 	};
 
-	log_set_prog("pido");
+	msg_setup("pido", PIDO_EXIT_SYSTEM);
 	pc = poptGetContext("pido", argc, (const char **)(void *)argv, options,
 	    POPT_CONTEXT_POSIXMEHARDER);
 	poptSetOtherOptionHelp(pc, "[OPTION...] pidfile [program [arg ...]]");
 	if ((rc = poptGetNextOpt(pc)) < -1) {
-		fprintf(stderr, "pido: %s: %s\n",
-		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-		    poptStrerror(rc));
+		msg_error("%s: %s", poptBadOption(pc,
+		    POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 		usage();
 	}
 	if (version) {
@@ -382,7 +381,7 @@ main(int argc, char **argv)
 		return PIDO_EXIT_OK;
 	}
 	if (signame != NULL && signame_parse(signame, &sig) == -1) {
-		fprintf(stderr, "pido: unknown signal: %s\n", signame);
+		msg_error("unknown signal: %s", signame);
 		usage();
 	}
 	if (waittext != NULL) {
@@ -390,8 +389,7 @@ main(int argc, char **argv)
 		seconds = strtoul(waittext, &end, 10);
 		if (waittext[0] < '0' || waittext[0] > '9' || *end != '\0' ||
 		    errno != 0 || seconds > PIDO_WAIT_MAX) {
-			fprintf(stderr, "pido: bad number of seconds: %s\n",
-			    waittext);
+			msg_error("bad number of seconds: %s", waittext);
 			usage();
 		}
 	}

@@ -46,7 +46,7 @@
 #include "buf.h"
 #include "envelope.h"
 #include "io.h"
-#include "log.h"
+#include "msg.h"
 #include "qq.h"
 #include "xalloc.h"
 
@@ -223,13 +223,12 @@ main(int argc, char **argv)
 		POPT_TABLEEND
 	};
 
-	log_set_prog("qq-sink");
+	msg_setup("qq-sink", QQ_OOM);
 	pc = poptGetContext("qq-sink", argc, (const char **)(void *)argv,
 	    options, 0);
 	if ((rc = poptGetNextOpt(pc)) < -1) {
-		fprintf(stderr, "qq-sink: %s: %s\n",
-		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-		    poptStrerror(rc));
+		msg_error("%s: %s", poptBadOption(pc,
+		    POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 		return QQ_BAD_CONFIG;
 	}
 	if (poptPeekArg(pc) != NULL)
@@ -256,7 +255,7 @@ main(int argc, char **argv)
 	if (signal(SIGALRM, on_alarm) == SIG_ERR)
 		die_sys(QQ_INTERNAL, "signal");
 	alarm(SINK_DEATH);
-	die_set_cleanup(die_cleanup);
+	msg_cleanup(die_cleanup);
 
 	sub = xasprintf("%s/tmp", dir);
 	newsub = xasprintf("%s/new", dir);
@@ -297,7 +296,7 @@ main(int argc, char **argv)
 	newdir = xasprintf("%s/%s", newsub, strrchr(tmpdir, '/') + 1);
 	if (rename(tmpdir, newdir) == -1)
 		die_sys(QQ_WRITE_ERROR, "rename %s", tmpdir);
-	die_set_cleanup(NULL);
+	msg_cleanup(NULL);
 	if ((fd = open(newsub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    sync_fd(fd) == -1 || close(fd) == -1)
 		die_sys(QQ_WRITE_ERROR, "fsync %s", newsub);

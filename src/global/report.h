@@ -3,7 +3,7 @@
  *
  * DESCRIPTION
  *	The results the run records and the judge fills in (judge.h), and
- *	log_report() writes as the per-message line (hi-q(8), LOG FORMAT).
+ *	logfmt_write() writes as the per-message line (hi-q(8), LOG FORMAT).
  *	Data only.
  */
 #ifndef HIQ_REPORT_H

@@ -37,7 +37,7 @@
 #include "conf.h"
 #include "io.h"
 #include "lines.h"
-#include "log.h"
+#include "msg.h"
 #include "number.h"
 #include "paths.h"
 #include "spool.h"
@@ -92,7 +92,7 @@ static char	*unsafe_file(int);
 
 /*
  * fail - the error at the current line; the text is made visible
- * (log_visible()), as it may quote any byte of the file
+ * (msg_visible()), as it may quote any byte of the file
  */
 static int
 fail(struct parser *p, const char *fmt, ...)
@@ -103,7 +103,7 @@ fail(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	raw = xvasprintf(fmt, ap);
 	va_end(ap);
-	p->err->text = log_visible(raw);
+	p->err->text = msg_visible(raw);
 	free(raw);
 	p->err->line = p->line;
 	return -1;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "log.h"
+#include "msg.h"
 #include "queue.h"
 #include "run.h"
 #include "spawn.h"
@@ -101,7 +101,7 @@ queue_write_envelope(struct queue *q, const char *env, size_t len)
 			if (errno == EAGAIN)
 				return;
 			/* qmail-queue is gone; its exit code decides. */
-			log_warn_sys("write envelope to qmail-queue");
+			msg_warn_sys("write envelope to qmail-queue");
 			(void)close(q->env);
 			q->env = -1;
 			return;
@@ -109,7 +109,7 @@ queue_write_envelope(struct queue *q, const char *env, size_t len)
 		q->env_off += (size_t)w;
 	}
 	if (close(q->env) == -1)
-		log_warn_sys("close envelope pipe to qmail-queue");
+		msg_warn_sys("close envelope pipe to qmail-queue");
 	q->env = -1;
 }
 
@@ -118,7 +118,7 @@ void
 queue_abandon(struct queue *q)
 {
 	if (q->env != -1 && close(q->env) == -1)
-		log_warn_sys("close qmail-queue envelope pipe");
+		msg_warn_sys("close qmail-queue envelope pipe");
 	q->env = -1;
 }
 

@@ -16,7 +16,7 @@
 #include "buf.h"
 #include "envelope.h"
 #include "io.h"
-#include "log.h"
+#include "msg.h"
 #include "qq.h"
 #include "run.h"
 #include "run_int.h"
@@ -35,7 +35,7 @@ run_envread(struct run *r)
 	if (n == -1) {
 		if (errno == EAGAIN)
 			return;
-		log_warn_sys("read envelope");
+		msg_warn_sys("read envelope");
 		r->env_eof = 1;
 		r->env_code = QQ_READ_ERROR;
 	} else if (n == 0) {
@@ -62,7 +62,7 @@ envelope_ended(struct run *r)
 	switch (r->env_code) {
 	case QQ_OK:
 		if (r->envelope.used < r->envbuf.len)
-			log_warn("%zu bytes after the envelope ignored",
+			msg_warn("%zu bytes after the envelope ignored",
 			    r->envbuf.len - r->envelope.used);
 		break;
 	case QQ_READ_ERROR:

@@ -28,7 +28,8 @@
 #include <unistd.h>
 
 #include "judge.h"
-#include "log.h"
+#include "logfmt.h"
+#include "msg.h"
 #include "qq.h"
 #include "queue.h"
 #include "report.h"
@@ -131,7 +132,7 @@ enqueue(struct run *r, char **why)
 			    "qmail-queue");
 		/* qmail-queue has its own descriptor; the file is its. */
 		if (close(r->spool) == -1)
-			log_warn_sys("close the spool");
+			msg_warn_sys("close the spool");
 		r->spool = -1;
 		if (rc != 0)
 			return not_enqueued(why, xasprintf("unable to run "
@@ -145,7 +146,7 @@ enqueue(struct run *r, char **why)
 static int
 not_enqueued(char **why, char *reason)
 {
-	log_warn("%s", reason);
+	msg_warn("%s", reason);
 	free(*why);
 	*why = reason;
 	return -1;
@@ -174,7 +175,7 @@ write_reply(struct run *r, int *code)
 	/* The flag is the open file's, which the caller may share: put back. */
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
-		log_warn_sys("make reply channel fd %d non-blocking", fd);
+		msg_warn_sys("make reply channel fd %d non-blocking", fd);
 		free(text);
 		return;
 	}
@@ -183,15 +184,15 @@ write_reply(struct run *r, int *code)
 	if (w == (ssize_t)strlen(text))
 		*code = r->conf->reply_code;
 	else if (w == -1 && errno == EAGAIN)
-		log_warn("reply channel fd %d is full (nobody reads it): exit "
+		msg_warn("reply channel fd %d is full (nobody reads it): exit "
 		    "%d without the reply text", fd, *code);
 	else if (w == -1)
-		log_warn_sys("write reply text to fd %d", fd);
+		msg_warn_sys("write reply text to fd %d", fd);
 	else
-		log_warn("reply channel fd %d took %zd of %zu bytes: exit %d "
+		msg_warn("reply channel fd %d took %zd of %zu bytes: exit %d "
 		    "without the reply text", fd, w, strlen(text), *code);
 	if (fcntl(fd, F_SETFL, fl) == -1)
-		log_warn_sys("make reply channel fd %d blocking again", fd);
+		msg_warn_sys("make reply channel fd %d blocking again", fd);
 	free(text);
 }
 
@@ -214,7 +215,7 @@ run_finish(struct run *r)
 			r->st[i].fd_in = -1;
 		}
 	if (r->spool != -1 && close(r->spool) == -1)
-		log_warn_sys("close the spool");
+		msg_warn_sys("close the spool");
 	r->spool = -1;
 	jq.committed = r->q.committed;
 	jq.reaped = r->q.done;
@@ -238,7 +239,7 @@ run_finish(struct run *r)
 	rep.stages = sr;
 	rep.nstages = r->n;
 	rep.reason = r->reason;
-	log_report(&rep);
+	logfmt_write(&rep);
 	free(sr);
 	return code;
 }

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "judge.h"
-#include "log.h"
+#include "msg.h"
 #include "procfd.h"
 #include "pump.h"
 #include "qq.h"
@@ -72,7 +72,7 @@ hop_failed(struct run *r, struct hop *h)
 
 	if (p->err_dst < 0 && h->src == NULL) {
 		/* Reading fd 0 failed: the caller is in trouble. */
-		log_warn_sys("read message");
+		msg_warn_sys("read message");
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
 		    xstrdup("message read error"));
 		(void)pump_close(p);
@@ -80,7 +80,7 @@ hop_failed(struct run *r, struct hop *h)
 		return;
 	}
 	if (p->err_dst < 0) {
-		log_warn_sys("read the output of stage %s", h->src->conf->name);
+		msg_warn_sys("read the output of stage %s", h->src->conf->name);
 		(void)pump_close(p);
 		run_decide(r, OUTCOME_TEMPFAIL, -1,
 		    xstrdup("pipeline read error"));
@@ -89,14 +89,14 @@ hop_failed(struct run *r, struct hop *h)
 	s = h->dst[p->err_dst];
 	if (s == NULL) {
 		/* The disk under the spool is full, or over quota ... */
-		log_warn_sys("write the spool in %s", r->conf->spool);
+		msg_warn_sys("write the spool in %s", r->conf->spool);
 		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to write "
 		    "the spool in %s: %s", r->conf->spool, strerror(errno)));
 		(void)pump_drain(p);
 		return;
 	}
 	if (errno != EPIPE) {
-		log_warn_sys("write to %s", s->conf->name);
+		msg_warn_sys("write to %s", s->conf->name);
 		(void)pump_drain(p);
 		run_decide(r, OUTCOME_TEMPFAIL, -1,
 		    xstrdup("pipeline write error"));

@@ -78,7 +78,7 @@
 
 #include "buf.h"
 #include "deadline.h"
-#include "log.h"
+#include "msg.h"
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"
@@ -167,7 +167,7 @@ cleanup(void)
 	}
 	for (i = 0; i < r->n; i++)
 		if (unreaped(r, &r->st[i]) && !r->st[i].done)
-			log_warn("stage %s (pid %ld) still runs after SIGKILL; "
+			msg_warn("stage %s (pid %ld) still runs after SIGKILL; "
 			    "hi-q exits without it", r->st[i].conf->name,
 			    (long)r->st[i].pid);
 }
@@ -216,7 +216,7 @@ run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 	/* Keep reading what comes, the caller's bytes above all. */
 	for (i = 0; i < r->nhops; i++)
 		if (r->hops[i].pumped && pump_drain(&r->hops[i].pump) == -1)
-			log_warn_sys("close a pipe of the pipeline");
+			msg_warn_sys("close a pipe of the pipeline");
 }
 
 /* stop_stages - SIGTERM to the stages; KILL follows after the grace */
@@ -249,7 +249,7 @@ run_kill(struct run *r, int sig)
 
 	if (r->leader > 0 && !r->leader_reaped &&
 	    kill(-r->leader, sig) == -1 && errno != ESRCH && errno != EPERM)
-		log_warn_sys("kill stage group %ld", (long)r->leader);
+		msg_warn_sys("kill stage group %ld", (long)r->leader);
 	for (i = 0; i < r->n; i++)
 		if (!r->st[i].done && unreaped(r, &r->st[i]))
 			kill_stage(r, &r->st[i], sig);
@@ -266,14 +266,14 @@ kill_stage(struct run *r, struct stage_run *s, int sig)
 
 	if (kill(s->pid, sig) == -1) {
 		if (errno != ESRCH && !s->named)
-			log_warn_sys("unable to signal stage %s (pid %ld)",
+			msg_warn_sys("unable to signal stage %s (pid %ld)",
 			    s->conf->name, (long)s->pid);
 		s->named = 1;
 		return;
 	}
 	if (!s->named && s->pid != r->leader &&
 	    (pg = getpgid(s->pid)) != -1 && pg != r->leader) {
-		log_warn("stage %s (pid %ld) left the stages' process group; "
+		msg_warn("stage %s (pid %ld) left the stages' process group; "
 		    "what it started is not signalled", s->conf->name,
 		    (long)s->pid);
 		s->named = 1;
@@ -445,7 +445,7 @@ fire_input(struct run *r)
 static void
 fire_caller(struct run *r)
 {
-	log_warn("caller sent nothing for %us; not waiting for the end of "
+	msg_warn("caller sent nothing for %us; not waiting for the end of "
 	    "its input", r->conf->timeout);
 	if (!r->env_eof) {
 		r->env_eof = 1;
@@ -470,7 +470,7 @@ fire_reap(struct run *r)
 		s = &r->st[i];
 		if (s->done || s->left)
 			continue;
-		log_warn("stage %s (pid %ld) still runs %us after SIGKILL; "
+		msg_warn("stage %s (pid %ld) still runs %us after SIGKILL; "
 		    "hi-q goes on without it", s->conf->name, (long)s->pid,
 		    DEADLINE_REAP_GRACE);
 		s->left = 1;
@@ -481,7 +481,7 @@ fire_reap(struct run *r)
 static void
 fire_queue(struct run *r)
 {
-	log_warn("qmail-queue (pid %ld) has not exited after %us",
+	msg_warn("qmail-queue (pid %ld) has not exited after %us",
 	    (long)r->q.pid, r->conf->timeout);
 	r->gave_up = 1;
 	if (r->q.committed) {
@@ -632,7 +632,7 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->t0 = r->last_progress = run_now();
 	buf_init(&r->envbuf, RUN_ENVELOPE_MAX);
 	dying = r;
-	die_set_cleanup(cleanup);
+	msg_cleanup(cleanup);
 	run_signals_setup(r);
 }
 

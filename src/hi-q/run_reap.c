@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "judge.h"
-#include "log.h"
+#include "msg.h"
 #include "pump.h"
 #include "qq.h"
 #include "queue.h"

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "msg.h"
 #include "qq.h"
 #include "run_int.h"
 #include "spawn.h"
@@ -95,7 +95,7 @@ static void
 got_signal(struct run *r, unsigned signo)
 {
 	if (r->q.committed) {
-		log_warn("got signal %u after the commit; waiting for "
+		msg_warn("got signal %u after the commit; waiting for "
 		    "qmail-queue", signo);
 		return;
 	}

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "io.h"
-#include "log.h"
+#include "msg.h"
 #include "plan.h"
 #include "pump.h"
 #include "qq.h"
@@ -235,7 +235,7 @@ refuse_at_start(struct run *r, int code, char *reason)
 	r->hops[0].ndst = 1;
 	pump_init(&r->hops[0].pump, 0, -1, 0);
 	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
-	log_warn("%s", reason);
+	msg_warn("%s", reason);
 	run_decide(r, OUTCOME_TEMPFAIL, code, reason);
 }
 
@@ -276,7 +276,7 @@ start_stages(struct run *r)
 		s->rep.value = rc;
 		s->rep.outcome = OUTCOME_TEMPFAIL;
 		errno = rc;
-		log_warn_sys("unable to run stage %s: %s", s->conf->name,
+		msg_warn_sys("unable to run stage %s: %s", s->conf->name,
 		    s->conf->argv[0]);
 		run_decide(r, OUTCOME_TEMPFAIL, -1, xasprintf("unable to run "
 		    "stage %s: %s", s->conf->name, strerror(rc)));

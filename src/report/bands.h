@@ -13,7 +13,7 @@
  *	from the same bands.  bands_fmt() writes tenths as a score, "-0.3".
  *
  * ERRORS
- *	None; out of memory: die(QQ_OOM).
+ *	None; out of memory: xalloc.h.
  */
 #ifndef HIQ_BANDS_H
 #define HIQ_BANDS_H

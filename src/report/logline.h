@@ -19,7 +19,7 @@
  * ERRORS
  *	logline_parse() returns the kind of line; for LOGLINE_MALFORMED and
  *	LOGLINE_TRUNCATED it points rec->why at a static description.  Out
- *	of memory: die(QQ_OOM).
+ *	of memory: xalloc.h.
  */
 #ifndef HIQ_LOGLINE_H
 #define HIQ_LOGLINE_H
@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "log.h"
+#include "report.h"
 #include "verdict.h"
 
 #define LOGLINE_NOUTCOMES	5	/* enum outcome has five values */

@@ -22,7 +22,7 @@
  *	distinct required scores.
  *
  * ERRORS
- *	None; out of memory: die(QQ_OOM).
+ *	None; out of memory: xalloc.h.
  */
 #ifndef HIQ_TALLY_H
 #define HIQ_TALLY_H

@@ -5,11 +5,10 @@
  *	buf_init(b, limit) makes an empty buffer that will hold at most limit
  *	bytes.  buf_append() copies bytes to its end, growing it by doubling.
  *	The data is not NUL-terminated.  buf_free() releases it and leaves an
- *	empty buffer with the same limit.
+ *	empty buffer with the same limit.  buf_append_visible(): see buf.h.
  *
  * ERRORS
- *	buf_append returns -1 with errno EMSGSIZE when the bytes would pass
- *	the limit; the buffer is left as it was.  Out of memory: die(QQ_OOM).
+ *	See buf.h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -46,6 +45,30 @@ buf_append(struct buf *b, const void *p, size_t n)
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
+	return 0;
+}
+
+int
+buf_append_visible(struct buf *b, const char *s, size_t n, const char *also)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[4] = { '\\', 'x', '0', '0' };
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    strchr(also, c) == NULL) {
+			if (buf_append(b, &s[i], 1) == -1)
+				return -1;
+			continue;
+		}
+		esc[2] = hex[c >> 4];
+		esc[3] = hex[c & 0xf];
+		if (buf_append(b, esc, sizeof(esc)) == -1)
+			return -1;
+	}
 	return 0;
 }
 

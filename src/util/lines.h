@@ -20,7 +20,7 @@
  *
  * ERRORS
  *	lines_next() returns 1 for a line, 0 at the end, -1 with errno set
- *	when read(2) failed.  Out of memory: die(QQ_OOM).
+ *	when read(2) failed.  Out of memory: xalloc.h.
  */
 #ifndef HIQ_LINES_H
 #define HIQ_LINES_H

@@ -18,7 +18,7 @@
  * ERRORS
  *	number_parse() returns -1, *out untouched, for anything outside the
  *	grammar or the range.  number_format() takes a finite v and returns
- *	a malloc'd string; out of memory: die(QQ_OOM).
+ *	a malloc'd string; out of memory: xalloc.h.
  */
 #ifndef HIQ_NUMBER_H
 #define HIQ_NUMBER_H

@@ -6,7 +6,8 @@
  *	allocator.
  *
  * ERRORS
- *	Out of memory, or a size that does not fit in size_t: die(QQ_OOM).
+ *	Out of memory, or a size that does not fit in size_t:
+ *	die(msg_oom()).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,14 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "qq.h"
+#include "msg.h"
 #include "xalloc.h"
 
 void
 die_oom(void)
 {
-	die(QQ_OOM, "out of memory");
+	die(msg_oom(), "out of memory");
 }
 
 void *

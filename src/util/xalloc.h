@@ -2,10 +2,12 @@
  * xalloc.h - allocation that never returns NULL
  *
  * DESCRIPTION
- *	Every allocation in hi-q goes through these.  When memory runs out
- *	they call die(QQ_OOM), as qmail-queue does: the caller answers 451
- *	"qq out of memory" and the client tries again later.  This is the one
- *	place where a module may end the process.
+ *	Every allocation goes through these.  When memory runs out they call
+ *	die() with the program's own code for it, msg_oom() (msg.h): hi-q
+ *	exits 51 as qmail-queue does, so the caller answers 451 "qq out of
+ *	memory" and the client tries again later; pido and hi-q-report exit
+ *	111, as their pages promise.  This is the one place where a module
+ *	may end the process.
  */
 #ifndef HIQ_XALLOC_H
 #define HIQ_XALLOC_H

@@ -9,7 +9,7 @@
  *	kind and day written by hand.  Numbers outside the one grammar of
  *	number.h ("0x10", "1e308", "+5", "Infinity") in time=, a stage's
  *	time and a score make the line malformed, with the reason.  One
- *	case formats a line with log_format_report() and reads it back, so
+ *	case formats a line with logfmt_format() and reads it back, so
  *	writer and reader cannot drift apart.
  */
 #include <stdlib.h>
@@ -19,7 +19,7 @@
 #include <check.h>
 
 #include "check_suites.h"
-#include "log.h"
+#include "logfmt.h"
 #include "logline.h"
 
 #define L_GREEN	"hi-q: verdict=green code=0 from=<a@example.org> rcpts=1 " \
@@ -304,7 +304,7 @@ START_TEST(test_round_trip)
 	r.stages = sr;
 	r.nstages = 7;
 	r.reason = "stage e timed out \"after\" 120s";
-	line = log_format_report(&r);
+	line = logfmt_format(&r);
 	line[strlen(line) - 1] = '\0';		/* the newline */
 	logline_init(&p);
 	ck_assert_int_eq(logline_parse(&p, line, strlen(line), &rec),

@@ -2,15 +2,19 @@
  * check_main.c - every unit suite in one runner
  *
  * DESCRIPTION
- *	Each tests/unit/check_MODULE.c exports Suite *suite_MODULE(void); add it to
- *	the table below.  CK_RUN_SUITE and CK_RUN_CASE select a subset, and
- *	CK_FORK=no runs everything in one process (for valgrind).
+ *	Each tests/unit/check_MODULE.c exports Suite *suite_MODULE(void);
+ *	add it to the table below.  CK_RUN_SUITE and CK_RUN_CASE select a
+ *	subset, and CK_FORK=no runs everything in one process (for
+ *	valgrind).  The runner speaks as hi-q: the lines the suites read
+ *	back start with "hi-q: ", and an allocation that fails exits 51.
  */
 #include <stdlib.h>
 
 #include <check.h>
 
 #include "check_suites.h"
+#include "msg.h"
+#include "qq.h"
 
 int
 main(void)
@@ -20,7 +24,8 @@ main(void)
 		suite_conf,
 		suite_envelope,
 		suite_verdict,
-		suite_log,
+		suite_msg,
+		suite_logfmt,
 		suite_pidfile,
 		suite_zone,
 		suite_pump,
@@ -44,6 +49,7 @@ main(void)
 	size_t i;
 	int failed;
 
+	msg_setup("hi-q", QQ_OOM);
 	sr = srunner_create(NULL);
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
 		srunner_add_suite(sr, suites[i]());

@@ -2,6 +2,8 @@
 #ifndef HIQ_CHECK_SUITES_H
 #define HIQ_CHECK_SUITES_H
 
+#include <stdio.h>
+
 #include <check.h>
 
 struct conf;
@@ -10,7 +12,8 @@ Suite	*suite_buf(void);
 Suite	*suite_conf(void);
 Suite	*suite_envelope(void);
 Suite	*suite_verdict(void);
-Suite	*suite_log(void);
+Suite	*suite_msg(void);
+Suite	*suite_logfmt(void);
 Suite	*suite_pidfile(void);
 Suite	*suite_zone(void);
 Suite	*suite_pump(void);
@@ -32,5 +35,14 @@ Suite	*suite_milter_edit(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);
+
+/* fd 2 captured in a temporary file (check_msg.c). */
+struct check_capture {
+	int	 saved;		/* the real fd 2 */
+	FILE	*fp;		/* where fd 2 points meanwhile */
+};
+
+void		 check_capture_start(struct check_capture *);
+char		*check_capture_end(struct check_capture *);
 
 #endif /* HIQ_CHECK_SUITES_H */
