@@ -42,6 +42,7 @@
 #include <popt.h>
 
 #include "msg.h"
+#include "number.h"
 #include "paths.h"
 #include "pidfile.h"
 #include "signame.h"
@@ -336,8 +337,8 @@ main(int argc, char **argv)
 {
 	int pgrp = 0, session = 0, check = 0, print = 0, drop = 0;
 	int group = 0, version = 0, rc, sig = 0, code, queries;
-	char *signame = NULL, *waittext = NULL, *end;
-	unsigned long seconds = 0;
+	char *signame = NULL, *waittext = NULL;
+	unsigned long long seconds = 0;
 	const char **args;
 	int nargs;
 	poptContext pc;
@@ -384,14 +385,10 @@ main(int argc, char **argv)
 		msg_error("unknown signal: %s", signame);
 		usage();
 	}
-	if (waittext != NULL) {
-		errno = 0;
-		seconds = strtoul(waittext, &end, 10);
-		if (waittext[0] < '0' || waittext[0] > '9' || *end != '\0' ||
-		    errno != 0 || seconds > PIDO_WAIT_MAX) {
-			msg_error("bad number of seconds: %s", waittext);
-			usage();
-		}
+	if (waittext != NULL && number_uint(waittext, strlen(waittext),
+	    PIDO_WAIT_MAX, &seconds) == -1) {
+		msg_error("bad number of seconds: %s", waittext);
+		usage();
 	}
 	args = poptGetArgs(pc);
 	for (nargs = 0; args != NULL && args[nargs] != NULL; nargs++)
@@ -420,7 +417,7 @@ main(int argc, char **argv)
 		if (signame != NULL)
 			code = do_signal(args[0], sig, group);
 		if (code == PIDO_EXIT_OK && waittext != NULL)
-			code = do_wait(args[0], seconds);
+			code = do_wait(args[0], (unsigned long)seconds);
 	}
 	poptFreeContext(pc);
 	free(signame);

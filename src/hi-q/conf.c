@@ -72,8 +72,7 @@ static const struct {
 
 static int	 fail(struct parser *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-static int	 parse_uint(const char *, unsigned long, unsigned long,
-		    unsigned *);
+static int	 parse_uint(const char *, unsigned, unsigned, unsigned *);
 static char	**dup_argv(int, const char **);
 static int	 check_program(struct parser *, const char *, const char *);
 static int	 do_top(struct parser *, int, const char **);
@@ -109,18 +108,13 @@ fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
-/* parse_uint - a decimal number in [min, max], nothing else */
+/* parse_uint - an integer of number.h in [min, max] */
 static int
-parse_uint(const char *s, unsigned long min, unsigned long max, unsigned *out)
+parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
-	unsigned long v;
-	char *end;
+	unsigned long long v;
 
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
+	if (number_uint(s, strlen(s), max, &v) == -1 || v < min)
 		return -1;
 	*out = (unsigned)v;
 	return 0;

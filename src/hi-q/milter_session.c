@@ -39,6 +39,7 @@
 #include "milter_codec.h"
 #include "milter_head.h"
 #include "milter_session.h"
+#include "number.h"
 #include "xalloc.h"
 
 /*
@@ -189,7 +190,7 @@ static void
 conn_init(struct milter_session *s, const struct milter_params *p)
 {
 	struct in6_addr a6;
-	unsigned long port = 0;
+	unsigned long long port;
 	const char *c;
 
 	if (p->client_addr == NULL || p->client_addr[0] == '\0') {
@@ -216,8 +217,7 @@ conn_init(struct milter_session *s, const struct milter_params *p)
 	}
 	/* TCPREMOTEPORT: 1 to 5 digits, at most 65535, else 0. */
 	c = p->client_port != NULL ? p->client_port : "";
-	if (c[0] != '\0' && strspn(c, "0123456789") == strlen(c) &&
-	    strlen(c) <= 5 && (port = strtoul(c, NULL, 10)) <= 65535)
+	if (strlen(c) <= 5 && number_uint(c, strlen(c), 65535, &port) == 0)
 		s->port = (unsigned)port;
 	s->mac_client_port = xasprintf("%u", s->port);
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "number.h"
 #include "procfd.h"
 #include "xalloc.h"
 
@@ -38,14 +39,10 @@ static int	 writes(int, pid_t, const char *);
 static pid_t
 pid_of(const char *name)
 {
-	char *end;
-	long v;
+	unsigned long long v;
 
-	if (name[0] < '1' || name[0] > '9')
-		return 0;
-	errno = 0;
-	v = strtol(name, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0 || v > INT_MAX)
+	if (name[0] < '1' || name[0] > '9' ||
+	    number_uint(name, strlen(name), INT_MAX, &v) == -1)
 		return 0;
 	return (pid_t)v;
 }
@@ -123,6 +120,7 @@ writes(int proc, pid_t pid, const char *fd)
 	if (read_small(proc, path, info, sizeof(info)) == -1 ||
 	    (at = strstr(info, "flags:")) == NULL)
 		return 0;
+	/* The kernel's octal field, not a number anyone writes: strtoul. */
 	errno = 0;
 	flags = strtoul(at + 6, &end, 8);
 	if (errno != 0 || end == at + 6)

@@ -59,6 +59,7 @@
 #endif
 
 #include "io.h"
+#include "number.h"
 #include "pidfile.h"
 
 /* How long a starter waits for another one to leave PATH.tmp. */
@@ -387,20 +388,21 @@ lock_holder(int fd, pid_t *pid)
 /*
  * read_pid - parse "PID\n" from the start of fd
  *
- *	The one grammar for a PID: at most PIDFILE_MAX bytes, a digit from 1
- *	to 9, then digits, then one optional newline, nothing else (no sign,
- *	space or leading zero: "01" would be read as 1 by others), and a
- *	value from 2 to PIDFILE_PID_MAX.  0 and 1 are not PIDs to act on:
- *	kill(2) reads -0 as the caller's own group and -1 as every process.
+ *	The one grammar for a PID: at most PIDFILE_MAX bytes, an integer of
+ *	number.h that starts with a digit from 1 to 9, then one optional
+ *	newline, nothing else (no sign, space or leading zero: "01" would be
+ *	read as 1 by others), and a value from 2 to PIDFILE_PID_MAX.  0
+ *	and 1 are not PIDs to act on: kill(2) reads -0 as the caller's own
+ *	group and -1 as every process.
  *	Returns -1 with EINVAL for anything else.
  */
 static int
 read_pid(int fd, pid_t *pid)
 {
-	char text[PIDFILE_MAX + 1], *end;
+	char text[PIDFILE_MAX + 1];
+	unsigned long long v;
 	size_t len = 0;
 	ssize_t r;
-	long v;
 
 	for (;;) {
 		r = pread(fd, text + len, sizeof(text) - len, (off_t)len);
@@ -421,10 +423,7 @@ read_pid(int fd, pid_t *pid)
 	}
 	if (text[len - 1] == '\n')
 		len--;
-	text[len] = '\0';
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno != 0 || end != text + len || v < 2 || v > PIDFILE_PID_MAX) {
+	if (number_uint(text, len, PIDFILE_PID_MAX, &v) == -1 || v < 2) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -46,7 +46,6 @@ static const char *const form_names[LOGLINE_NFORMS] = {
 static char	*find_tag(char *, char *, char **);
 static void	 read_prefix(struct logline_parser *, char *, char *,
 		    struct logline_rec *);
-static int	 read_uint(const char *, long long, long long *);
 static int	 read_ms(const char *, long long *);
 static int	 read_tenths(const char *, long long *, enum logline_score *,
 		    int *);
@@ -205,25 +204,6 @@ read_prefix(struct logline_parser *p, char *s, char *at,
 	rec->form = LOGLINE_OTHER;
 }
 
-/* read_uint - decimal digits only, at most max */
-static int
-read_uint(const char *s, long long max, long long *out)
-{
-	long long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (!DIGIT(*s))
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /*
  * read_ms - seconds ("0.045", hi-q's "%.3f") to milliseconds: a number
  * of number.h, not negative, below MAX_MS milliseconds
@@ -361,17 +341,18 @@ logline_status_name(enum stage_status st)
 static int
 read_status(const char *s, enum stage_status *st, int *value)
 {
-	long long v;
+	unsigned long long v;
 	size_t i;
 
 	*value = 0;
 	if (s[0] == 'e' && strncmp(s, "exit", 4) == 0 &&
-	    read_uint(s + 4, 255, &v) == 0) {
+	    number_uint(s + 4, strlen(s + 4), 255, &v) == 0) {
 		*st = STATUS_EXITED;
 		*value = (int)v;
 		return 0;
 	}
-	if (strncmp(s, "signal", 6) == 0 && read_uint(s + 6, 127, &v) == 0) {
+	if (strncmp(s, "signal", 6) == 0 &&
+	    number_uint(s + 6, strlen(s + 6), 127, &v) == 0) {
 		*st = STATUS_SIGNALED;
 		*value = (int)v;
 		return 0;
@@ -501,7 +482,7 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 	struct logline_stage *st;
 	const char *why;
 	enum field kind;
-	long long v;
+	unsigned long long v;
 	size_t n;
 	int have_code = 0, have_time = 0;
 
@@ -550,7 +531,7 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 			}
 			break;
 		case FIELD_CODE:
-			if (read_uint(val, 255, &v) == -1) {
+			if (number_uint(val, strlen(val), 255, &v) == -1) {
 				rec->why = "bad code";
 				goto bad;
 			}

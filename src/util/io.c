@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <linux/close_range.h>
@@ -23,6 +24,7 @@
 #endif
 
 #include "io.h"
+#include "number.h"
 
 static int	set_nonblock(int, int);
 
@@ -94,8 +96,7 @@ io_cloexec_all(int lowfd)
 {
 	DIR *d;
 	struct dirent *de;
-	char *end;
-	long fd;
+	unsigned long long fd;
 	int dfd, flags;
 
 #if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
@@ -107,9 +108,8 @@ io_cloexec_all(int lowfd)
 		return -1;
 	dfd = dirfd(d);
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		fd = strtol(de->d_name, &end, 10);
-		if (*end != '\0' || end == de->d_name || fd < lowfd ||
-		    fd > INT_MAX || fd == dfd)
+		if (number_uint(de->d_name, strlen(de->d_name), INT_MAX,
+		    &fd) == -1 || (long long)fd < lowfd || (long long)fd == dfd)
 			continue;
 		if ((flags = fcntl((int)fd, F_GETFD)) == -1 ||
 		    fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC) == -1) {

@@ -72,6 +72,32 @@ number_parse(const char *s, size_t n, double *out)
 }
 
 /*
+ * number_uint - digits only, at most max; read digit by digit, since
+ * this runs for every field of every line hi-q-report reads
+ */
+int
+number_uint(const char *s, size_t n, unsigned long long max,
+    unsigned long long *out)
+{
+	unsigned long long v = 0;
+	unsigned d;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (d > max || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
  * number_format - v in the grammar of number_parse()
  *
  *	"%.*e" with the fewest digits that read back as v gives the digits

@@ -6,9 +6,10 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
+#include "number.h"
 #include "signame.h"
 
 static const struct {
@@ -31,21 +32,16 @@ int
 signame_parse(const char *text, int *sig)
 {
 	const char *name = text;
-	char *end;
+	unsigned long long v;
 	size_t i;
-	long v;
-	int saved = errno;
 
 	if (text[0] >= '0' && text[0] <= '9') {
-		errno = 0;
-		v = strtol(text, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0 || v >= NSIG) {
+		if (number_uint(text, strlen(text), NSIG - 1, &v) == -1) {
 			errno = EINVAL;
 			return -1;
 		}
 		*sig = (int)v;
-		errno = saved;
-		return 0;
+		return 0;	/* errno untouched */
 	}
 	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;

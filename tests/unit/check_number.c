@@ -11,6 +11,11 @@
  *	number_format(): a table of values to the exact text, among them
  *	values %g would write with an exponent or round; and every value of
  *	a second table must read back as itself.
+ *
+ *	number_uint(): a table of texts and limits to a value or to "not an
+ *	integer": digits only, leading zeros allowed, the limit itself taken
+ *	and one more refused, up to the largest unsigned long long, and the
+ *	length deciding where the text ends.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -112,6 +117,62 @@ START_TEST(test_parse_length)
 }
 END_TEST
 
+struct uint_case {
+	const char		*text;
+	size_t			 len;		/* 0: strlen(text) */
+	unsigned long long	 max;
+	int			 ok;
+	unsigned long long	 want;
+};
+
+static const struct uint_case uint_cases[] = {
+	{ "0", 0, 255, 1, 0 },
+	{ "7", 0, 255, 1, 7 },
+	{ "007", 0, 255, 1, 7 },
+	{ "255", 0, 255, 1, 255 },
+	{ "256", 0, 255, 0, 0 },
+	{ "1000", 0, 255, 0, 0 },
+	{ "4194303", 0, 4194303, 1, 4194303 },
+	{ "4194304", 0, 4194303, 0, 0 },
+	{ "18446744073709551615", 0, 18446744073709551615ULL, 1,
+	    18446744073709551615ULL },
+	{ "18446744073709551616", 0, 18446744073709551615ULL, 0, 0 },
+	{ "99999999999999999999", 0, 18446744073709551615ULL, 0, 0 },
+	{ "1", 0, 0, 0, 0 },
+	{ "0", 0, 0, 1, 0 },
+	{ "", 0, 255, 0, 0 },
+	{ "-1", 0, 255, 0, 0 },
+	{ "+1", 0, 255, 0, 0 },
+	{ " 1", 0, 255, 0, 0 },
+	{ "1 ", 0, 255, 0, 0 },
+	{ "1\n", 0, 255, 0, 0 },
+	{ "1.0", 0, 255, 0, 0 },
+	{ "0x10", 0, 255, 0, 0 },
+	{ "1e2", 0, 255, 0, 0 },
+	{ "12x", 2, 255, 1, 12 },
+	{ "12", 1, 255, 1, 1 },
+};
+
+START_TEST(test_uint_table)
+{
+	const struct uint_case *c = &uint_cases[_i];
+	unsigned long long got = 12345;
+	size_t n = c->len ? c->len : strlen(c->text);
+	int rc;
+
+	rc = number_uint(c->text, n, c->max, &got);
+	if (!c->ok) {
+		ck_assert_msg(rc == -1, "\"%s\" (max %llu): got %llu, want "
+		    "none", c->text, c->max, got);
+		ck_assert_msg(got == 12345, "\"%s\": the value was touched",
+		    c->text);
+		return;
+	}
+	ck_assert_msg(rc == 0 && got == c->want, "\"%s\" (max %llu): got "
+	    "%d, %llu, want %llu", c->text, c->max, rc, got, c->want);
+}
+END_TEST
+
 struct format_case {
 	double		 v;
 	const char	*want;
@@ -179,6 +240,10 @@ suite_number(void)
 	tcase_add_loop_test(tc, test_parse_table, 0,
 	    (int)(sizeof(parse_cases) / sizeof(parse_cases[0])));
 	tcase_add_test(tc, test_parse_length);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("uint");
+	tcase_add_loop_test(tc, test_uint_table, 0,
+	    (int)(sizeof(uint_cases) / sizeof(uint_cases[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("format");
 	tcase_add_loop_test(tc, test_format_table, 0,
