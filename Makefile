@@ -43,10 +43,11 @@ UTIL_OBJS	= src/util/buf.o src/util/io.o src/util/lines.o \
 		  src/util/msg.o src/util/number.o src/util/signame.o \
 		  src/util/spawn.o src/util/xalloc.o
 GLOBAL_OBJS	= src/global/envelope.o src/global/logfmt.o \
-		  src/global/verdict.o
+		  src/global/outcome.o
 HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
 		  src/hi-q/plan.o src/hi-q/procfd.o src/hi-q/pump.o \
-		  src/hi-q/queue.o src/hi-q/spool.o src/hi-q/user.o \
+		  src/hi-q/queue.o src/hi-q/rule.o src/hi-q/spool.o \
+		  src/hi-q/user.o \
 		  src/hi-q/zone.o \
 		  src/hi-q/run_loop.o src/hi-q/run_start.o src/hi-q/run_hops.o \
 		  src/hi-q/run_envread.o src/hi-q/run_reap.o \
@@ -64,7 +65,8 @@ LIBS		= src/util/libutil.a src/global/libglobal.a src/hi-q/libhiq.a \
 PROGS		= hi-q pido hi-q-report contrib/qq-sink
 TEST_OBJS	= tests/unit/check_main.o tests/unit/check_buf.o \
 		  tests/unit/check_conf.o tests/unit/check_envelope.o \
-		  tests/unit/check_verdict.o tests/unit/check_msg.o \
+		  tests/unit/check_outcome.o tests/unit/check_rule.o \
+		  tests/unit/check_msg.o \
 		  tests/unit/check_logfmt.o \
 		  tests/unit/check_pidfile.o tests/unit/check_zone.o \
 		  tests/unit/check_pump.o tests/unit/check_logline.o \

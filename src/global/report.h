@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "verdict.h"
+#include "outcome.h"
 
 enum stage_status {
 	STATUS_RUNNING,		/* not finished when the verdict was taken */

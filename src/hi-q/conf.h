@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "verdict.h"
+#include "rule.h"
 #include "zone.h"
 
 #define CONF_TIMEOUT_DEFAULT	300	/* seconds, whole message */

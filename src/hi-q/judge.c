@@ -11,13 +11,15 @@
 
 #include "conf.h"
 #include "judge.h"
+#include "outcome.h"
 #include "qq.h"
 #include "report.h"
-#include "verdict.h"
+#include "rule.h"
 #include "xalloc.h"
 #include "zone.h"
 
 static const char *first_red_text(const struct stage_conf *);
+static int	 verdict_code(enum outcome);
 
 /* first_red_text - the SMTP text of a stage's first red rule, or NULL */
 static const char *
@@ -60,7 +62,7 @@ judge_stage(const struct stage_conf *sc, struct stage_report *rep,
 		rep->outcome = OUTCOME_TEMPFAIL;
 		return JUDGE_STOPPED;
 	}
-	rep->outcome = verdict_map_end(sc->rules, sc->nrules,
+	rep->outcome = rule_map(sc->rules, sc->nrules,
 	    rep->status == STATUS_SIGNALED, rep->value, &rule);
 	if (rep->outcome == OUTCOME_RED || rep->outcome == OUTCOME_TEMPFAIL) {
 		if (rule != NULL && rule->text != NULL) {
@@ -95,7 +97,7 @@ judge_zone(const struct stage_conf *sc, struct stage_report *rep,
 
 	*why = NULL;
 	*text = NULL;
-	rep->outcome = verdict_combine(rep->outcome, zone_judge(tap, &zwhy));
+	rep->outcome = outcome_combine(rep->outcome, zone_judge(tap, &zwhy));
 	rep->have_score = zone_tap_score(tap, &rep->score, &rep->required);
 	switch (rep->outcome) {
 	case OUTCOME_RED:
@@ -131,7 +133,7 @@ judge_message(const struct stage_report *st, size_t n, unsigned long long in,
 
 	*why = NULL;
 	for (i = 0; i < n; i++)
-		v = verdict_combine(v, st[i].outcome);
+		v = outcome_combine(v, st[i].outcome);
 	if (in > 0 && queued == 0 && v != OUTCOME_DISCARD) {
 		*why = xasprintf("the pipeline turned a %llu-byte message "
 		    "into an empty one", in);
@@ -140,6 +142,26 @@ judge_message(const struct stage_report *st, size_t n, unsigned long long in,
 	if (v == OUTCOME_DISCARD)
 		*why = xstrdup("discarded by configuration");
 	return v;
+}
+
+/*
+ * verdict_code - the exit code of a verdict taken before any commit: the
+ * caller then queues (accept), drops (discard) or answers the code
+ */
+static int
+verdict_code(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_RED:
+		return QQ_PERM_REJECT;
+	case OUTCOME_TEMPFAIL:
+		return QQ_TEMP_REJECT;
+	case OUTCOME_GREEN:
+	case OUTCOME_YELLOW:
+	case OUTCOME_DISCARD:
+		return QQ_OK;
+	}
+	return QQ_INTERNAL;
 }
 
 /*

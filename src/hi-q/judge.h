@@ -23,9 +23,12 @@
  *
  *	judge_code() turns the verdict, or qmail-queue's end once the
  *	envelope was committed, into hi-q's exit code, and may replace
- *	*reason (malloc'd or NULL).  judge_reply() is the text for the
- *	caller's reply channel ("D" or "Z" and the rule's text), or NULL.
- *	judge_unfinished() reports a stage still running at the end.
+ *	*reason (malloc'd or NULL): before the commit red is
+ *	QQ_PERM_REJECT, tempfail QQ_TEMP_REJECT, and the others QQ_OK (the
+ *	message is then queued, or for discard dropped).  judge_reply() is
+ *	the text for the caller's reply channel ("D" or "Z" and the rule's
+ *	text), or NULL.  judge_unfinished() reports a stage still running at
+ *	the end.
  *
  * ERRORS
  *	None; the texts come from xalloc.
@@ -34,8 +37,8 @@
 #define HIQ_JUDGE_H
 
 #include "conf.h"
+#include "outcome.h"
 #include "report.h"
-#include "verdict.h"
 #include "zone.h"
 
 enum judge_step {

@@ -43,10 +43,10 @@
 #include "conf.h"
 #include "deadline.h"
 #include "envelope.h"
+#include "outcome.h"
 #include "pump.h"
 #include "queue.h"
 #include "report.h"
-#include "verdict.h"
 #include "zone.h"
 
 struct hop;

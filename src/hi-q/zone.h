@@ -48,7 +48,7 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "verdict.h"
+#include "outcome.h"
 
 #define ZONE_HEAD_MAX	(256U << 10)	/* bytes of header block kept */
 

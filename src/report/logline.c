@@ -50,7 +50,6 @@ static int	 read_ms(const char *, long long *);
 static int	 read_tenths(const char *, long long *, enum logline_score *,
 		    int *);
 static int	 read_status(const char *, enum stage_status *, int *);
-static int	 read_outcome(const char *, enum outcome *);
 static const char *read_stage(char *, struct logline_stage *, int);
 static enum field field(char *, size_t, char **);
 static struct logline_stage *new_stage(struct logline_parser *,
@@ -290,30 +289,6 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 	return 0;
 }
 
-/*
- * read_outcome - outcome_parse() with a first-letter test in front: this
- * runs several times a line
- */
-static int
-read_outcome(const char *s, enum outcome *o)
-{
-	static const enum outcome all[] = {
-		OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_DISCARD,
-		OUTCOME_TEMPFAIL, OUTCOME_RED
-	};
-	const char *name;
-	size_t i;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		name = outcome_name(all[i]);
-		if (name[0] == s[0] && strcmp(name, s) == 0) {
-			*o = all[i];
-			return 0;
-		}
-	}
-	return outcome_parse(s, o);
-}
-
 /* The status words of hi-q(8) other than exitN and signalN. */
 static const struct {
 	const char		*word;
@@ -396,7 +371,7 @@ read_stage(char *s, struct logline_stage *st, int last)
 	st->name = part[0];
 	if (read_status(part[1], &st->status, &st->value) == -1)
 		return last && rest == NULL ? "" : "unknown stage status";
-	if (read_outcome(part[2], &st->outcome) == -1)
+	if (outcome_parse(part[2], &st->outcome) == -1)
 		return last && rest == NULL ? "" : "unknown stage outcome";
 	if (read_ms(part[3], &st->ms) == -1)
 		return "bad stage time";
@@ -525,7 +500,7 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 			rec->why = "a field without \"=\"";
 			return LOGLINE_MALFORMED;
 		case FIELD_VERDICT:
-			if (read_outcome(val, &rec->verdict) == -1) {
+			if (outcome_parse(val, &rec->verdict) == -1) {
 				rec->why = "unknown verdict";
 				goto bad;
 			}

@@ -27,10 +27,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "outcome.h"
 #include "report.h"
-#include "verdict.h"
 
-#define LOGLINE_NOUTCOMES	5	/* enum outcome has five values */
 #define LOGLINE_SCORE_MAX	1000000000000LL	/* tenths: 1e11 points */
 
 enum logline_kind {

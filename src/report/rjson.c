@@ -59,7 +59,7 @@ verdicts(FILE *fp, const unsigned long long *v)
 	size_t i;
 
 	fputc('{', fp);
-	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
+	for (i = 0; i < OUTCOME_COUNT; i++)
 		fprintf(fp, "%s\"%s\": %llu", i ? ", " : "", outcome_name((enum outcome)i), v[i]);
 	fputc('}', fp);
 }
@@ -176,7 +176,7 @@ rjson_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
     long long width, int by_day)
 {
 	const struct tally_lines *l = tally_lines(t);
-	unsigned long long v[LOGLINE_NOUTCOMES];
+	unsigned long long v[OUTCOME_COUNT];
 	enum logline_form f;
 	size_t i;
 

@@ -90,26 +90,26 @@ write_lines(FILE *fp, const struct tally *t)
 static void
 write_verdicts(FILE *fp, const struct tally *t, int by_day)
 {
-	unsigned long long v[LOGLINE_NOUTCOMES], all = 0;
+	unsigned long long v[OUTCOME_COUNT], all = 0;
 	size_t d, i;
 
 	tally_verdicts(t, TALLY_ALL, v);
-	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
+	for (i = 0; i < OUTCOME_COUNT; i++)
 		all += v[i];
 	fputs("\nverdict          messages\n", fp);
-	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
+	for (i = 0; i < OUTCOME_COUNT; i++)
 		fprintf(fp, "%-10s %14llu %6.1f%%\n", outcome_name((enum outcome)i), v[i],
 		    all ? 100.0 * (double)v[i] / (double)all : 0.0);
 	if (!by_day)
 		return;
 	fprintf(fp, "\n%-10s", "day");
-	for (i = 0; i < LOGLINE_NOUTCOMES; i++)
+	for (i = 0; i < OUTCOME_COUNT; i++)
 		fprintf(fp, " %9s", outcome_name((enum outcome)i));
 	fputc('\n', fp);
 	for (d = 0; d < tally_ndays(t); d++) {
 		tally_verdicts(t, d, v);
 		fprintf(fp, "%-10s", *tally_day(t, d) ? tally_day(t, d) : "-");
-		for (i = 0; i < LOGLINE_NOUTCOMES; i++)
+		for (i = 0; i < OUTCOME_COUNT; i++)
 			fprintf(fp, " %9llu", v[i]);
 		fputc('\n', fp);
 	}
@@ -131,7 +131,7 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 
 	fprintf(fp, "\nstage %s: %llu messages\n  outcomes  ", s->name, s->n);
 	w.col = 12;
-	for (k = 0; k < LOGLINE_NOUTCOMES; k++)
+	for (k = 0; k < OUTCOME_COUNT; k++)
 		word(&w, outcome_name((enum outcome)k), s->outcome[k]);
 	fputs("\n  status    ", fp);
 	w.col = 12;

@@ -30,12 +30,12 @@ struct stage_slot {
 
 struct day_slot {
 	char			 name[11];
-	unsigned long long	 verdict[LOGLINE_NOUTCOMES];
+	unsigned long long	 verdict[OUTCOME_COUNT];
 };
 
 struct tally {
 	struct tally_lines	 lines;
-	unsigned long long	 verdict[LOGLINE_NOUTCOMES];
+	unsigned long long	 verdict[OUTCOME_COUNT];
 	struct day_slot		*days;
 	size_t			 ndays;
 	size_t			 last_day;
@@ -347,7 +347,7 @@ tally_day(const struct tally *t, size_t i)
 
 void
 tally_verdicts(const struct tally *t, size_t day,
-    unsigned long long out[LOGLINE_NOUTCOMES])
+    unsigned long long out[OUTCOME_COUNT])
 {
 	memcpy(out, day == TALLY_ALL ? t->verdict : t->days[day].verdict,
 	    sizeof(t->verdict));

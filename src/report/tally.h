@@ -60,7 +60,7 @@ struct tally_lines {
 struct tally_stage {
 	const char		*name;
 	unsigned long long	 n;
-	unsigned long long	 outcome[LOGLINE_NOUTCOMES];
+	unsigned long long	 outcome[OUTCOME_COUNT];
 	unsigned long long	 exits[256];
 	unsigned long long	 signals[128];
 	unsigned long long	 status[STATUS_ABORTED + 1];
@@ -99,7 +99,7 @@ const struct tally_lines *tally_lines(const struct tally *);
 size_t		 tally_ndays(const struct tally *);
 const char	*tally_day(const struct tally *, size_t);
 void		 tally_verdicts(const struct tally *, size_t,
-		    unsigned long long[LOGLINE_NOUTCOMES]);
+		    unsigned long long[OUTCOME_COUNT]);
 size_t		 tally_nstages(const struct tally *);
 unsigned long long tally_stages_dropped(const struct tally *);
 const struct tally_stage *tally_stage(const struct tally *, size_t);

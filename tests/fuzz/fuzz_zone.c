@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "outcome.h"
 #include "zone.h"
 #include "zone_ref.h"
 

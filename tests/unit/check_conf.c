@@ -57,7 +57,7 @@
 #include "check_suites.h"
 #include "conf.h"
 #include "paths.h"
-#include "verdict.h"
+#include "rule.h"
 
 /* Hand-written strings of a given length. */
 #define A10	"aaaaaaaaaa"

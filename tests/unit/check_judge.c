@@ -252,6 +252,10 @@ struct code_case {
 static const struct code_case code_cases[] = {
 	/* Before the commit the verdict, or a decided code, stands. */
 	{ OUTCOME_RED, -1, { 0, 0, 0, 0 }, NULL, QQ_PERM_REJECT, NULL },
+	{ OUTCOME_TEMPFAIL, -1, { 0, 0, 0, 0 }, NULL, QQ_TEMP_REJECT, NULL },
+	{ OUTCOME_GREEN, -1, { 0, 0, 0, 0 }, NULL, QQ_OK, NULL },
+	{ OUTCOME_YELLOW, -1, { 0, 0, 0, 0 }, NULL, QQ_OK, NULL },
+	{ OUTCOME_DISCARD, -1, { 0, 0, 0, 0 }, NULL, QQ_OK, NULL },
 	{ OUTCOME_TEMPFAIL, -1, { 0, 1, EXITED(0), 0 }, NULL,
 	  QQ_TEMP_REJECT, NULL },
 	{ OUTCOME_DISCARD, -1, { 0, 1, EXITED(0), 0 }, NULL, QQ_OK, NULL },

@@ -42,8 +42,8 @@
 #include <check.h>
 
 #include "check_suites.h"
+#include "outcome.h"
 #include "pump.h"
-#include "verdict.h"
 #include "zone.h"
 
 #define RIG_MAXDST	3

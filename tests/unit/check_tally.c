@@ -66,7 +66,7 @@ load(const char *stage)
 
 START_TEST(test_counts)
 {
-	unsigned long long v[LOGLINE_NOUTCOMES];
+	unsigned long long v[OUTCOME_COUNT];
 	const struct tally_lines *l;
 	const struct tally_stage *s;
 	struct tally *t;

@@ -40,7 +40,7 @@
 
 #include "buf.h"
 #include "check_suites.h"
-#include "verdict.h"
+#include "outcome.h"
 #include "zone.h"
 #include "zone_ref.h"
 

@@ -1,24 +1,25 @@
 /*
- * check_verdict.c - unit tests for verdict.c, wait status to exit code
+ * check_rule.c - unit tests for rule.c, a stage's end to its outcome
  *
  * DESCRIPTION
- *	verdict_map() over hand-built rule lists and wait statuses written in
+ *	rule_map() over hand-built rule lists and wait statuses written in
  *	the encoding the W* macros read (exit code n is n << 8, death by
- *	signal s is s, with 0x80 added for a core dump): rules apply in the
- *	order written, ranges and lists match, "*" matches every exit code
- *	but no signal, "signal" matches every signal but no exit code, and a
- *	status no rule matches gets the default (exit 0 green, any other exit
- *	or signal tempfail).  Also rule_add_code()'s bitmap, verdict_combine()
- *	over all 25 pairs (red > tempfail > discard > yellow > green),
- *	verdict_code(), and outcome_parse()/outcome_name().
+ *	signal s is s, with 0x80 added for a core dump), taken apart as the
+ *	run takes a stage's end apart: rules apply in the order written,
+ *	ranges and lists match, "*" matches every exit code but no signal,
+ *	"signal" matches every signal but no exit code, and a status no rule
+ *	matches gets the default (exit 0 green, any other exit or signal
+ *	tempfail).  Also rule_add_code()'s bitmap.
  */
+#include <sys/wait.h>
+
 #include <string.h>
 
 #include <check.h>
 
 #include "check_suites.h"
-#include "qq.h"
-#include "verdict.h"
+#include "outcome.h"
+#include "rule.h"
 
 /* Wait statuses, spelled out rather than taken from the W* macros. */
 #define EXITED(n)	((n) << 8)
@@ -46,6 +47,8 @@ struct map_case {
 };
 
 static void	build_rules(const struct rule_spec *, size_t, struct rule *);
+static enum outcome map(const struct rule *, size_t, int,
+		    const struct rule **);
 
 static const struct map_case map_cases[] = {
 	/* No rules at all: the defaults. */
@@ -184,6 +187,15 @@ build_rules(const struct rule_spec *spec, size_t n, struct rule *rules)
 	}
 }
 
+/* map - rule_map() of a wait status, taken apart as the run does */
+static enum outcome
+map(const struct rule *rules, size_t n, int wstatus, const struct rule **which)
+{
+	if (WIFEXITED(wstatus))
+		return rule_map(rules, n, 0, WEXITSTATUS(wstatus), which);
+	return rule_map(rules, n, 1, WTERMSIG(wstatus), which);
+}
+
 START_TEST(test_map_table)
 {
 	const struct map_case *t = &map_cases[_i];
@@ -193,7 +205,7 @@ START_TEST(test_map_table)
 	long idx;
 
 	build_rules(t->rules, t->nrules, rules);
-	got = verdict_map(rules, t->nrules, t->wstatus, &which);
+	got = map(rules, t->nrules, t->wstatus, &which);
 	ck_assert_msg(got == t->want,
 	    "case %d (status 0x%x): got %s, want %s", _i, t->wstatus,
 	    outcome_name(got), outcome_name(t->want));
@@ -202,7 +214,7 @@ START_TEST(test_map_table)
 	    "case %d (status 0x%x): got rule %ld, want %d", _i, t->wstatus,
 	    idx, t->which);
 	/* The same answer without asking which rule. */
-	got = verdict_map(rules, t->nrules, t->wstatus, NULL);
+	got = map(rules, t->nrules, t->wstatus, NULL);
 	ck_assert_msg(got == t->want, "case %d, no which: got %s, want %s",
 	    _i, outcome_name(got), outcome_name(t->want));
 }
@@ -230,173 +242,17 @@ START_TEST(test_rule_add_code)
 }
 END_TEST
 
-struct combine_case {
-	enum outcome	a, b, want;
-};
-
-static const struct combine_case combine_cases[] = {
-	{ OUTCOME_GREEN, OUTCOME_GREEN, OUTCOME_GREEN },
-	{ OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_YELLOW },
-	{ OUTCOME_GREEN, OUTCOME_DISCARD, OUTCOME_DISCARD },
-	{ OUTCOME_GREEN, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
-	{ OUTCOME_GREEN, OUTCOME_RED, OUTCOME_RED },
-	{ OUTCOME_YELLOW, OUTCOME_GREEN, OUTCOME_YELLOW },
-	{ OUTCOME_YELLOW, OUTCOME_YELLOW, OUTCOME_YELLOW },
-	{ OUTCOME_YELLOW, OUTCOME_DISCARD, OUTCOME_DISCARD },
-	{ OUTCOME_YELLOW, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
-	{ OUTCOME_YELLOW, OUTCOME_RED, OUTCOME_RED },
-	{ OUTCOME_DISCARD, OUTCOME_GREEN, OUTCOME_DISCARD },
-	{ OUTCOME_DISCARD, OUTCOME_YELLOW, OUTCOME_DISCARD },
-	{ OUTCOME_DISCARD, OUTCOME_DISCARD, OUTCOME_DISCARD },
-	{ OUTCOME_DISCARD, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
-	{ OUTCOME_DISCARD, OUTCOME_RED, OUTCOME_RED },
-	{ OUTCOME_TEMPFAIL, OUTCOME_GREEN, OUTCOME_TEMPFAIL },
-	{ OUTCOME_TEMPFAIL, OUTCOME_YELLOW, OUTCOME_TEMPFAIL },
-	{ OUTCOME_TEMPFAIL, OUTCOME_DISCARD, OUTCOME_TEMPFAIL },
-	{ OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL, OUTCOME_TEMPFAIL },
-	{ OUTCOME_TEMPFAIL, OUTCOME_RED, OUTCOME_RED },
-	{ OUTCOME_RED, OUTCOME_GREEN, OUTCOME_RED },
-	{ OUTCOME_RED, OUTCOME_YELLOW, OUTCOME_RED },
-	{ OUTCOME_RED, OUTCOME_DISCARD, OUTCOME_RED },
-	{ OUTCOME_RED, OUTCOME_TEMPFAIL, OUTCOME_RED },
-	{ OUTCOME_RED, OUTCOME_RED, OUTCOME_RED },
-};
-
-START_TEST(test_combine_table)
-{
-	const struct combine_case *t = &combine_cases[_i];
-	enum outcome got;
-
-	got = verdict_combine(t->a, t->b);
-	ck_assert_msg(got == t->want, "combine(%s, %s): got %s, want %s",
-	    outcome_name(t->a), outcome_name(t->b), outcome_name(got),
-	    outcome_name(t->want));
-}
-END_TEST
-
-/* Folding a pipeline's outcomes: one red anywhere decides. */
-START_TEST(test_combine_fold)
-{
-	static const enum outcome stages[] = {
-		OUTCOME_GREEN, OUTCOME_YELLOW, OUTCOME_RED, OUTCOME_TEMPFAIL,
-		OUTCOME_DISCARD, OUTCOME_GREEN
-	};
-	enum outcome v = OUTCOME_GREEN;
-	size_t i;
-
-	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++)
-		v = verdict_combine(v, stages[i]);
-	ck_assert_msg(v == OUTCOME_RED, "got %s, want red", outcome_name(v));
-}
-END_TEST
-
-struct code_case {
-	enum outcome	o;
-	int		want;
-};
-
-static const struct code_case code_cases[] = {
-	{ OUTCOME_GREEN, QQ_OK },
-	{ OUTCOME_YELLOW, QQ_OK },
-	{ OUTCOME_DISCARD, QQ_OK },
-	{ OUTCOME_TEMPFAIL, QQ_TEMP_REJECT },
-	{ OUTCOME_RED, QQ_PERM_REJECT },
-};
-
-START_TEST(test_code_table)
-{
-	const struct code_case *t = &code_cases[_i];
-	int got;
-
-	got = verdict_code(t->o);
-	ck_assert_msg(got == t->want, "verdict_code(%s): got %d, want %d",
-	    outcome_name(t->o), got, t->want);
-}
-END_TEST
-
-struct name_case {
-	enum outcome	 o;
-	const char	*name;
-};
-
-static const struct name_case name_cases[] = {
-	{ OUTCOME_GREEN, "green" },
-	{ OUTCOME_YELLOW, "yellow" },
-	{ OUTCOME_DISCARD, "discard" },
-	{ OUTCOME_TEMPFAIL, "tempfail" },
-	{ OUTCOME_RED, "red" },
-};
-
-START_TEST(test_name_round_trip)
-{
-	const struct name_case *t = &name_cases[_i];
-	enum outcome o = OUTCOME_RED;
-
-	ck_assert_str_eq(outcome_name(t->o), t->name);
-	if (t->o == OUTCOME_RED)
-		o = OUTCOME_GREEN;
-	ck_assert_int_eq(outcome_parse(t->name, &o), 0);
-	ck_assert_msg(o == t->o, "parse(\"%s\"): got %d, want %d", t->name,
-	    (int)o, (int)t->o);
-}
-END_TEST
-
-static const char *const bad_names[] = {
-	"gren", "", "Green", "RED", "red ", " red", "redx", "temp", "?",
-};
-
-START_TEST(test_parse_rejects)
-{
-	enum outcome o = OUTCOME_YELLOW;
-	int rc;
-
-	rc = outcome_parse(bad_names[_i], &o);
-	ck_assert_msg(rc == -1, "parse(\"%s\"): got %d, want -1",
-	    bad_names[_i], rc);
-	ck_assert_msg(o == OUTCOME_YELLOW,
-	    "parse(\"%s\") changed the outcome to %d", bad_names[_i], (int)o);
-}
-END_TEST
-
-START_TEST(test_name_out_of_range)
-{
-	ck_assert_str_eq(outcome_name((enum outcome)5), "?");
-	ck_assert_str_eq(outcome_name((enum outcome)-1), "?");
-}
-END_TEST
-
 Suite *
-suite_verdict(void)
+suite_rule(void)
 {
 	Suite *s;
 	TCase *tc;
 
-	s = suite_create("verdict");
-
+	s = suite_create("rule");
 	tc = tcase_create("map");
 	tcase_add_loop_test(tc, test_map_table, 0,
 	    (int)(sizeof(map_cases) / sizeof(map_cases[0])));
 	tcase_add_test(tc, test_rule_add_code);
 	suite_add_tcase(s, tc);
-
-	tc = tcase_create("combine");
-	tcase_add_loop_test(tc, test_combine_table, 0,
-	    (int)(sizeof(combine_cases) / sizeof(combine_cases[0])));
-	tcase_add_test(tc, test_combine_fold);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("code");
-	tcase_add_loop_test(tc, test_code_table, 0,
-	    (int)(sizeof(code_cases) / sizeof(code_cases[0])));
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("names");
-	tcase_add_loop_test(tc, test_name_round_trip, 0,
-	    (int)(sizeof(name_cases) / sizeof(name_cases[0])));
-	tcase_add_loop_test(tc, test_parse_rejects, 0,
-	    (int)(sizeof(bad_names) / sizeof(bad_names[0])));
-	tcase_add_test(tc, test_name_out_of_range);
-	suite_add_tcase(s, tc);
-
 	return s;
 }
