@@ -3,7 +3,9 @@
  *
  * DESCRIPTION
  *	See logfmt.h.  The line is built in memory first and written with a
- *	single write(2).
+ *	single write(2).  Its keys and its status words are each in one
+ *	table below, which the writer and the readers (logfmt_field(),
+ *	logfmt_status_parse()) share.
  *
  * ERRORS
  *	See logfmt.h.
@@ -18,14 +20,44 @@
 #include "io.h"
 #include "logfmt.h"
 #include "msg.h"
+#include "number.h"
 #include "xalloc.h"
+
+#define K(f)	(keys[f])
+
+static const char *const keys[LOGFMT_OTHER] = {
+	[LOGFMT_VERDICT] = "verdict=",
+	[LOGFMT_CODE] = "code=",
+	[LOGFMT_FROM] = "from=",
+	[LOGFMT_RCPTS] = "rcpts=",
+	[LOGFMT_BYTES] = "bytes=",
+	[LOGFMT_OUT] = "out=",
+	[LOGFMT_TIME] = "time=",
+	[LOGFMT_STAGE] = "stage=",
+	[LOGFMT_REASON] = "reason=",
+};
+
+/* The status words of hi-q(8); max > 0: a number up to max follows. */
+static const struct {
+	enum stage_status	 status;
+	const char		*word;
+	unsigned		 max;
+} statuses[] = {
+	{ STATUS_RUNNING, "running", 0 },
+	{ STATUS_EXITED, "exit", 255 },
+	{ STATUS_SIGNALED, "signal", 127 },
+	{ STATUS_SKIPPED, "skipped", 0 },
+	{ STATUS_NOEXEC, "noexec", 0 },
+	{ STATUS_TIMEOUT, "timeout", 0 },
+	{ STATUS_ABORTED, "aborted", 0 },
+};
+#define NSTATUSES	(sizeof(statuses) / sizeof(statuses[0]))
 
 static int to_syslog;
 
 static void	put(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	put_visible(struct buf *, const char *, size_t, const char *);
-static void	put_status(struct buf *, const struct stage_report *);
 
 /*
  * logfmt_set_syslog - copy each per-message line to syslog, with facility
@@ -68,67 +100,45 @@ put_visible(struct buf *b, const char *s, size_t n, const char *also)
 		b->limit = b->len;
 }
 
-static void
-put_status(struct buf *b, const struct stage_report *s)
-{
-	switch (s->status) {
-	case STATUS_RUNNING:
-		put(b, "running");
-		break;
-	case STATUS_EXITED:
-		put(b, "exit%d", s->value);
-		break;
-	case STATUS_SIGNALED:
-		put(b, "signal%d", s->value);
-		break;
-	case STATUS_SKIPPED:
-		put(b, "skipped");
-		break;
-	case STATUS_NOEXEC:
-		put(b, "noexec");
-		break;
-	case STATUS_TIMEOUT:
-		put(b, "timeout");
-		break;
-	case STATUS_ABORTED:
-		put(b, "aborted");
-		break;
-	}
-}
-
+/*
+ * logfmt_format - "hi-q: verdict=V code=C from=<S> rcpts=N bytes=N out=N
+ * time=T[ stage=NAME:STATUS:OUTCOME:SECONDS[:score=S/R]]...[ reason="R"]"
+ */
 char *
 logfmt_format(const struct report *r)
 {
 	const struct stage_report *s;
 	struct buf b;
+	char status[LOGFMT_STATUS_MAX], nul = '\0';
 	size_t i;
-	char nul = '\0';
 
 	buf_init(&b, LOGFMT_LINE_MAX);
-	put(&b, "%s: verdict=%s code=%d", msg_prog(),
-	    outcome_name(r->verdict), r->code);
+	put(&b, "%s: %s%s %s%d", msg_prog(), K(LOGFMT_VERDICT),
+	    outcome_name(r->verdict), K(LOGFMT_CODE), r->code);
 	if (r->have_envelope) {
-		put(&b, " from=<");
+		put(&b, " %s<", K(LOGFMT_FROM));
 		put_visible(&b, r->sender, r->sender_len, "\" <>");
 		put(&b, ">");
 	} else
-		put(&b, " from=-");
+		put(&b, " %s-", K(LOGFMT_FROM));
 	if (!r->direct)
-		put(&b, " rcpts=%zu bytes=%llu out=%llu time=%.3f", r->rcpts,
-		    r->bytes_in, r->bytes_out, r->seconds);
+		put(&b, " %s%zu %s%llu %s%llu %s%.3f", K(LOGFMT_RCPTS),
+		    r->rcpts, K(LOGFMT_BYTES), r->bytes_in, K(LOGFMT_OUT),
+		    r->bytes_out, K(LOGFMT_TIME), r->seconds);
 	else	/* qmail-queue read fd 0 itself */
-		put(&b, " rcpts=%zu bytes=- out=- time=%.3f", r->rcpts,
+		put(&b, " %s%zu %s- %s- %s%.3f", K(LOGFMT_RCPTS), r->rcpts,
+		    K(LOGFMT_BYTES), K(LOGFMT_OUT), K(LOGFMT_TIME),
 		    r->seconds);
 	for (i = 0; i < r->nstages; i++) {
 		s = &r->stages[i];
-		put(&b, " stage=%s:", s->name);
-		put_status(&b, s);
+		put(&b, " %s%s:", K(LOGFMT_STAGE), s->name);
+		put(&b, "%s", logfmt_status(status, s->status, s->value));
 		put(&b, ":%s:%.3f", outcome_name(s->outcome), s->seconds);
 		if (s->have_score)
 			put(&b, ":score=%.1f/%.1f", s->score, s->required);
 	}
 	if (r->reason != NULL) {
-		put(&b, " reason=\"");
+		put(&b, " %s\"", K(LOGFMT_REASON));
 		put_visible(&b, r->reason, strlen(r->reason), "\"");
 		put(&b, "\"");
 	}
@@ -136,6 +146,87 @@ logfmt_format(const struct report *r)
 	if (buf_append(&b, &nul, 1) == -1)	/* over the limit: cut */
 		b.data[b.len - 1] = '\0';
 	return b.data;
+}
+
+const char *
+logfmt_key(enum logfmt_field f)
+{
+	return (size_t)f < LOGFMT_OTHER ? keys[f] : "";
+}
+
+/*
+ * logfmt_field - which field the word tok[0..len) is; *at is where its
+ * value starts
+ *
+ *	The first letter is tested before the rest: this runs for every
+ *	word of every line hi-q-report reads.
+ */
+enum logfmt_field
+logfmt_field(const char *tok, size_t len, size_t *at)
+{
+	const char *eq;
+	size_t i, n;
+
+	for (i = 0; i < LOGFMT_OTHER; i++) {
+		if (len == 0 || keys[i][0] != tok[0])
+			continue;
+		n = strlen(keys[i]);
+		if (len >= n && memcmp(tok, keys[i], n) == 0) {
+			*at = n;
+			return (enum logfmt_field)i;
+		}
+	}
+	if ((eq = memchr(tok, '=', len)) == NULL)
+		return LOGFMT_NONE;
+	*at = (size_t)(eq - tok) + 1;
+	return LOGFMT_OTHER;
+}
+
+/* logfmt_status - a status's word, with its number, into buf */
+const char *
+logfmt_status(char buf[LOGFMT_STATUS_MAX], enum stage_status st, int value)
+{
+	size_t i;
+
+	for (i = 0; i < NSTATUSES; i++)
+		if (statuses[i].status == st)
+			break;
+	if (i == NSTATUSES)
+		(void)snprintf(buf, LOGFMT_STATUS_MAX, "?");
+	else if (statuses[i].max > 0)
+		(void)snprintf(buf, LOGFMT_STATUS_MAX, "%s%d",
+		    statuses[i].word, value);
+	else
+		(void)snprintf(buf, LOGFMT_STATUS_MAX, "%s",
+		    statuses[i].word);
+	return buf;
+}
+
+/* logfmt_status_parse - exitN, signalN, skipped, ...; *value the N or 0 */
+int
+logfmt_status_parse(const char *s, enum stage_status *st, int *value)
+{
+	unsigned long long v;
+	size_t i, n;
+
+	*value = 0;
+	for (i = 0; i < NSTATUSES; i++) {
+		n = strlen(statuses[i].word);
+		if (statuses[i].word[0] != s[0] ||
+		    strncmp(s, statuses[i].word, n) != 0)
+			continue;
+		if (statuses[i].max == 0 && s[n] == '\0') {
+			*st = statuses[i].status;
+			return 0;
+		}
+		if (statuses[i].max > 0 && number_uint(s + n, strlen(s + n),
+		    statuses[i].max, &v) == 0) {
+			*st = statuses[i].status;
+			*value = (int)v;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void

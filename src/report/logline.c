@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "logfmt.h"
 #include "logline.h"
 #include "number.h"
 #include "xalloc.h"
@@ -29,15 +30,8 @@
 #define MAX_MS		1000000000000000LL	/* 31 700 years */
 #define DIGIT(c)	((c) >= '0' && (c) <= '9')	/* no locale lookup */
 
-enum field {
-	FIELD_NONE,		/* no "=": not a field */
-	FIELD_VERDICT,
-	FIELD_CODE,
-	FIELD_FROM,
-	FIELD_TIME,
-	FIELD_STAGE,
-	FIELD_OTHER		/* rcpts, bytes, out, reason, unknown */
-};
+#define SEEN_CODE	1
+#define SEEN_TIME	2
 
 static const char *const form_names[LOGLINE_NFORMS] = {
 	"bare", "multilog", "syslog", "iso", "other"
@@ -49,11 +43,13 @@ static void	 read_prefix(struct logline_parser *, char *, char *,
 static int	 read_ms(const char *, long long *);
 static int	 read_tenths(const char *, long long *, enum logline_score *,
 		    int *);
-static int	 read_status(const char *, enum stage_status *, int *);
 static const char *read_stage(char *, struct logline_stage *, int);
-static enum field field(char *, size_t, char **);
 static struct logline_stage *new_stage(struct logline_parser *,
 		    struct logline_rec *);
+static const char *next_word(char *, char *, char **, enum logline_kind *);
+static const char *read_field(struct logline_parser *, struct logline_rec *,
+		    enum logfmt_field, char *, int, enum logline_kind *,
+		    unsigned *);
 
 void
 logline_init(struct logline_parser *p)
@@ -289,57 +285,6 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 	return 0;
 }
 
-/* The status words of hi-q(8) other than exitN and signalN. */
-static const struct {
-	const char		*word;
-	enum stage_status	 status;
-} status_words[] = {
-	{ "skipped", STATUS_SKIPPED }, { "noexec", STATUS_NOEXEC },
-	{ "timeout", STATUS_TIMEOUT }, { "aborted", STATUS_ABORTED },
-	{ "running", STATUS_RUNNING }
-};
-#define NSTATUS_WORDS	(sizeof(status_words) / sizeof(status_words[0]))
-
-/* logline_status_name - the word for a status, NULL for exitN, signalN */
-const char *
-logline_status_name(enum stage_status st)
-{
-	size_t i;
-
-	for (i = 0; i < NSTATUS_WORDS; i++)
-		if (status_words[i].status == st)
-			return status_words[i].word;
-	return NULL;
-}
-
-/* read_status - the words of hi-q(8): exitN, signalN, skipped, ... */
-static int
-read_status(const char *s, enum stage_status *st, int *value)
-{
-	unsigned long long v;
-	size_t i;
-
-	*value = 0;
-	if (s[0] == 'e' && strncmp(s, "exit", 4) == 0 &&
-	    number_uint(s + 4, strlen(s + 4), 255, &v) == 0) {
-		*st = STATUS_EXITED;
-		*value = (int)v;
-		return 0;
-	}
-	if (strncmp(s, "signal", 6) == 0 &&
-	    number_uint(s + 6, strlen(s + 6), 127, &v) == 0) {
-		*st = STATUS_SIGNALED;
-		*value = (int)v;
-		return 0;
-	}
-	for (i = 0; i < NSTATUS_WORDS; i++)
-		if (strcmp(s, status_words[i].word) == 0) {
-			*st = status_words[i].status;
-			return 0;
-		}
-	return -1;
-}
-
 /*
  * read_stage - NAME:STATUS:OUTCOME:SECONDS[:score=S/R][:...] into *st
  *
@@ -369,7 +314,7 @@ read_stage(char *s, struct logline_stage *st, int last)
 	if (part[0][0] == '\0')
 		return "stage without a name";
 	st->name = part[0];
-	if (read_status(part[1], &st->status, &st->value) == -1)
+	if (logfmt_status_parse(part[1], &st->status, &st->value) == -1)
 		return last && rest == NULL ? "" : "unknown stage status";
 	if (outcome_parse(part[2], &st->outcome) == -1)
 		return last && rest == NULL ? "" : "unknown stage outcome";
@@ -394,50 +339,6 @@ read_stage(char *s, struct logline_stage *st, int last)
 	return NULL;
 }
 
-/* field - which field a word of len bytes is, and where its value starts */
-static enum field
-field(char *tok, size_t len, char **val)
-{
-	char *eq;
-
-#define KEY(k, f)							\
-	if (len >= sizeof(k) - 1 && memcmp(tok, k, sizeof(k) - 1) == 0) {	\
-		*val = tok + sizeof(k) - 1;				\
-		return f;						\
-	}
-	switch (tok[0]) {
-	case 'v':
-		KEY("verdict=", FIELD_VERDICT);
-		break;
-	case 'c':
-		KEY("code=", FIELD_CODE);
-		break;
-	case 'f':
-		KEY("from=", FIELD_FROM);
-		break;
-	case 't':
-		KEY("time=", FIELD_TIME);
-		break;
-	case 's':
-		KEY("stage=", FIELD_STAGE);
-		break;
-	case 'r':
-		KEY("rcpts=", FIELD_OTHER);
-		break;
-	case 'b':
-		KEY("bytes=", FIELD_OTHER);
-		break;
-	case 'o':
-		KEY("out=", FIELD_OTHER);
-		break;
-	}
-#undef KEY
-	if ((eq = memchr(tok, '=', len)) == NULL)
-		return FIELD_NONE;
-	*val = eq + 1;
-	return FIELD_OTHER;
-}
-
 static struct logline_stage *
 new_stage(struct logline_parser *p, struct logline_rec *rec)
 {
@@ -449,112 +350,135 @@ new_stage(struct logline_parser *p, struct logline_rec *rec)
 	return &p->stages[rec->nstages++];
 }
 
+/*
+ * next_word - the word at s, NUL-terminated in place: up to the next
+ * space, or for a reason (a quoted text, spaces and all) up to its
+ * closing quote; *next is past it.  NULL, or why the line cannot be read,
+ * with *kind saying how
+ */
+static const char *
+next_word(char *s, char *end, char **next, enum logline_kind *kind)
+{
+	const char *key = logfmt_key(LOGFMT_REASON);
+	size_t k = strlen(key);
+	char *e;
+
+	if ((size_t)(end - s) > k && memcmp(s, key, k) == 0 && s[k] == '"') {
+		e = memchr(s + k + 1, '"', (size_t)(end - s) - k - 1);
+		if (e == NULL) {
+			*kind = LOGLINE_TRUNCATED;
+			return "reason without its closing quote";
+		}
+		if (++e < end && *e != ' ') {
+			*kind = LOGLINE_MALFORMED;
+			return "text after the reason's quote";
+		}
+	} else if ((e = memchr(s, ' ', (size_t)(end - s))) == NULL)
+		e = end;
+	*e = '\0';
+	*next = e + 1;
+	return NULL;
+}
+
+/*
+ * read_field - the value of one field into rec (*seen notes code= and
+ * time=): NULL, or why it cannot be read, with *kind MALFORMED or, where
+ * the field ends the line (last) and may just be cut short, TRUNCATED
+ */
+static const char *
+read_field(struct logline_parser *p, struct logline_rec *rec,
+    enum logfmt_field f, char *val, int last, enum logline_kind *kind,
+    unsigned *seen)
+{
+	const char *why = NULL;
+	unsigned long long v;
+	size_t n;
+
+	*kind = LOGLINE_MALFORMED;
+	switch (f) {
+	case LOGFMT_NONE:
+		why = "a field without \"=\"";
+		break;
+	case LOGFMT_VERDICT:
+		if (outcome_parse(val, &rec->verdict) == -1)
+			why = "unknown verdict";
+		break;
+	case LOGFMT_CODE:
+		if (number_uint(val, strlen(val), 255, &v) == -1)
+			why = "bad code";
+		else {
+			rec->code = (int)v;
+			*seen |= SEEN_CODE;
+		}
+		break;
+	case LOGFMT_FROM:
+		if (strcmp(val, "-") != 0 && (val[0] != '<' ||
+		    (n = strlen(val)) < 2 || val[n - 1] != '>'))
+			why = "bad from=";
+		break;
+	case LOGFMT_TIME:
+		if (read_ms(val, &rec->ms) == -1)
+			why = "bad time";
+		else
+			*seen |= SEEN_TIME;
+		break;
+	case LOGFMT_STAGE:
+		why = read_stage(val, new_stage(p, rec), last);
+		if (why != NULL && *why == '\0') {
+			*kind = LOGLINE_TRUNCATED;
+			return "line ends inside a stage field";
+		}
+		return why;
+	case LOGFMT_RCPTS:
+	case LOGFMT_BYTES:
+	case LOGFMT_OUT:
+	case LOGFMT_REASON:
+	case LOGFMT_OTHER:
+		break;		/* counted by nobody yet: skipped */
+	}
+	/* A bad last word may just be cut short. */
+	if (why != NULL && last) {
+		*kind = LOGLINE_TRUNCATED;
+		return "line ends inside a field";
+	}
+	return why;
+}
+
 enum logline_kind
 logline_parse(struct logline_parser *p, char *line, size_t len,
     struct logline_rec *rec)
 {
-	char *end = line + len, *s, *tok, *val = NULL, *at;
-	struct logline_stage *st;
-	const char *why;
-	enum field kind;
-	unsigned long long v;
-	size_t n;
-	int have_code = 0, have_time = 0;
+	const char *verdict = logfmt_key(LOGFMT_VERDICT);
+	char *end = line + len, *s, *next, *at;
+	enum logline_kind kind;
+	enum logfmt_field f;
+	unsigned seen = 0;
+	size_t k = strlen(verdict), val;
 
 	memset(rec, 0, sizeof(*rec));
 	if ((s = find_tag(line, end, &at)) == NULL)
 		return LOGLINE_FOREIGN;
 	read_prefix(p, line, at, rec);
-	if ((size_t)(end - s) < 8 || memcmp(s, "verdict=", 8) != 0) {
-		if ((size_t)(end - s) < 8 &&
-		    memcmp(s, "verdict=", (size_t)(end - s)) == 0) {
+	if ((size_t)(end - s) < k || memcmp(s, verdict, k) != 0) {
+		if ((size_t)(end - s) < k &&
+		    memcmp(s, verdict, (size_t)(end - s)) == 0) {
 			rec->why = "line ends in the tag";
 			return LOGLINE_TRUNCATED;
 		}
 		return LOGLINE_DIAG;
 	}
-	while (s < end) {
-		tok = s;
-		if (tok[0] == 'r' && strncmp(tok, "reason=\"", 8) == 0) {
-			if ((s = memchr(tok + 8, '"', (size_t)(end - tok - 8)))
-			    == NULL) {
-				rec->why = "reason without its closing quote";
-				return LOGLINE_TRUNCATED;
-			}
-			s++;
-			if (s < end && *s != ' ') {
-				rec->why = "text after the reason's quote";
-				return LOGLINE_MALFORMED;
-			}
-		} else if ((s = memchr(tok, ' ', (size_t)(end - tok))) == NULL)
-			s = end;
-		*s = '\0';
-		kind = field(tok, (size_t)(s - tok), &val);
-		s++;
-		switch (kind) {
-		case FIELD_NONE:
-			if (s >= end) {
-				rec->why = "line ends inside a field";
-				return LOGLINE_TRUNCATED;
-			}
-			rec->why = "a field without \"=\"";
-			return LOGLINE_MALFORMED;
-		case FIELD_VERDICT:
-			if (outcome_parse(val, &rec->verdict) == -1) {
-				rec->why = "unknown verdict";
-				goto bad;
-			}
-			break;
-		case FIELD_CODE:
-			if (number_uint(val, strlen(val), 255, &v) == -1) {
-				rec->why = "bad code";
-				goto bad;
-			}
-			rec->code = (int)v;
-			have_code = 1;
-			break;
-		case FIELD_FROM:
-			if (strcmp(val, "-") != 0 && (val[0] != '<' ||
-			    (n = strlen(val)) < 2 || val[n - 1] != '>')) {
-				rec->why = "bad from=";
-				goto bad;
-			}
-			break;
-		case FIELD_TIME:
-			if (read_ms(val, &rec->ms) == -1) {
-				rec->why = "bad time";
-				goto bad;
-			}
-			have_time = 1;
-			break;
-		case FIELD_STAGE:
-			st = new_stage(p, rec);
-			if ((why = read_stage(val, st, s >= end)) != NULL) {
-				if (*why == '\0') {
-					rec->why = "line ends inside a stage "
-					    "field";
-					return LOGLINE_TRUNCATED;
-				}
-				rec->why = why;
-				return LOGLINE_MALFORMED;
-			}
-			break;
-		case FIELD_OTHER:
-			break;
-		}
-		/* rcpts, bytes, out, reason and unknown fields: skipped */
+	for (; s < end; s = next) {
+		if ((rec->why = next_word(s, end, &next, &kind)) != NULL)
+			return kind;
+		f = logfmt_field(s, (size_t)(next - 1 - s), &val);
+		if ((rec->why = read_field(p, rec, f, s + val, next >= end,
+		    &kind, &seen)) != NULL)
+			return kind;
 	}
-	if (!have_code || !have_time) {
+	if (seen != (SEEN_CODE | SEEN_TIME)) {
 		rec->why = "line ends before code= or time=";
 		return LOGLINE_TRUNCATED;
 	}
 	rec->stages = p->stages;
 	return LOGLINE_MESSAGE;
-bad:
-	/* A bad last word may just be cut short. */
-	if (s >= end) {
-		rec->why = "line ends inside a field";
-		return LOGLINE_TRUNCATED;
-	}
-	return LOGLINE_MALFORMED;
 }

@@ -92,7 +92,6 @@ void	logline_init(struct logline_parser *);
 enum logline_kind logline_parse(struct logline_parser *, char *, size_t,
 	    struct logline_rec *);
 const char *logline_form_name(enum logline_form);
-const char *logline_status_name(enum stage_status);
 void	logline_free(struct logline_parser *);
 
 #endif /* HIQ_LOGLINE_H */

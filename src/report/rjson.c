@@ -19,9 +19,26 @@ static void	str(FILE *, const char *);
 static void	tenths(FILE *, long long);
 static void	ms(FILE *, long long);
 static void	verdicts(FILE *, const unsigned long long *);
+static void	status_item(void *, const char *, unsigned long long);
 static void	write_stage(FILE *, const struct tally *, size_t);
 static void	write_scores(FILE *, const struct tally *,
 		    const struct band *, size_t, long long);
+
+/* A JSON object's members, written one by one. */
+struct items {
+	FILE		*fp;
+	const char	*sep;
+};
+
+/* status_item - one "word": count member, as tally_stage_statuses() calls */
+static void
+status_item(void *arg, const char *word, unsigned long long n)
+{
+	struct items *it = arg;
+
+	fprintf(it->fp, "%s\"%s\": %llu", it->sep, word, n);
+	it->sep = ", ";
+}
 
 static void
 str(FILE *fp, const char *s)
@@ -60,7 +77,8 @@ verdicts(FILE *fp, const unsigned long long *v)
 
 	fputc('{', fp);
 	for (i = 0; i < OUTCOME_COUNT; i++)
-		fprintf(fp, "%s\"%s\": %llu", i ? ", " : "", outcome_name((enum outcome)i), v[i]);
+		fprintf(fp, "%s\"%s\": %llu", i ? ", " : "",
+		    outcome_name((enum outcome)i), v[i]);
 	fputc('}', fp);
 }
 
@@ -68,31 +86,16 @@ static void
 write_stage(FILE *fp, const struct tally *t, size_t i)
 {
 	const struct tally_stage *s = tally_stage(t, i);
-	const char *sep = "";
-	size_t k;
+	struct items item;
 
 	fputs("    {\"name\": ", fp);
 	str(fp, s->name);
 	fprintf(fp, ", \"messages\": %llu,\n     \"outcomes\": ", s->n);
 	verdicts(fp, s->outcome);
 	fputs(",\n     \"status\": {", fp);
-	for (k = 0; k < 256; k++)
-		if (s->exits[k] > 0) {
-			fprintf(fp, "%s\"exit%zu\": %llu", sep, k, s->exits[k]);
-			sep = ", ";
-		}
-	for (k = 0; k < 128; k++)
-		if (s->signals[k] > 0) {
-			fprintf(fp, "%s\"signal%zu\": %llu", sep, k,
-			    s->signals[k]);
-			sep = ", ";
-		}
-	for (k = 0; k <= STATUS_ABORTED; k++)
-		if (logline_status_name((enum stage_status)k) != NULL && s->status[k] > 0) {
-			fprintf(fp, "%s\"%s\": %llu", sep,
-			    logline_status_name((enum stage_status)k), s->status[k]);
-			sep = ", ";
-		}
+	item.fp = fp;
+	item.sep = "";
+	tally_stage_statuses(s, status_item, &item);
 	fprintf(fp, "},\n     \"scored\": %llu, \"unscanned\": %llu, "
 	    "\"nan\": %llu, \"inf\": %llu, \"-inf\": %llu, "
 	    "\"negative_zero\": %llu,\n     \"ran\": %llu", s->scored,
@@ -150,7 +153,8 @@ write_scores(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 		} else
 			fputs(", \"to\": null", fp);
 		for (z = 0; z < TALLY_NZONES; z++)
-			fprintf(fp, ", \"%s\": %llu", tally_zone_name((enum tally_zone)z), b[i].n[z]);
+			fprintf(fp, ", \"%s\": %llu",
+			    tally_zone_name((enum tally_zone)z), b[i].n[z]);
 		fputc('}', fp);
 	}
 	fputs("]},\n  \"whatif\": [", fp);

@@ -31,6 +31,7 @@ struct words {
 };
 
 static void	word(struct words *, const char *, unsigned long long);
+static void	status_word(void *, const char *, unsigned long long);
 static void	write_lines(FILE *, const struct tally *);
 static void	write_verdicts(FILE *, const struct tally *, int);
 static void	write_stage(FILE *, const struct tally *, size_t);
@@ -98,7 +99,8 @@ write_verdicts(FILE *fp, const struct tally *t, int by_day)
 		all += v[i];
 	fputs("\nverdict          messages\n", fp);
 	for (i = 0; i < OUTCOME_COUNT; i++)
-		fprintf(fp, "%-10s %14llu %6.1f%%\n", outcome_name((enum outcome)i), v[i],
+		fprintf(fp, "%-10s %14llu %6.1f%%\n",
+		    outcome_name((enum outcome)i), v[i],
 		    all ? 100.0 * (double)v[i] / (double)all : 0.0);
 	if (!by_day)
 		return;
@@ -115,6 +117,13 @@ write_verdicts(FILE *fp, const struct tally *t, int by_day)
 	}
 }
 
+/* status_word - word() as tally_stage_statuses() calls it */
+static void
+status_word(void *w, const char *label, unsigned long long n)
+{
+	word(w, label, n);
+}
+
 static void
 write_ms(FILE *fp, const char *label, long long ms)
 {
@@ -126,7 +135,6 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 {
 	const struct tally_stage *s = tally_stage(t, i);
 	struct words w = { fp, 0, 12 };
-	char label[32];
 	size_t k;
 
 	fprintf(fp, "\nstage %s: %llu messages\n  outcomes  ", s->name, s->n);
@@ -135,19 +143,7 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 		word(&w, outcome_name((enum outcome)k), s->outcome[k]);
 	fputs("\n  status    ", fp);
 	w.col = 12;
-	for (k = 0; k < 256; k++)
-		if (s->exits[k] > 0) {
-			snprintf(label, sizeof(label), "exit%zu", k);
-			word(&w, label, s->exits[k]);
-		}
-	for (k = 0; k < 128; k++)
-		if (s->signals[k] > 0) {
-			snprintf(label, sizeof(label), "signal%zu", k);
-			word(&w, label, s->signals[k]);
-		}
-	for (k = 0; k <= STATUS_ABORTED; k++)
-		if (logline_status_name((enum stage_status)k) != NULL && s->status[k] > 0)
-			word(&w, logline_status_name((enum stage_status)k), s->status[k]);
+	tally_stage_statuses(s, status_word, &w);
 	fputc('\n', fp);
 	if (s->scored + s->nan + s->high + s->low > 0) {
 		fputs("  scores    ", fp);
@@ -237,7 +233,8 @@ write_histogram(FILE *fp, const struct tally *t, const struct band *b,
 	if (have_th)
 		fprintf(fp, "; threshold %s", bands_fmt(s1, sizeof(s1), th));
 	if (have_th && have_m)
-		fprintf(fp, ", red from %s%s", bands_fmt(s2, sizeof(s2), th + m),
+		fprintf(fp, ", red from %s%s",
+		    bands_fmt(s2, sizeof(s2), th + m),
 		    tally_margin_given(t) ? "" : " (the lowest red seen)");
 	fprintf(fp, "\n%*s %*s  G green, Y yellow, R red, o other\n",
 	    LABEL_W, "score", COUNT_W, "messages");

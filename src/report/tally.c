@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "logfmt.h"
 #include "tally.h"
 #include "xalloc.h"
 
@@ -49,7 +50,7 @@ struct tally {
 	unsigned long long	 required_n[TALLY_REQUIRED_MAX];
 	size_t			 nrequired;
 	int			 have_red;
-	long long		 red_min;	/* lowest red score - required */
+	long long		 red_min;	/* lowest red - required */
 	int			 have_margin;
 	long long		 margin;
 };
@@ -542,4 +543,31 @@ tally_zone_name(enum tally_zone z)
 	};
 
 	return names[z];
+}
+
+/*
+ * tally_stage_statuses - fn(arg, word, count) for each status the stage
+ * ended with, by its word in the log (logfmt_status()): every exitN, then
+ * every signalN, then the statuses without a number, in their order
+ */
+void
+tally_stage_statuses(const struct tally_stage *s,
+    void (*fn)(void *, const char *, unsigned long long), void *arg)
+{
+	char word[LOGFMT_STATUS_MAX];
+	int k;
+
+	for (k = 0; k < 256; k++)
+		if (s->exits[k] > 0)
+			fn(arg, logfmt_status(word, STATUS_EXITED, k),
+			    s->exits[k]);
+	for (k = 0; k < 128; k++)
+		if (s->signals[k] > 0)
+			fn(arg, logfmt_status(word, STATUS_SIGNALED, k),
+			    s->signals[k]);
+	for (k = 0; k <= STATUS_ABORTED; k++)
+		if (k != STATUS_EXITED && k != STATUS_SIGNALED &&
+		    s->status[k] > 0)
+			fn(arg, logfmt_status(word, (enum stage_status)k, 0),
+			    s->status[k]);
 }

@@ -9,7 +9,8 @@
  *	messages per verdict (in all, per day), per stage (outcomes, exit
  *	statuses, skips, unscanned, time percentiles), the score histogram
  *	in bands of tenths, and the what-if counts for another threshold
- *	and margin.
+ *	and margin.  tally_stage_statuses() hands a writer a stage's
+ *	statuses by their words in the log, in one order for every output.
  *
  *	Memory is bounded whatever the number of lines: scores are counted
  *	in bins of a tenth from -TALLY_SCORE_SPAN to +TALLY_SCORE_SPAN tenths
@@ -117,5 +118,8 @@ void		 tally_whatif(const struct tally *, long long, long long,
 long long	 tally_whatif_k(size_t);
 const char	*tally_zone_name(enum tally_zone);
 long long	 tally_whatif_y(size_t);
+void		 tally_stage_statuses(const struct tally_stage *,
+		    void (*)(void *, const char *, unsigned long long),
+		    void *);
 
 #endif /* HIQ_TALLY_H */

@@ -10,6 +10,12 @@
  *	quoted reason (which keeps spaces and angle brackets), and the
  *	program's name (msg_setup()) that starts the line.  logfmt_write()
  *	is checked by reading back what it wrote to fd 2.
+ *
+ *	The tables the writer and the readers share: every status word
+ *	written by logfmt_status() and read back by logfmt_status_parse(),
+ *	the words that are no status (a number past 255 or 127, a missing or
+ *	signed number, a longer word), and logfmt_field() on every key, on
+ *	a key of a later version and on a word without "=".
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -164,6 +170,95 @@ START_TEST(test_logfmt_prog)
 }
 END_TEST
 
+struct status_case {
+	enum stage_status	 status;
+	int			 value;
+	const char		*word;
+};
+
+static const struct status_case status_cases[] = {
+	{ STATUS_RUNNING, 0, "running" },
+	{ STATUS_EXITED, 0, "exit0" },
+	{ STATUS_EXITED, 255, "exit255" },
+	{ STATUS_SIGNALED, 9, "signal9" },
+	{ STATUS_SIGNALED, 127, "signal127" },
+	{ STATUS_SKIPPED, 0, "skipped" },
+	{ STATUS_NOEXEC, 0, "noexec" },
+	{ STATUS_TIMEOUT, 0, "timeout" },
+	{ STATUS_ABORTED, 0, "aborted" },
+};
+
+START_TEST(test_status_round_trip)
+{
+	const struct status_case *t = &status_cases[_i];
+	char buf[LOGFMT_STATUS_MAX];
+	enum stage_status st = STATUS_ABORTED;
+	int value = -1;
+
+	ck_assert_str_eq(logfmt_status(buf, t->status, t->value), t->word);
+	ck_assert_int_eq(logfmt_status_parse(t->word, &st, &value), 0);
+	ck_assert_msg(st == t->status && value == t->value, "\"%s\": got "
+	    "%d/%d, want %d/%d", t->word, (int)st, value, (int)t->status,
+	    t->value);
+}
+END_TEST
+
+static const char *const bad_statuses[] = {
+	"", "exit", "exit256", "exit-1", "exit+1", "exit1x", "signal",
+	"signal128", "skippedx", "skip", "Exit1", "running ", "exit 1",
+};
+
+START_TEST(test_status_rejects)
+{
+	enum stage_status st = STATUS_TIMEOUT;
+	int value = 7, rc;
+
+	rc = logfmt_status_parse(bad_statuses[_i], &st, &value);
+	ck_assert_msg(rc == -1, "\"%s\": got %d, want -1", bad_statuses[_i],
+	    rc);
+	ck_assert_msg(st == STATUS_TIMEOUT, "\"%s\": the status was "
+	    "touched", bad_statuses[_i]);
+}
+END_TEST
+
+struct field_case {
+	const char		*word;
+	enum logfmt_field	 want;
+	size_t			 at;
+};
+
+static const struct field_case field_cases[] = {
+	{ "verdict=red", LOGFMT_VERDICT, 8 },
+	{ "code=31", LOGFMT_CODE, 5 },
+	{ "from=<a@b>", LOGFMT_FROM, 5 },
+	{ "rcpts=2", LOGFMT_RCPTS, 6 },
+	{ "bytes=-", LOGFMT_BYTES, 6 },
+	{ "out=0", LOGFMT_OUT, 4 },
+	{ "time=0.500", LOGFMT_TIME, 5 },
+	{ "stage=a:exit0:green:0.001", LOGFMT_STAGE, 6 },
+	{ "reason=\"x\"", LOGFMT_REASON, 7 },
+	{ "queue=abc", LOGFMT_OTHER, 6 },
+	{ "code", LOGFMT_NONE, 0 },
+	{ "=", LOGFMT_OTHER, 1 },
+};
+
+START_TEST(test_field_table)
+{
+	const struct field_case *t = &field_cases[_i];
+	enum logfmt_field f;
+	size_t at = 0;
+
+	f = logfmt_field(t->word, strlen(t->word), &at);
+	ck_assert_msg(f == t->want, "\"%s\": got field %d, want %d",
+	    t->word, (int)f, (int)t->want);
+	if (f != LOGFMT_NONE)
+		ck_assert_msg(at == t->at, "\"%s\": value at %zu, want %zu",
+		    t->word, at, t->at);
+	if (f < LOGFMT_OTHER)
+		ck_assert_int_eq(strncmp(t->word, logfmt_key(f), at), 0);
+}
+END_TEST
+
 Suite *
 suite_logfmt(void)
 {
@@ -176,6 +271,14 @@ suite_logfmt(void)
 	    (int)(sizeof(report_cases) / sizeof(report_cases[0])));
 	tcase_add_test(tc, test_logfmt_write);
 	tcase_add_test(tc, test_logfmt_prog);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("words");
+	tcase_add_loop_test(tc, test_status_round_trip, 0,
+	    (int)(sizeof(status_cases) / sizeof(status_cases[0])));
+	tcase_add_loop_test(tc, test_status_rejects, 0,
+	    (int)(sizeof(bad_statuses) / sizeof(bad_statuses[0])));
+	tcase_add_loop_test(tc, test_field_table, 0,
+	    (int)(sizeof(field_cases) / sizeof(field_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
