@@ -49,7 +49,8 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
 		  src/hi-q/queue.o src/hi-q/rule.o src/hi-q/spool.o \
 		  src/hi-q/user.o \
 		  src/hi-q/zone.o \
-		  src/hi-q/run_loop.o src/hi-q/run_start.o src/hi-q/run_hops.o \
+		  src/hi-q/run.o src/hi-q/run_loop.o src/hi-q/run_start.o \
+		  src/hi-q/run_hops.o \
 		  src/hi-q/run_envread.o src/hi-q/run_reap.o \
 		  src/hi-q/run_finish.o \
 		  src/hi-q/run_signals.o \

@@ -5,10 +5,10 @@
  *	run_finish_judge(r) judges the whole message once every stage is
  *	judged and every byte moved, and for an accept verdict reaches the
  *	commit point: enqueue() starts qmail-queue on the spool and lets
- *	queue.c write it the envelope.  run_finish(r) reaps what is left,
- *	writes the reply text to the caller's reply channel (when
- *	run_finish_reply_usable() said it is one), writes the log line, and
- *	returns the exit code.
+ *	queue.c write it the envelope.  run_finish(r), once every child is
+ *	reaped, closes what is left, writes the reply text to the caller's
+ *	reply channel (when run_finish_reply_usable() said it is one), writes
+ *	the log line, and returns the exit code.
  *
  * ERRORS
  *	A spool that cannot be rewound or a qmail-queue that cannot be run
@@ -197,7 +197,8 @@ write_reply(struct run *r, int *code)
 }
 
 /*
- * run_finish - reap what is left, write the reply text, log, pick the code
+ * run_finish - close what is left, write the reply text, log, pick the
+ * code
  */
 int
 run_finish(struct run *r)
@@ -208,7 +209,6 @@ run_finish(struct run *r)
 	size_t i;
 	int code;
 
-	run_reap_stragglers(r);
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].fd_in != -1) {
 			(void)close(r->st[i].fd_in);	/* a read end */

@@ -58,9 +58,9 @@ run_hops_handle(struct run *r, struct hop *h, enum pump_result pr)
 		return;
 	}
 	if (h->src != NULL)
-		run_reap_settle_zone(r, h->src);
+		run_settle_zone(r, h->src);
 	if (h->dst[0] != NULL)
-		run_reap_settle_zone(r, h->dst[0]);
+		run_settle_zone(r, h->dst[0]);
 }
 
 /* hop_failed - a pump could not read its source or feed a destination */

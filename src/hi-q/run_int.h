@@ -2,9 +2,8 @@
  * run_int.h - one message's run, shared by the files that make it up
  *
  * DESCRIPTION
- *	PRIVATE: only the run's own files include this header (run_loop.c,
- *	run_start.c, run_hops.c, run_envread.c, run_reap.c, run_finish.c,
- *	run_signals.c); every other module sees the run through run.h alone.
+ *	PRIVATE: only the run's own files include this header; every other
+ *	module sees the run through run.h alone.
  *
  *	struct run is one message: its stages (struct stage_run, one per
  *	configured stage, in order), the hops that join them (struct hop,
@@ -13,19 +12,39 @@
  *	poll loop (run_loop.c) owns it; each file below does one part of the
  *	run on it and is named by its functions' prefix:
  *
- *	    run_loop.c		the poll loop, the deadlines' actions, the
- *				verdict (run_decide) and the stop of the
- *				stages (run_kill)
+ *	    run_loop.c		run_message(), run_drain(): the poll loop
+ *				and the deadlines' actions (fire_*)
  *	    run_start.c		lay out and start one message
+ *	    run_signals.c	hi-q's own signals, on a signalfd
+ *	    run_envread.c	the envelope from fd 1
  *	    run_hops.c		what a pump's move means: progress, ends,
  *				faults, stalls, and who holds an ended
  *				stage's output open
- *	    run_envread.c	the envelope from fd 1
  *	    run_reap.c		stages and qmail-queue that end, and what
  *				they leave behind
  *	    run_finish.c	the verdict to the exit code: the commit
  *				point, the reply text, the log line
- *	    run_signals.c	hi-q's own signals, on a signalfd
+ *	    run.c		the core: the clock, the verdict, the stop
+ *				of the stages, a zone's settling, and what
+ *				die() cleans up
+ *
+ *	The calls form a tree, drawn from the files by a grep of each one's
+ *	calls to the others' functions: the loop calls the parts, the parts
+ *	call the core, and no part calls another part or back up into the
+ *	loop (the loop reaps after reading the signals, and reaps the
+ *	stragglers before finishing, so that no part has to):
+ *
+ *	                            run_loop.c
+ *	                                |
+ *	    +-----------+-----------+---+-------+-----------+-----------+
+ *	    |           |           |           |           |           |
+ *	run_start   run_signals run_envread  run_hops    run_reap   run_finish
+ *	    |           |           |           |           |           |
+ *	    +-----------+-----------+---+-------+-----------+-----------+
+ *	                                |
+ *	                              run.c
+ *
+ *	(run_loop.c calls the core too.)
  *
  * ERRORS
  *	None of its own: each file's header says what its functions die
@@ -130,12 +149,17 @@ struct run {
 	int			 gave_up;	/* stop waiting, go */
 };
 
-/* run_loop.c */
+/* run.c, the core */
 double	 run_now(void);
+void	 run_on_die(struct run *);
 void	 run_decide(struct run *, enum outcome, int, char *);
+void	 run_decide_stage(struct run *, const struct stage_run *, char *,
+	    const char *);
+void	 run_stop(struct run *, enum stage_status);
 void	 run_kill(struct run *, int);
 void	 run_kill_now(struct run *);
 int	 run_stages_done(const struct run *);
+void	 run_settle_zone(struct run *, struct stage_run *);
 
 /* run_signals.c */
 void	 run_signals_setup(struct run *);
@@ -151,7 +175,6 @@ void	 run_start(struct run *);
 void	 run_reap_queue(struct run *);
 void	 run_reap_stages(struct run *);
 void	 run_reap_check_watch(struct run *, struct stage_run *, int);
-void	 run_reap_settle_zone(struct run *, struct stage_run *);
 void	 run_reap_stragglers(struct run *);
 
 /* run_finish.c */

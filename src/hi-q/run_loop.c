@@ -16,15 +16,15 @@
  *	started at once and reads fd 0 itself.
  *
  *	This file is the run's poll loop: it polls, hands each event to the
- *	run's file for it, keeps the deadlines and acts on what is due, and
- *	records the verdict (run_decide()).  run_start.c starts what plan.c
- *	laid out; run_hops.c says what each pump's move means (the hops are
- *	plan.h's, each with a pump when hi-q copies it: pump.c);
- *	run_envread.c reads the envelope; run_reap.c collects what ends;
- *	run_finish.c goes from the verdict to the exit code; run_signals.c
- *	reads hi-q's signals.  run_int.h, private to those files, holds the
- *	run's structs.  What each event means is
- *	asked of judge.c.
+ *	run's file for it, and keeps the deadlines and acts on what is due.
+ *	run_start.c starts what plan.c laid out; run_hops.c says what each
+ *	pump's move means (the hops are plan.h's, each with a pump when hi-q
+ *	copies it: pump.c); run_envread.c reads the envelope; run_reap.c
+ *	collects what ends; run_finish.c goes from the verdict to the exit
+ *	code; run_signals.c reads hi-q's signals; run.c, the core, records
+ *	the verdict and stops the stages.  run_int.h, private to those
+ *	files, holds the run's structs and draws who calls whom.  What each
+ *	event means is asked of judge.c.
  *
  *	hi-q keeps the read end of every stage's stdin (the "watch"
  *	descriptor, never read): when the stage exits, FIONREAD on it says
@@ -41,24 +41,18 @@
  *	when it comes.  A message goes through three states: running (no
  *	verdict yet), decided (the verdict is known; stop what still runs,
  *	drain the caller), and done.  Only an accept verdict reached with
- *	every stage judged leads to the commit point (run_finish.c): qmail-queue
- *	starts on the spool, and queue.c is the one place where the envelope
- *	is written to it.
+ *	every stage judged leads to the commit point (run_finish.c):
+ *	qmail-queue starts on the spool, and queue.c is the one place where
+ *	the envelope is written to it.
  *
- *	The stages run in a process group whose leader is the first stage.
- *	The leader is not reaped until the very end (its exit is observed
- *	with waitid(WNOWAIT)): while it is a zombie its pid, and so the group
- *	id, cannot be reused, so killing the group can never hit a stranger.
- *	Each stage is signalled by its own pid as well (run_kill()), so one
- *	that left the group (setsid) is stopped too; a pid is signalled only
- *	while it is a child of hi-q not yet reaped, which no other process
- *	can be.  What still does not end a grace after SIGKILL (a stage that
- *	changed its real uid, which hi-q may not signal, or one stuck in the
- *	kernel) is named in a warning and left behind (DEADLINE_REAP): hi-q
- *	exits with the verdict's code, which is never 0 then, since a stage
- *	that never ended was never judged green.  qmail-queue is not in that
- *	group: it must survive the kill, and the real one is setuid and could
- *	not be signalled anyway.
+ *	The stages run in a process group of their own (run.c says how it
+ *	is signalled).  What still does not end a grace after SIGKILL (a
+ *	stage that changed its real uid, which hi-q may not signal, or one
+ *	stuck in the kernel) is named in a warning and left behind
+ *	(DEADLINE_REAP): hi-q exits with the verdict's code, which is never
+ *	0 then, since a stage that never ended was never judged green.
+ *	qmail-queue is not in that group: it must survive the kill, and the
+ *	real one is setuid and could not be signalled anyway.
  *
  * ERRORS
  *	See run.h.
@@ -86,13 +80,6 @@
 #include "run_int.h"
 #include "xalloc.h"
 
-/* Only for die()'s cleanup, which gets no argument. */
-static struct run *dying;
-
-static void	 cleanup(void);
-static void	 stop_stages(struct run *, enum stage_status);
-static void	 kill_stage(struct run *, struct stage_run *, int);
-static int	 unreaped(const struct run *, const struct stage_run *);
 static size_t	 deadlines(struct run *);
 static void	 fire_due(struct run *, double);
 static void	 fire(struct run *, const struct deadline *);
@@ -111,199 +98,6 @@ static int	 hops_done(const struct run *);
 static int	 zones_pending(const struct run *);
 static void	 run_init(struct run *, const struct conf *, char *const []);
 static void	 run_polls(struct run *);
-
-/* run_now - the monotonic clock, in seconds; every time of the run */
-double
-run_now(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		die_sys(QQ_INTERNAL, "clock_gettime");
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * cleanup - die()'s last act: never commit, leave no child behind
- *
- *	Closing qmail-queue's pipes unwritten makes it give up without
- *	queueing.  The stages are killed, the group and each by its pid;
- *	they are reaped if they go within a second, and otherwise named and
- *	left to init, since hi-q is exiting anyway.
- */
-static void
-cleanup(void)
-{
-	struct run *r = dying;
-	struct stage_run *s;
-	struct timespec ms = { 0, 10 * 1000 * 1000 };
-	size_t i, j;
-	int st, left = 1;
-
-	if (r == NULL)
-		return;
-	queue_abandon(&r->q);
-	for (i = 0; i < r->nhops; i++)
-		if (r->hops[i].pumped)
-			(void)pump_close(&r->hops[i].pump);
-	if (r->spool != -1)
-		(void)close(r->spool);	/* unlinked: it vanishes */
-	run_kill(r, SIGKILL);
-	for (j = 0; j < 100 && left; j++) {
-		if (j > 0)
-			(void)nanosleep(&ms, NULL);
-		for (i = 0, left = 0; i < r->n; i++) {
-			s = &r->st[i];
-			if (!unreaped(r, s))
-				continue;
-			if (waitpid(s->pid, &st, WNOHANG) <= 0) {
-				left = 1;
-				continue;
-			}
-			s->done = 1;
-			if (s->pid == r->leader)
-				r->leader_reaped = 1;
-		}
-	}
-	for (i = 0; i < r->n; i++)
-		if (unreaped(r, &r->st[i]) && !r->st[i].done)
-			msg_warn("stage %s (pid %ld) still runs after SIGKILL; "
-			    "hi-q exits without it", r->st[i].conf->name,
-			    (long)r->st[i].pid);
-}
-
-/*
- * unreaped - is s a child of hi-q's not yet reaped, running or a zombie?
- * Only then does its pid name it and nobody else.  A stage is marked done
- * in the step that reaps it (run_reap.c), but for the leader, which is reaped
- * only at the end (run_reap_stragglers()).
- */
-static int
-unreaped(const struct run *r, const struct stage_run *s)
-{
-	if (s->pid <= 0)
-		return 0;
-	if (s->pid == r->leader)
-		return !r->leader_reaped;
-	return !s->done;
-}
-
-/*
- * run_decide - the verdict is known: stop what still runs
- *
- *	The first decision stands; later events are only logged.  code is an
- *	exit code that overrides the verdict's (-1: the verdict's own), reason
- *	a malloc'd text or NULL.
- */
-void
-run_decide(struct run *r, enum outcome verdict, int code, char *reason)
-{
-	size_t i;
-
-	if (r->decided) {
-		free(reason);
-		return;
-	}
-	r->decided = 1;
-	r->verdict = verdict;
-	r->code = code;
-	r->reason = reason;
-	r->t_decided = run_now();
-	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
-		return;
-	stop_stages(r, STATUS_ABORTED);
-	queue_abandon(&r->q);	/* never commit */
-	/* Keep reading what comes, the caller's bytes above all. */
-	for (i = 0; i < r->nhops; i++)
-		if (r->hops[i].pumped && pump_drain(&r->hops[i].pump) == -1)
-			msg_warn_sys("close a pipe of the pipeline");
-}
-
-/* stop_stages - SIGTERM to the stages; KILL follows after the grace */
-static void
-stop_stages(struct run *r, enum stage_status as)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (!r->st[i].done && r->st[i].kill_as == STATUS_RUNNING)
-			r->st[i].kill_as = as;
-	if (run_stages_done(r) || r->t_term >= 0)
-		return;
-	run_kill(r, SIGTERM);
-	r->t_term = run_now();
-}
-
-/*
- * run_kill - sig to the stages' group, while its leader is unreaped, and
- * to every stage still running by its own pid
- *
- *	The group reaches what the stages started; the pid reaches a stage
- *	that left the group.  A stage still running is unreaped (see
- *	unreaped()), so its pid is its own.
- */
-void
-run_kill(struct run *r, int sig)
-{
-	size_t i;
-
-	if (r->leader > 0 && !r->leader_reaped &&
-	    kill(-r->leader, sig) == -1 && errno != ESRCH && errno != EPERM)
-		msg_warn_sys("kill stage group %ld", (long)r->leader);
-	for (i = 0; i < r->n; i++)
-		if (!r->st[i].done && unreaped(r, &r->st[i]))
-			kill_stage(r, &r->st[i], sig);
-}
-
-/*
- * kill_stage - sig to one stage by its pid; a stage that refuses it
- * (EPERM: it changed its real uid) or that left the group is named, once
- */
-static void
-kill_stage(struct run *r, struct stage_run *s, int sig)
-{
-	pid_t pg;
-
-	if (kill(s->pid, sig) == -1) {
-		if (errno != ESRCH && !s->named)
-			msg_warn_sys("unable to signal stage %s (pid %ld)",
-			    s->conf->name, (long)s->pid);
-		s->named = 1;
-		return;
-	}
-	if (!s->named && s->pid != r->leader &&
-	    (pg = getpgid(s->pid)) != -1 && pg != r->leader) {
-		msg_warn("stage %s (pid %ld) left the stages' process group; "
-		    "what it started is not signalled", s->conf->name,
-		    (long)s->pid);
-		s->named = 1;
-	}
-}
-
-/* run_kill_now - SIGKILL now; the grace before hi-q goes without starts */
-void
-run_kill_now(struct run *r)
-{
-	if (r->t_kill >= 0)
-		return;
-	run_kill(r, SIGKILL);
-	r->t_kill = run_now();
-}
-
-/*
- * run_stages_done - every stage has ended, or was left behind after
- * SIGKILL and the grace (fire_reap())
- */
-int
-run_stages_done(const struct run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (!r->st[i].done && !r->st[i].left)
-			return 0;
-	return 1;
-}
 
 /*
  * deadlines - fill r->dl with deadline.h's table for the run as it is now;
@@ -395,7 +189,7 @@ fire_message(struct run *r)
 	/* Who held an output open is asked before anything is killed. */
 	why = timed_out(r, xasprintf("message timed out after %us",
 	    r->conf->timeout));
-	stop_stages(r, STATUS_TIMEOUT);
+	run_stop(r, STATUS_TIMEOUT);
 	run_decide(r, OUTCOME_TEMPFAIL, -1, why);
 }
 
@@ -558,8 +352,11 @@ step(struct run *r)
 			return;
 		die_sys(QQ_INTERNAL, "poll");
 	}
-	if (r->pfd[0].revents & POLLIN)
+	if (r->pfd[0].revents & POLLIN) {
 		run_signals_read(r);
+		run_reap_queue(r);
+		run_reap_stages(r);
+	}
 	if (i_env >= 0 && r->pfd[i_env].revents)
 		run_envread(r);
 	for (i = 0; i < r->nhops; i++) {
@@ -631,8 +428,7 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->t_in_end = r->t_term = r->t_kill = -1;
 	r->t0 = r->last_progress = run_now();
 	buf_init(&r->envbuf, RUN_ENVELOPE_MAX);
-	dying = r;
-	msg_cleanup(cleanup);
+	run_on_die(r);
 	run_signals_setup(r);
 }
 
@@ -673,6 +469,7 @@ run_message(const struct conf *conf, char *const env[])
 	while (!run_stages_done(r) || (!r->gave_up && !(inputs_done(r) &&
 	    (r->q.pid <= 0 || r->q.done))))
 		step(r);
+	run_reap_stragglers(r);
 	return run_finish(r);
 }
 
@@ -706,5 +503,5 @@ run_drain(unsigned idle)
 	run_decide(r, OUTCOME_TEMPFAIL, QQ_BAD_CONFIG, NULL);
 	while (!r->gave_up && !inputs_done(r))
 		step(r);
-	dying = NULL;
+	run_on_die(NULL);
 }

@@ -3,14 +3,13 @@
  *
  * DESCRIPTION
  *	run_reap_stages(r) collects every stage that has exited and judges it
- *	(judge.c); the group's leader is only observed, so that its
- *	zombie pins the group id until run_reap_stragglers(r), at the end,
- *	kills the group and reaps it without waiting.  run_reap_queue(r) notes
- *	qmail-queue's
- *	exit.  A zone stage is judged by its score once its header blocks
- *	are read (run_reap_settle_zone()).  A stage's watch (the read end of
- *	its stdin, kept) says whether it left input unread, however late
- *	it was written (run_reap_check_watch()).
+ *	(judge.c); the group's leader is only observed, so that its zombie
+ *	pins the group id until run_reap_stragglers(r), at the end, kills
+ *	the group and reaps it without waiting.  run_reap_queue(r) notes
+ *	qmail-queue's exit.  A zone stage that passed its rules is judged by
+ *	its score once its header blocks are read (run_settle_zone()).  A
+ *	stage's watch (the read end of its stdin, kept) says whether it left
+ *	input unread, however late it was written (run_reap_check_watch()).
  *
  * ERRORS
  *	waitpid() or waitid() failures die QQ_INTERNAL; everything else is
@@ -36,8 +35,6 @@
 
 static void	 stage_ended(struct run *, struct stage_run *, int, int);
 static int	 writer_running(const struct stage_run *);
-static void	 stage_decides(struct run *, const struct stage_run *, char *,
-		    const char *);
 
 /*
  * run_reap_queue - has qmail-queue exited?  Before the commit that is a
@@ -140,12 +137,12 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, &why,
 	    &text)) {
 	case JUDGE_DECIDES:
-		stage_decides(r, s, why, text);
+		run_decide_stage(r, s, why, text);
 		break;
 	case JUDGE_PASSES:
 		if (s->conf->zone.header != NULL) {
 			s->zone_pending = 1;
-			run_reap_settle_zone(r, s);
+			run_settle_zone(r, s);
 		}
 		break;
 	case JUDGE_STOPPED:
@@ -186,41 +183,6 @@ run_reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 		s->rep.outcome = OUTCOME_TEMPFAIL;
 		run_decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
 	}
-}
-
-/*
- * run_reap_settle_zone - once a zone stage has exited and hi-q has read
- * the header blocks of its output and its input (or all of them), the
- * score decides its outcome
- */
-void
-run_reap_settle_zone(struct run *r, struct stage_run *s)
-{
-	const char *text;
-	char *why;
-
-	if (!s->zone_pending || !s->done || !(zone_tap_settled(&s->tap) ||
-	    pump_ended(&s->out->pump)) || !(zone_tap_settled(&s->tap_in) ||
-	    pump_ended(&s->in->pump)))
-		return;
-	s->zone_pending = 0;
-	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
-	    JUDGE_DECIDES)
-		stage_decides(r, s, why, text);
-}
-
-/*
- * stage_decides - s's outcome is the message's verdict, with why as the
- * reason and text (or NULL) as the SMTP reply; only the first decision
- * counts, its text included
- */
-static void
-stage_decides(struct run *r, const struct stage_run *s, char *why,
-    const char *text)
-{
-	if (!r->decided && text != NULL)
-		r->reply_text = text;
-	run_decide(r, s->rep.outcome, -1, why);
 }
 
 /*

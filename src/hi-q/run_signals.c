@@ -5,9 +5,9 @@
  *	run_signals_setup(r) ignores SIGPIPE, blocks every signal hi-q can
  *	catch but a few (stop_mask()), and opens r->sigfd to read them;
  *	the poll loop polls it first.  run_signals_read(r) reads what came:
- *	SIGCHLD reaps (run_reap.c), any other signal stops the message unless
- *	the envelope is committed.  No handler runs: the work is done in
- *	the loop.
+ *	SIGCHLD only wakes the loop, which then reaps (run_reap.c); any other
+ *	signal stops the message unless the envelope is committed.  No
+ *	handler runs: the work is done in the loop.
  *
  * ERRORS
  *	run_signals_setup() dies QQ_INTERNAL when the mask cannot be set and
@@ -106,7 +106,7 @@ got_signal(struct run *r, unsigned signo)
 	run_kill_now(r);
 }
 
-/* run_signals_read - what arrived on the signalfd; then reap */
+/* run_signals_read - what arrived on the signalfd */
 void
 run_signals_read(struct run *r)
 {
@@ -120,6 +120,4 @@ run_signals_read(struct run *r)
 	}
 	if (got == -1 && errno != EAGAIN && errno != EINTR)
 		die_sys(QQ_INTERNAL, "read signalfd");
-	run_reap_queue(r);
-	run_reap_stages(r);
 }
