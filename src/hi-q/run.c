@@ -11,7 +11,9 @@
  *	the message, with its rule's SMTP text; run_settle_zone() judges a
  *	zone stage by its score once hi-q has read enough of its bytes;
  *	run_stages_done() says whether every stage has ended or was left
- *	behind.  run_on_die() hands die() the run to clean up after.
+ *	behind.  run_caller_hop() builds the one hop of a run in which no
+ *	stage reads the message, and run_caller_drain() switches it on.
+ *	run_on_die() hands die() the run to clean up after.
  *
  *	The stages run in a process group whose leader is the first stage.
  *	The leader is not reaped until the very end (run_reap.c observes its
@@ -29,6 +31,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -41,6 +44,7 @@
 #include "qq.h"
 #include "queue.h"
 #include "run_int.h"
+#include "xalloc.h"
 #include "zone.h"
 
 /* Only for die()'s cleanup, which gets no argument. */
@@ -59,6 +63,33 @@ run_now(void)
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
 		die_sys(QQ_INTERNAL, "clock_gettime");
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * run_caller_hop - the one hop of a run in which no stage reads the
+ * message: hi-q's fd 0, going nowhere
+ *
+ *	It starts idle, not polled: with no stage to run, qmail-queue reads
+ *	fd 0 itself.  run_caller_drain() switches it on when nobody else
+ *	will read fd 0 (qmail-queue is gone, hi-q refuses the message before
+ *	any stage starts, hi-q exits before any message): from then on the
+ *	run reads fd 0 to its end and drops it, so the caller never blocks.
+ */
+void
+run_caller_hop(struct run *r)
+{
+	assert(r->hops == NULL);	/* the run's only hop */
+	r->hops = xcalloc(1, sizeof(*r->hops));
+	r->nhops = 1;
+	r->hops[0].ndst = 1;
+	pump_init(&r->hops[0].pump, 0, -1, 0);
+}
+
+void
+run_caller_drain(struct run *r)
+{
+	r->hops[0].pumped = 1;
+	(void)pump_drain(&r->hops[0].pump);
 }
 
 /* run_on_die - the run die() cleans up after (cleanup()); NULL: none */

@@ -160,6 +160,8 @@ void	 run_kill(struct run *, int);
 void	 run_kill_now(struct run *);
 int	 run_stages_done(const struct run *);
 void	 run_settle_zone(struct run *, struct stage_run *);
+void	 run_caller_hop(struct run *);
+void	 run_caller_drain(struct run *);
 
 /* run_signals.c */
 void	 run_signals_setup(struct run *);

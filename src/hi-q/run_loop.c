@@ -493,10 +493,8 @@ run_drain(unsigned idle)
 	run_init(r, &none, NULL);
 	r->env_code = QQ_BAD_CONFIG;	/* the envelope is not kept */
 	r->env_eof = skip1;
-	r->hops = xcalloc(1, sizeof(*r->hops));
-	r->nhops = r->hops[0].ndst = 1;
-	r->hops[0].pumped = 1;
-	pump_init(&r->hops[0].pump, 0, -1, 0);
+	run_caller_hop(r);
+	run_caller_drain(r);
 	if (skip0)
 		(void)pump_close(&r->hops[0].pump);
 	run_polls(r);

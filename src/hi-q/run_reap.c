@@ -52,8 +52,7 @@ run_reap_queue(struct run *r)
 		return;
 	if (r->direct) {
 		/* fd 0 is ours again: read what is left. */
-		r->hops[0].pumped = 1;
-		(void)pump_drain(&r->hops[0].pump);
+		run_caller_drain(r);
 		r->last_progress = run_now();
 	}
 	if (r->q.committed || r->decided)

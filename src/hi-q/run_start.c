@@ -229,11 +229,8 @@ refuse_at_start(struct run *r, int code, char *reason)
 			r->st[i].rep.status = STATUS_ABORTED;
 			r->st[i].rep.outcome = OUTCOME_TEMPFAIL;
 		}
-	r->hops = xcalloc(1, sizeof(*r->hops));
-	r->nhops = 1;
-	r->hops[0].pumped = 1;
-	r->hops[0].ndst = 1;
-	pump_init(&r->hops[0].pump, 0, -1, 0);
+	run_caller_hop(r);
+	run_caller_drain(r);
 	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
 	msg_warn("%s", reason);
 	run_decide(r, OUTCOME_TEMPFAIL, code, reason);
@@ -345,8 +342,5 @@ run_start(struct run *r)
 		return;
 	}
 	/* Idle, and not polled, until qmail-queue is gone. */
-	r->hops = xcalloc(1, sizeof(*r->hops));
-	r->nhops = 1;
-	r->hops[0].ndst = 1;
-	pump_init(&r->hops[0].pump, 0, -1, 0);
+	run_caller_hop(r);
 }
