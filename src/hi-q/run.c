@@ -53,6 +53,8 @@ static struct run *dying;
 static void	 cleanup(void);
 static int	 unreaped(const struct run *, const struct stage_run *);
 static void	 kill_stage(struct run *, struct stage_run *, int);
+static int	 zone_ready(const struct stage_run *);
+static int	 tap_read(const struct zone_tap *, const struct hop *);
 
 /* run_now - the monotonic clock, in seconds; every time of the run */
 double
@@ -297,6 +299,34 @@ run_stages_done(const struct run *r)
 }
 
 /*
+ * zone_ready - has hi-q read what a zone stage's score needs?  The stage
+ * has exited and passed its rules (zone_pending), and the header blocks
+ * of its output and of its input are read, or those ended first.
+ *
+ *	A zone stage is a filter, never a check (conf.c refuses "zone" for a
+ *	check), so it feeds a hop; and plan.c pumps every hop into or out of
+ *	a zone stage, so both of its hops are pumps that its taps watch.
+ *	Asserted here, not assumed: a tap on a hop hi-q does not copy would
+ *	never see a byte.
+ */
+static int
+zone_ready(const struct stage_run *s)
+{
+	if (!s->zone_pending || !s->done)
+		return 0;
+	assert(s->in != NULL && s->in->pumped && s->out != NULL &&
+	    s->out->pumped);
+	return tap_read(&s->tap, s->out) && tap_read(&s->tap_in, s->in);
+}
+
+/* tap_read - a tap has all it reads, or the hop it watches has ended */
+static int
+tap_read(const struct zone_tap *t, const struct hop *h)
+{
+	return zone_tap_settled(t) || pump_ended(&h->pump);
+}
+
+/*
  * run_settle_zone - once a zone stage has exited and hi-q has read
  * the header blocks of its output and its input (or all of them), the
  * score decides its outcome
@@ -307,9 +337,7 @@ run_settle_zone(struct run *r, struct stage_run *s)
 	const char *text;
 	char *why;
 
-	if (!s->zone_pending || !s->done || !(zone_tap_settled(&s->tap) ||
-	    pump_ended(&s->out->pump)) || !(zone_tap_settled(&s->tap_in) ||
-	    pump_ended(&s->in->pump)))
+	if (!zone_ready(s))
 		return;
 	s->zone_pending = 0;
 	if (judge_zone(s->conf, &s->rep, &s->tap, &why, &text) ==
