@@ -35,22 +35,33 @@ first_red_text(const struct stage_conf *sc)
 }
 
 /*
- * judge_unread - the one text for a stage that left input unread
+ * judge_unread - a stage left input unread: does that decide the message?
  *
- *	hi-q finds out either from the bytes left in the pipe when the stage
- *	exits or from the write that fails after it; which comes first is a
- *	race, so both say the same.
+ *	ended says the stage has exited (rep holds its outcome so far).
+ *	hi-q finds out from the bytes left in the pipe at the exit, from a
+ *	byte written there later, or from a write that fails; which comes
+ *	first is a race, so all three ask here and get the same answer.
  */
-char *
-judge_unread(const struct stage_conf *sc)
+enum judge_step
+judge_unread(const struct stage_conf *sc, struct stage_report *rep,
+    int ended, enum stage_status kill_as, int decided, char **why)
 {
-	return xasprintf("stage %s exited without reading all of its input",
+	*why = NULL;
+	if (kill_as != STATUS_RUNNING)
+		return JUDGE_STOPPED;	/* what it left says nothing */
+	if (decided || (ended && rep->outcome == OUTCOME_RED))
+		return JUDGE_PASSES;	/* too late to count; red stands */
+	if (ended)
+		rep->outcome = OUTCOME_TEMPFAIL;
+	*why = xasprintf("stage %s exited without reading all of its input",
 	    sc->name);
+	return JUDGE_DECIDES;
 }
 
 enum judge_step
 judge_stage(const struct stage_conf *sc, struct stage_report *rep,
-    enum stage_status kill_as, int unread, char **why, const char **text)
+    enum stage_status kill_as, int unread, int decided, char **why,
+    const char **text)
 {
 	const struct rule *rule;
 
@@ -81,11 +92,8 @@ judge_stage(const struct stage_conf *sc, struct stage_report *rep,
 	 * left before the end of a stream still coming, the next write to
 	 * its pipe fails, and the run finds out there.)
 	 */
-	if (unread > 0) {
-		rep->outcome = OUTCOME_TEMPFAIL;
-		*why = judge_unread(sc);
-		return JUDGE_DECIDES;
-	}
+	if (unread > 0)
+		return judge_unread(sc, rep, 1, kill_as, decided, why);
 	return JUDGE_PASSES;
 }
 

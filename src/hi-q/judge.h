@@ -12,8 +12,17 @@
  *	with *why the reason for the log and *text the SMTP text of the rule
  *	that matched (or NULL); JUDGE_STOPPED when hi-q itself stopped the
  *	stage (kill_as), which says nothing of the message; JUDGE_PASSES
- *	otherwise.  unread is what the stage left in its input pipe.
- *	judge_unread() is the one reason for a stage that left input unread.
+ *	otherwise.  unread is what the stage left in its input pipe, and
+ *	decided says the message's verdict is already taken.
+ *
+ *	judge_unread() is the one rule for a stage that left input unread,
+ *	however hi-q found out: bytes left in its pipe when it exited
+ *	(judge_stage()), a byte written to its pipe after it exited, or a
+ *	write to it that failed with EPIPE, before or after it ended.  That
+ *	decides the message tempfail, and an ended stage's outcome with it,
+ *	unless hi-q stopped the stage (JUDGE_STOPPED), the verdict was taken
+ *	already, or the stage's own rules made it red (JUDGE_PASSES: red
+ *	stands).
  *
  *	judge_zone() does the same for the score a zone stage's tap read,
  *	once the stage has exited and the tap has seen enough.
@@ -56,8 +65,9 @@ struct judge_queue {
 };
 
 enum judge_step	 judge_stage(const struct stage_conf *, struct stage_report *,
-		    enum stage_status, int, char **, const char **);
-char		*judge_unread(const struct stage_conf *);
+		    enum stage_status, int, int, char **, const char **);
+enum judge_step	 judge_unread(const struct stage_conf *, struct stage_report *,
+		    int, enum stage_status, int, char **);
 enum judge_step	 judge_zone(const struct stage_conf *, struct stage_report *,
 		    struct zone_tap *, char **, const char **);
 enum outcome	 judge_message(const struct stage_report *, size_t,

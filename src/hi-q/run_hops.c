@@ -69,6 +69,7 @@ hop_failed(struct run *r, struct hop *h)
 {
 	struct pump *p = &h->pump;
 	struct stage_run *s;
+	char *why;
 
 	if (p->err_dst < 0 && h->src == NULL) {
 		/* Reading fd 0 failed: the caller is in trouble. */
@@ -104,12 +105,9 @@ hop_failed(struct run *r, struct hop *h)
 	}
 	/* A stage left before the end of its input. */
 	(void)pump_drop(p, (size_t)p->err_dst);
-	if ((s->done && s->kill_as == STATUS_RUNNING &&
-	    s->rep.outcome != OUTCOME_RED) || !s->done) {
-		if (s->done)
-			s->rep.outcome = OUTCOME_TEMPFAIL;
-		run_decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
-	}
+	if (judge_unread(s->conf, &s->rep, s->done, s->kill_as, r->decided,
+	    &why) == JUDGE_DECIDES)
+		run_decide(r, OUTCOME_TEMPFAIL, -1, why);
 }
 
 /*

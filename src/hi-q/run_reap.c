@@ -133,8 +133,8 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 		s->out->dst[0]->clock->t_in = s->t_exit;
 	if (s->clock->t_in >= 0 && s->t_exit > s->clock->t_in)
 		s->rep.seconds = s->t_exit - s->clock->t_in;
-	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, &why,
-	    &text)) {
+	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, r->decided,
+	    &why, &text)) {
 	case JUDGE_DECIDES:
 		run_decide_stage(r, s, why, text);
 		break;
@@ -167,6 +167,7 @@ writer_running(const struct stage_run *s)
 void
 run_reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 {
+	char *why;
 	int unread = 0;
 
 	if (s->fd_in == -1)
@@ -177,11 +178,9 @@ run_reap_check_watch(struct run *r, struct stage_run *s, int writer_gone)
 		return;
 	(void)close(s->fd_in);	/* a read end */
 	s->fd_in = -1;
-	if (unread > 0 && !r->decided && s->kill_as == STATUS_RUNNING &&
-	    s->rep.outcome != OUTCOME_RED) {
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-		run_decide(r, OUTCOME_TEMPFAIL, -1, judge_unread(s->conf));
-	}
+	if (unread > 0 && judge_unread(s->conf, &s->rep, 1, s->kill_as,
+	    r->decided, &why) == JUDGE_DECIDES)
+		run_decide(r, OUTCOME_TEMPFAIL, -1, why);
 }
 
 /*

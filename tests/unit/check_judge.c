@@ -6,7 +6,9 @@
  *	(from a filters.conf text) and how it ended to its outcome, whether
  *	that decides the message, the log reason and the SMTP text; a stage
  *	hi-q stopped is its kill status and tempfail whatever it returned; a
- *	stage that passes but left input unread is tempfail.  judge_zone():
+ *	stage that passes but left input unread is tempfail.  judge_unread(),
+ *	the one rule for input left unread, on an ended or a running stage,
+ *	red, stopped by hi-q, or after the verdict.  judge_zone():
  *	score headers to green, yellow, red or tempfail with the reasons and
  *	the first red rule's text.  judge_message(): outcomes and byte counts
  *	to the verdict (an emptied message is a fault, a discard is not).
@@ -138,12 +140,71 @@ START_TEST(test_stage)
 	char *why;
 
 	c = judged(t->conf, &rep, t->status, t->value);
-	step = judge_stage(&c->stages[0], &rep, t->kill_as, t->unread, &why,
-	    &text);
+	step = judge_stage(&c->stages[0], &rep, t->kill_as, t->unread, 0,
+	    &why, &text);
 	ck_assert_msg(step == t->step, "case %d: step %d, want %d", _i, step,
 	    t->step);
 	ck_assert_int_eq(rep.status, t->want_status);
 	assert_judged(_i, &rep, t->outcome, why, t->why, text, t->text);
+	free(why);
+	conf_free(c);
+}
+END_TEST
+
+/* The unread rule, as the watch and a failed write ask it too. */
+struct unread_case {
+	int			 ended;
+	enum outcome		 before;	/* rep->outcome */
+	enum stage_status	 kill_as;
+	int			 decided;
+	enum judge_step		 step;
+	enum outcome		 outcome;
+	const char		*why;
+};
+
+#define UNREAD	"stage s exited without reading all of its input"
+
+static const struct unread_case unread_cases[] = {
+	/* Ended, passing: now tempfail, and the message with it. */
+	{ 1, OUTCOME_GREEN, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, UNREAD },
+	{ 1, OUTCOME_YELLOW, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, UNREAD },
+	{ 1, OUTCOME_DISCARD, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, UNREAD },
+	/* Still running (EPIPE): the message, not yet the stage. */
+	{ 0, OUTCOME_GREEN, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_GREEN, UNREAD },
+	/* Its own red stands. */
+	{ 1, OUTCOME_RED, STATUS_RUNNING, 0, JUDGE_PASSES, OUTCOME_RED,
+	  NULL },
+	/* Too late: the verdict is taken. */
+	{ 1, OUTCOME_GREEN, STATUS_RUNNING, 1, JUDGE_PASSES, OUTCOME_GREEN,
+	  NULL },
+	{ 0, OUTCOME_GREEN, STATUS_RUNNING, 1, JUDGE_PASSES, OUTCOME_GREEN,
+	  NULL },
+	/* hi-q stopped it. */
+	{ 1, OUTCOME_GREEN, STATUS_TIMEOUT, 1, JUDGE_STOPPED, OUTCOME_GREEN,
+	  NULL },
+	{ 0, OUTCOME_GREEN, STATUS_ABORTED, 1, JUDGE_STOPPED, OUTCOME_GREEN,
+	  NULL },
+};
+
+START_TEST(test_unread)
+{
+	const struct unread_case *t = &unread_cases[_i];
+	struct stage_report rep;
+	struct conf *c;
+	enum judge_step step;
+	char *why;
+
+	c = judged(RULES, &rep, STATUS_EXITED, 0);
+	rep.outcome = t->before;
+	step = judge_unread(&c->stages[0], &rep, t->ended, t->kill_as,
+	    t->decided, &why);
+	ck_assert_msg(step == t->step, "case %d: step %d, want %d", _i, step,
+	    t->step);
+	assert_judged(_i, &rep, t->outcome, why, t->why, NULL, NULL);
 	free(why);
 	conf_free(c);
 }
@@ -322,6 +383,7 @@ suite_judge(void)
 	TCase *tc = tcase_create("judge");
 
 	LOOP(tc, test_stage, stage_cases);
+	LOOP(tc, test_unread, unread_cases);
 	LOOP(tc, test_zone, zone_cases);
 	LOOP(tc, test_message, message_cases);
 	LOOP(tc, test_code, code_cases);
