@@ -46,6 +46,7 @@ GLOBAL_OBJS	= src/global/envelope.o src/global/logfmt.o \
 		  src/global/outcome.o
 HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
 		  src/hi-q/plan.o src/hi-q/procfd.o src/hi-q/pump.o \
+		  src/hi-q/conf_top.o src/hi-q/conf_stage.o src/hi-q/conf_write.o \
 		  src/hi-q/queue.o src/hi-q/rule.o src/hi-q/spool.o \
 		  src/hi-q/user.o \
 		  src/hi-q/zone.o \
