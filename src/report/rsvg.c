@@ -25,11 +25,29 @@ static const char *const bar_color[TALLY_NZONES] = {
 	"#2e7d32", "#f9a825", "#c62828", "#757575"
 };
 
+/* What every part of the picture needs to know. */
+struct plot {
+	const struct band	*b;
+	size_t			 n;
+	double			 w;		/* a band's width */
+	unsigned long long	 max;		/* the highest band */
+	int			 have_th;
+	int			 have_m;
+	long long		 th;
+	long long		 m;
+};
+
 static void	xml(FILE *, const char *);
 static double	xpos(const struct band *, size_t, long long);
 static void	label(const struct band *, char *, size_t);
 static void	shade(FILE *, double, double, const char *);
 static void	mark(FILE *, double, const char *, long long, double);
+static void	write_head(FILE *, const struct tally *, unsigned long long,
+		    long long);
+static void	write_zones(FILE *, const struct plot *);
+static void	write_bars(FILE *, const struct plot *);
+static void	write_axes(FILE *, const struct plot *);
+static void	write_legend(FILE *);
 
 static void
 xml(FILE *fp, const char *s)
@@ -51,7 +69,8 @@ xml(FILE *fp, const char *s)
 			fputs("&quot;", fp);
 			break;
 		default:
-			/* XML 1.0 forbids most controls; bytes may not be UTF-8. */
+			/* XML 1.0 forbids most controls; bytes may not
+			 * be UTF-8. */
 			if (c < 0x20 || c >= 0x7f)
 				fputc('?', fp);
 			else
@@ -114,25 +133,13 @@ mark(FILE *fp, double x, const char *what, long long v, double y)
 	    x, y, what, bands_fmt(s, sizeof(s), v));
 }
 
-void
-rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
+/* write_head - the document, its title and the picture's heading */
+static void
+write_head(FILE *fp, const struct tally *t, unsigned long long all,
     long long width)
 {
-	unsigned long long max = 0, tot, all = 0;
-	long long th, m;
-	double w, x, y, h;
-	int have_th, have_m, z, counts_fit;
-	size_t i, every;
 	char s[48];
 
-	for (i = 0; i < n; i++) {
-		tot = bands_total(&b[i]);
-		all += tot;
-		if (tot > max)
-			max = tot;
-	}
-	have_th = tally_threshold(t, &th) == 0;
-	have_m = tally_margin(t, &m) == 0;
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -144,39 +151,51 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 	xml(fp, tally_score_stage(t) != NULL ? tally_score_stage(t) : "-");
 	fprintf(fp, ": %llu messages, %s a band</text>\n", all,
 	    bands_fmt(s, sizeof(s), width));
-	if (n == 0) {
-		fputs("<text x=\"360\" y=\"180\" text-anchor=\"middle\">"
-		    "no scores</text>\n</svg>\n", fp);
-		return;
-	}
-	w = (PLOT_R - PLOT_L) / (double)n;
-	/* A count over its bar only if the widest fits (9-unit digits). */
-	snprintf(s, sizeof(s), "%llu", max);
-	counts_fit = (double)strlen(s) * 5.5 <= w;
+}
 
-	/* The zones, shaded behind the bars. */
-	x = have_th ? xpos(b, n, th) : PLOT_R;
+/* write_zones - the zones, shaded behind the bars */
+static void
+write_zones(FILE *fp, const struct plot *p)
+{
+	double x;
+
+	x = p->have_th ? xpos(p->b, p->n, p->th) : PLOT_R;
 	shade(fp, PLOT_L, x, "#e8f5e9");
-	if (have_th && have_m) {
-		shade(fp, x, xpos(b, n, th + m), "#fff8e1");
-		shade(fp, xpos(b, n, th + m), PLOT_R, "#ffebee");
-	} else if (have_th)
+	if (p->have_th && p->have_m) {
+		shade(fp, x, xpos(p->b, p->n, p->th + p->m), "#fff8e1");
+		shade(fp, xpos(p->b, p->n, p->th + p->m), PLOT_R, "#ffebee");
+	} else if (p->have_th)
 		shade(fp, x, PLOT_R, "#fff8e1");
+}
 
-	/* The bars, one stack per band, and the count over each. */
-	for (i = 0; i < n; i++) {
+/* write_bars - one stack per band, and the count over each */
+static void
+write_bars(FILE *fp, const struct plot *p)
+{
+	const struct band *b = p->b;
+	unsigned long long tot;
+	double y, h, w = p->w;
+	size_t i;
+	int z, counts_fit;
+	char s[32];
+
+	/* A count over its bar only if the widest fits (9-unit digits). */
+	snprintf(s, sizeof(s), "%llu", p->max);
+	counts_fit = (double)strlen(s) * 5.5 <= w;
+	for (i = 0; i < p->n; i++) {
 		y = PLOT_B;
 		for (z = 0; z < TALLY_NZONES; z++) {
 			if (b[i].n[z] == 0)
 				continue;
-			h = (double)b[i].n[z] / (double)max * (PLOT_B - PLOT_T -
-			    14);
+			h = (double)b[i].n[z] / (double)p->max *
+			    (PLOT_B - PLOT_T - 14);
 			y -= h;
 			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 			    "<title>%llu %s</title></rect>\n",
 			    PLOT_L + (double)i * w + w * 0.1, y, w * 0.8, h,
-			    bar_color[z], b[i].n[z], tally_zone_name((enum tally_zone)z));
+			    bar_color[z], b[i].n[z],
+			    tally_zone_name((enum tally_zone)z));
 		}
 		if ((tot = bands_total(&b[i])) > 0 && counts_fit)
 			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
@@ -184,20 +203,23 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 			    "</text>\n", PLOT_L + ((double)i + 0.5) * w,
 			    y - 3, tot);
 	}
+}
 
-	/* The threshold and the red line. */
-	if (have_th)
-		mark(fp, xpos(b, n, th), "threshold", th, PLOT_T - 22);
-	if (have_th && have_m)
-		mark(fp, xpos(b, n, th + m), "red from", th + m, PLOT_T - 8);
+/* write_axes - axes, ticks and their labels */
+static void
+write_axes(FILE *fp, const struct plot *p)
+{
+	double x, y;
+	size_t i, every;
+	int z;
+	char s[48];
 
-	/* Axes, ticks and their labels. */
 	fprintf(fp, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" "
 	    "stroke=\"#000\"/>\n", PLOT_L, PLOT_T, PLOT_B, PLOT_R);
-	every = (n + 14) / 15;
-	for (i = 0; i < n; i += every) {
-		label(&b[i], s, sizeof(s));
-		x = PLOT_L + (double)i * w + (b[i].edge ? w / 2 : 0);
+	every = (p->n + 14) / 15;
+	for (i = 0; i < p->n; i += every) {
+		label(&p->b[i], s, sizeof(s));
+		x = PLOT_L + (double)i * p->w + (p->b[i].edge ? p->w / 2 : 0);
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#000\"/>\n<text x=\"%.1f\" "
 		    "y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s"
@@ -209,7 +231,7 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 		    "y2=\"%.1f\" stroke=\"#000\"/>\n<text x=\"%.1f\" "
 		    "y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%llu"
 		    "</text>\n", PLOT_L - 4, y, PLOT_L, y, PLOT_L - 6, y + 3,
-		    max * (unsigned long long)z / 2);
+		    p->max * (unsigned long long)z / 2);
 	}
 	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
 	    "text-anchor=\"middle\">score</text>\n", (PLOT_L + PLOT_R) / 2,
@@ -217,14 +239,59 @@ rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
 	fprintf(fp, "<text x=\"16\" y=\"%.1f\" font-size=\"12\" "
 	    "text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">"
 	    "messages</text>\n", (PLOT_T + PLOT_B) / 2, (PLOT_T + PLOT_B) / 2);
+}
 
-	/* The legend: the colour of each zone a message fell in. */
+/* write_legend - the colour of each zone a message fell in */
+static void
+write_legend(FILE *fp)
+{
+	double x;
+	int z;
+
 	for (z = 0; z < TALLY_NZONES; z++) {
 		x = PLOT_L + 150 * z;
 		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" "
-		    "height=\"10\" fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
-		    "font-size=\"11\">%s</text>\n", x, PLOT_B + 50,
-		    bar_color[z], x + 14, PLOT_B + 59, tally_zone_name((enum tally_zone)z));
+		    "height=\"10\" fill=\"%s\"/>\n<text x=\"%.1f\" "
+		    "y=\"%.1f\" font-size=\"11\">%s</text>\n", x,
+		    PLOT_B + 50, bar_color[z], x + 14, PLOT_B + 59,
+		    tally_zone_name((enum tally_zone)z));
 	}
+}
+
+void
+rsvg_write(FILE *fp, const struct tally *t, const struct band *b, size_t n,
+    long long width)
+{
+	struct plot p;
+	unsigned long long tot, all = 0;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.b = b;
+	p.n = n;
+	for (i = 0; i < n; i++) {
+		tot = bands_total(&b[i]);
+		all += tot;
+		if (tot > p.max)
+			p.max = tot;
+	}
+	p.have_th = tally_threshold(t, &p.th) == 0;
+	p.have_m = tally_margin(t, &p.m) == 0;
+	write_head(fp, t, all, width);
+	if (n == 0) {
+		fputs("<text x=\"360\" y=\"180\" text-anchor=\"middle\">"
+		    "no scores</text>\n</svg>\n", fp);
+		return;
+	}
+	p.w = (PLOT_R - PLOT_L) / (double)n;
+	write_zones(fp, &p);
+	write_bars(fp, &p);
+	if (p.have_th)
+		mark(fp, xpos(b, n, p.th), "threshold", p.th, PLOT_T - 22);
+	if (p.have_th && p.have_m)
+		mark(fp, xpos(b, n, p.th + p.m), "red from", p.th + p.m,
+		    PLOT_T - 8);
+	write_axes(fp, &p);
+	write_legend(fp);
 	fputs("</svg>\n", fp);
 }
