@@ -56,7 +56,8 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
 		  src/hi-q/run_finish.o \
 		  src/hi-q/run_signals.o \
 		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
-		  src/hi-q/milter_session.o src/hi-q/milter_edit.o
+		  src/hi-q/milter_session.o src/hi-q/milter_send.o \
+		  src/hi-q/milter_reply.o src/hi-q/milter_edit.o
 PIDO_OBJS	= src/pido/pidfile.o
 REPORT_OBJS	= src/report/logline.o src/report/tally.o src/report/bands.o \
 		  src/report/rtext.o src/report/rjson.o src/report/rsvg.o
