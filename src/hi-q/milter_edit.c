@@ -64,6 +64,9 @@ static int	 env_read(struct edit *, const char *, size_t);
 static int	 flush(int, struct buf *, size_t);
 static int	 emit(int, struct buf *, const char *, size_t);
 static int	 copy(int, off_t, int, struct buf *);
+static int	 apply_mods(struct edit *, const struct milter_mods *, long);
+static int	 write_head(const struct edit *, int, struct buf *);
+static int	 write_envelope(const struct edit *, struct buf *);
 
 /* entry_name_is - is the entry a field called name[0..n), in any case? */
 static int
@@ -331,6 +334,86 @@ copy(int in, off_t off, int out, struct buf *b)
 	return rc;
 }
 
+/*
+ * apply_mods - the message's fields as entries (the hidden one marked),
+ * then each modification in the order sent; -1 with ed->err
+ */
+static int
+apply_mods(struct edit *ed, const struct milter_mods *mods, long hidden)
+{
+	struct entry en;
+	size_t i;
+
+	for (i = 0; i < ed->head->nfield; i++) {
+		memset(&en, 0, sizeof(en));
+		en.field = (long)i;
+		en.hidden = (long)i == hidden;
+		insert(ed, ed->n, &en);
+	}
+	for (i = 0; i < mods->n; i++) {
+		switch (mods->mod[i].cmd) {
+		case MILTER_REP_ADDHEADER:
+		case MILTER_REP_INSHEADER:
+		case MILTER_REP_CHGHEADER:
+			if (header_mod(ed, &mods->mod[i]) == -1)
+				return -1;
+			break;
+		default:
+			if (rcpt_mod(ed, &mods->mod[i]) == -1)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * write_head - the header block, each field ending in LF (a last line
+ * without one gets it); then the separator, which is needed too when
+ * fields now come before a body that had none.  -1: out cannot be written
+ */
+static int
+write_head(const struct edit *ed, int out, struct buf *w)
+{
+	const struct milter_head *head = ed->head;
+	const struct milter_field *f;
+	const struct entry *x;
+	size_t i;
+
+	for (i = 0; i < ed->n; i++) {
+		x = &ed->e[i];
+		if (x->field >= 0) {
+			f = &head->field[x->field];
+			if (emit(out, w, head->block.data + f->off,
+			    f->len) == -1 ||
+			    (head->block.data[f->off + f->len - 1] != '\n' &&
+			    emit(out, w, "\n", 1) == -1))
+				return -1;
+		} else if (emit(out, w, x->text, x->len) == -1)
+			return -1;
+	}
+	if ((head->sep || (head->nfield == 0 && ed->n > 0)) &&
+	    emit(out, w, "\n", 1) == -1)
+		return -1;
+	return 0;
+}
+
+/* write_envelope - the new envelope into b; -1 past b's limit */
+static int
+write_envelope(const struct edit *ed, struct buf *b)
+{
+	size_t i;
+
+	if (buf_append(b, "F", 1) == -1 ||
+	    buf_append(b, ed->sender, strlen(ed->sender) + 1) == -1)
+		return -1;
+	for (i = 0; i < ed->nrcpt; i++)
+		if (buf_append(b, "T", 1) == -1 ||
+		    buf_append(b, ed->rcpt[i], strlen(ed->rcpt[i]) + 1) == -1)
+			return -1;
+	return buf_append(b, "", 1);
+}
+
 int
 milter_edit_apply(int in, const struct milter_mods *mods, int body_fd,
     int hide_received, const char *env, size_t envlen, int out,
@@ -338,12 +421,8 @@ milter_edit_apply(int in, const struct milter_mods *mods, int body_fd,
 {
 	struct milter_head head;
 	struct edit ed;
-	struct entry en;
 	struct buf w;
-	const struct entry *x;
-	const struct milter_field *f;
 	size_t i;
-	long hidden;
 	int rc = -1;
 
 	memset(&ed, 0, sizeof(ed));
@@ -352,85 +431,30 @@ milter_edit_apply(int in, const struct milter_mods *mods, int body_fd,
 	ed.head = &head;
 	ed.leadspc = mods->leadspc;
 	if (milter_head_read(in, &head, &ed.err) == -1 ||
-	    env_read(&ed, env, envlen) == -1)
+	    env_read(&ed, env, envlen) == -1 ||
+	    apply_mods(&ed, mods, milter_head_hidden(&head,
+	    hide_received)) == -1)
 		goto done;
-	hidden = milter_head_hidden(&head, hide_received);
-	for (i = 0; i < head.nfield; i++) {
-		memset(&en, 0, sizeof(en));
-		en.field = (long)i;
-		en.hidden = (long)i == hidden;
-		insert(&ed, ed.n, &en);
-	}
-	for (i = 0; i < mods->n; i++) {
-		switch (mods->mod[i].cmd) {
-		case MILTER_REP_ADDHEADER:
-		case MILTER_REP_INSHEADER:
-		case MILTER_REP_CHGHEADER:
-			if (header_mod(&ed, &mods->mod[i]) == -1)
-				goto done;
-			break;
-		default:
-			if (rcpt_mod(&ed, &mods->mod[i]) == -1)
-				goto done;
-			break;
-		}
-	}
-
-	/*
-	 * The header block, each field ending in LF (a last line without
-	 * one gets it); then the separator, which is needed too when fields
-	 * now come before a body that had none.
-	 */
-	for (i = 0; i < ed.n; i++) {
-		x = &ed.e[i];
-		if (x->field >= 0) {
-			f = &head.field[x->field];
-			if (emit(out, &w, head.block.data + f->off,
-			    f->len) == -1 ||
-			    (head.block.data[f->off + f->len - 1] != '\n' &&
-			    emit(out, &w, "\n", 1) == -1))
-				goto werr;
-		} else if (emit(out, &w, x->text, x->len) == -1)
-			goto werr;
-	}
-	if ((head.sep || (head.nfield == 0 && ed.n > 0)) &&
-	    emit(out, &w, "\n", 1) == -1)
-		goto werr;
-	if (mods->body && body_fd != -1)
+	if (write_head(&ed, out, &w) == -1)
+		rc = -2;
+	else if (mods->body && body_fd != -1)
 		rc = copy(body_fd, 0, out, &w);
 	else
 		rc = copy(in, head.body_off, out, &w);
-	if (rc == -1) {
+	if (rc == -1)
 		ed.err = "cannot read the message";
-		goto done;
-	}
-	if (rc == -2)
-		goto werr;
-
-	/* The new envelope. */
-	if (buf_append(newenv, "F", 1) == -1 ||
-	    buf_append(newenv, ed.sender, strlen(ed.sender) + 1) == -1)
-		goto envlong;
-	for (i = 0; i < ed.nrcpt; i++)
-		if (buf_append(newenv, "T", 1) == -1 ||
-		    buf_append(newenv, ed.rcpt[i], strlen(ed.rcpt[i]) + 1) ==
-		    -1)
-			goto envlong;
-	if (buf_append(newenv, "", 1) == -1)
-		goto envlong;
-	*nrcpts = ed.nrcpt;
-	rc = 0;
-	goto done;
-werr:
-	ed.err = "cannot write the new message";
-	rc = -1;
-	goto done;
-envlong:
-	ed.err = "the new envelope is longer than hi-q takes";
-	rc = -1;
+	else if (rc == -2)
+		ed.err = "cannot write the new message";
+	else if (write_envelope(&ed, newenv) == -1) {
+		ed.err = "the new envelope is longer than hi-q takes";
+		rc = -1;
+	} else
+		*nrcpts = ed.nrcpt;
 done:
-	if (rc != 0)
+	if (rc != 0) {
 		*err = ed.err;
+		rc = -1;
+	}
 	for (i = 0; i < ed.n; i++)
 		free(ed.e[i].text);
 	free(ed.e);
