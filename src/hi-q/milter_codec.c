@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "milter_codec.h"
+#include "number.h"
 #include "xalloc.h"
 
 /* One piece of a packet's data. */
@@ -41,7 +42,11 @@ static int	take_string(const char **, size_t *, const char **);
 static int	decode_optneg(const struct milter_packet *,
 		    struct milter_reply *, const char **);
 static int	decode_replycode(const char *, uint32_t *);
+static int	decoded(int, const char *, const char **);
 static int	spec_port(const char *, size_t, in_port_t *);
+static int	spec_unix(const char *, struct milter_addr *, const char **);
+static int	spec_host(const char *, int, in_port_t, struct milter_addr *,
+		    const char **);
 
 /*
  * put_parts - append a packet: its length, the command byte, then the
@@ -399,89 +404,120 @@ milter_decode(const struct milter_packet *pkt, struct milter_reply *r,
 	case MILTER_REP_PROGRESS:
 	case MILTER_REP_SKIP:
 	case MILTER_REP_SHUTDOWN:
-		if (n != 0) {
-			*err = "data after a reply that takes none";
-			return -1;
-		}
-		return 0;
+		return decoded(n == 0, "data after a reply that takes none",
+		    err);
 	case MILTER_REP_REPLYCODE:
-		if (take_string(&p, &n, &r->value) == -1 || n != 0) {
-			*err = "a reply code that is not one string";
-			return -1;
-		}
-		if (decode_replycode(r->value, &r->index) == -1) {
-			*err = "a reply code that is not 4xx or 5xx";
-			return -1;
-		}
-		return 0;
+		if (take_string(&p, &n, &r->value) == -1 || n != 0)
+			return decoded(0, "a reply code that is not one string",
+			    err);
+		return decoded(decode_replycode(r->value, &r->index) == 0,
+		    "a reply code that is not 4xx or 5xx", err);
 	case MILTER_REP_QUARANTINE:
-		if (take_string(&p, &n, &r->value) == -1 || n != 0) {
-			*err = "a quarantine reason that is not one string";
-			return -1;
-		}
-		return 0;
+		return decoded(take_string(&p, &n, &r->value) == 0 && n == 0,
+		    "a quarantine reason that is not one string", err);
 	case MILTER_REP_ADDHEADER:
-		if (take_string(&p, &n, &r->name) == -1 ||
-		    take_string(&p, &n, &r->value) == -1 || n != 0) {
-			*err = "an add header that is not name and value";
-			return -1;
-		}
-		return 0;
+		return decoded(take_string(&p, &n, &r->name) == 0 &&
+		    take_string(&p, &n, &r->value) == 0 && n == 0,
+		    "an add header that is not name and value", err);
 	case MILTER_REP_INSHEADER:
 	case MILTER_REP_CHGHEADER:
-		if (take_u32(&p, &n, &r->index) == -1 ||
-		    take_string(&p, &n, &r->name) == -1 ||
-		    take_string(&p, &n, &r->value) == -1 || n != 0) {
-			*err = "a header change that is not index, name and "
-			    "value";
-			return -1;
-		}
-		return 0;
+		return decoded(take_u32(&p, &n, &r->index) == 0 &&
+		    take_string(&p, &n, &r->name) == 0 &&
+		    take_string(&p, &n, &r->value) == 0 && n == 0,
+		    "a header change that is not index, name and value", err);
 	case MILTER_REP_REPLBODY:
 		r->data = p;
 		r->len = n;
 		return 0;
 	case MILTER_REP_ADDRCPT:
 	case MILTER_REP_DELRCPT:
-		if (take_string(&p, &n, &r->name) == -1 || n != 0) {
-			*err = "a recipient change that is not one address";
-			return -1;
-		}
-		return 0;
+		return decoded(take_string(&p, &n, &r->name) == 0 && n == 0,
+		    "a recipient change that is not one address", err);
 	case MILTER_REP_ADDRCPT_PAR:
 	case MILTER_REP_CHGFROM:
 		/* An address, and the ESMTP arguments if any. */
-		if (take_string(&p, &n, &r->name) == -1 ||
-		    (n > 0 && take_string(&p, &n, &r->value) == -1) ||
-		    n != 0) {
-			*err = "an address change that is not an address "
-			    "and its arguments";
-			return -1;
-		}
-		return 0;
+		return decoded(take_string(&p, &n, &r->name) == 0 &&
+		    (n == 0 || take_string(&p, &n, &r->value) == 0) && n == 0,
+		    "an address change that is not an address and its "
+		    "arguments", err);
 	default:
-		*err = "an unknown reply";
-		return -1;
+		return decoded(0, "an unknown reply", err);
 	}
 }
 
-/* spec_port - a decimal port 1 to 65535, s[0..n) */
+/* decoded - 0 when a reply read ok, else -1 with *err what it was not */
+static int
+decoded(int ok, const char *what, const char **err)
+{
+	if (ok)
+		return 0;
+	*err = what;
+	return -1;
+}
+
+/* spec_port - a port 1 to 65535 in at most 5 digits, s[0..n) */
 static int
 spec_port(const char *s, size_t n, in_port_t *port)
 {
-	unsigned long v = 0;
-	size_t i;
+	unsigned long long v;
 
-	if (n == 0 || n > 5)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v < 1 || v > 65535)
+	if (n > 5 || number_uint(s, n, 65535, &v) == -1 || v < 1)
 		return -1;
 	*port = htons((in_port_t)v);
+	return 0;
+}
+
+/* spec_unix - the socket at path, an absolute path */
+static int
+spec_unix(const char *path, struct milter_addr *a, const char **err)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)&a->ss;
+
+	if (path[0] != '/') {
+		*err = "a unix socket path must be absolute";
+		return -1;
+	}
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		*err = "a unix socket path too long for a socket";
+		return -1;
+	}
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, strlen(path) + 1);
+	a->len = (socklen_t)sizeof(*sun);
+	return 0;
+}
+
+/* spec_host - the numeric address host (or localhost), with port */
+static int
+spec_host(const char *host, int six, in_port_t port, struct milter_addr *a,
+    const char **err)
+{
+	struct sockaddr_in *sin;
+	struct sockaddr_in6 *sin6;
+
+	if (strcasecmp(host, "localhost") == 0)
+		host = six ? "::1" : "127.0.0.1";
+	if (six) {
+		sin6 = (struct sockaddr_in6 *)&a->ss;
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
+			*err = "an inet6 host must be a numeric IPv6 address "
+			    "or localhost (hi-q resolves no names)";
+			return -1;
+		}
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = port;
+		a->len = (socklen_t)sizeof(*sin6);
+		return 0;
+	}
+	sin = (struct sockaddr_in *)&a->ss;
+	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
+		*err = "an inet host must be a numeric IPv4 address or "
+		    "localhost (hi-q resolves no names)";
+		return -1;
+	}
+	sin->sin_family = AF_INET;
+	sin->sin_port = port;
+	a->len = (socklen_t)sizeof(*sin);
 	return 0;
 }
 
@@ -490,9 +526,6 @@ int
 milter_spec_parse(const char *spec, struct milter_addr *a,
     const char **err)
 {
-	struct sockaddr_un *sun;
-	struct sockaddr_in *sin;
-	struct sockaddr_in6 *sin6;
 	const char *rest, *at;
 	char host[INET6_ADDRSTRLEN + 2];
 	size_t hlen;
@@ -500,22 +533,8 @@ milter_spec_parse(const char *spec, struct milter_addr *a,
 	int six;
 
 	memset(a, 0, sizeof(*a));
-	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0) {
-		rest = strchr(spec, ':') + 1;
-		sun = (struct sockaddr_un *)&a->ss;
-		if (rest[0] != '/') {
-			*err = "a unix socket path must be absolute";
-			return -1;
-		}
-		if (strlen(rest) >= sizeof(sun->sun_path)) {
-			*err = "a unix socket path too long for a socket";
-			return -1;
-		}
-		sun->sun_family = AF_UNIX;
-		memcpy(sun->sun_path, rest, strlen(rest) + 1);
-		a->len = (socklen_t)sizeof(*sun);
-		return 0;
-	}
+	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0)
+		return spec_unix(strchr(spec, ':') + 1, a, err);
 	if (strncmp(spec, "inet:", 5) == 0) {
 		six = 0;
 		rest = spec + 5;
@@ -548,28 +567,5 @@ milter_spec_parse(const char *spec, struct milter_addr *a,
 	}
 	memcpy(host, rest, hlen);
 	host[hlen] = '\0';
-	if (strcasecmp(host, "localhost") == 0)
-		memcpy(host, six ? "::1" : "127.0.0.1", six ? 4 : 10);
-	if (six) {
-		sin6 = (struct sockaddr_in6 *)&a->ss;
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
-			*err = "an inet6 host must be a numeric IPv6 address "
-			    "or localhost (hi-q resolves no names)";
-			return -1;
-		}
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = port;
-		a->len = (socklen_t)sizeof(*sin6);
-	} else {
-		sin = (struct sockaddr_in *)&a->ss;
-		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
-			*err = "an inet host must be a numeric IPv4 address "
-			    "or localhost (hi-q resolves no names)";
-			return -1;
-		}
-		sin->sin_family = AF_INET;
-		sin->sin_port = port;
-		a->len = (socklen_t)sizeof(*sin);
-	}
-	return 0;
+	return spec_host(host, six, port, a, err);
 }
