@@ -182,7 +182,9 @@ one_message(const struct conf *conf)
 		    "close-on-exec");
 	if (conf->log_facility != CONF_LOG_STDERR)
 		logfmt_set_syslog(conf->log_facility);
-	env = spawn_environ(environ);
+	/* QMAILQUEUE names hi-q: a stage that injects mail must not call
+	 * hi-q again. */
+	env = spawn_environ(environ, "QMAILQUEUE");
 	code = run_message(conf, env);
 	free(env);
 	return code;

@@ -123,16 +123,16 @@ spawn_signals_reset(void)
 }
 
 char **
-spawn_environ(char *const env[])
+spawn_environ(char *const env[], const char *drop)
 {
 	char **copy;
-	size_t n, i, j;
+	size_t n, i, j, len = strlen(drop);
 
 	for (n = 0; env[n] != NULL; n++)
 		continue;
 	copy = xcalloc(n + 1, sizeof(*copy));
 	for (i = j = 0; i < n; i++)
-		if (strncmp(env[i], "QMAILQUEUE=", 11) != 0)
+		if (strncmp(env[i], drop, len) != 0 || env[i][len] != '=')
 			copy[j++] = env[i];
 	copy[j] = NULL;
 	return copy;

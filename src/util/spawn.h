@@ -17,9 +17,10 @@
  *	calls it first, and "hi-q --check" calls it for every program, so
  *	the two refuse the same programs with the same reason.
  *
- *	spawn_environ() returns a copy of an environment without QMAILQUEUE,
- *	which names hi-q itself: a stage that injects mail must reach the real
- *	queue, not hi-q again.
+ *	spawn_environ(env, name) returns a copy of an environment without the
+ *	variable name (hi-q drops QMAILQUEUE, which names hi-q itself: a
+ *	stage that injects mail must reach the real queue, not hi-q again).
+ *	The strings are env's; only the array is new.
  *
  * ERRORS
  *	spawn_program returns 0, or an errno value when the program could not
@@ -38,7 +39,7 @@
 int	 spawn_check(const char *);
 int	 spawn_program(char *const [], char *const [], int, int, pid_t,
 	    pid_t *);
-char	**spawn_environ(char *const []);
+char	**spawn_environ(char *const [], const char *);
 void	 spawn_signals_reset(void);
 
 #endif /* HIQ_SPAWN_H */

@@ -170,7 +170,7 @@ START_TEST(test_environ)
 	char **env = argv_dup(given), **got;
 	size_t i;
 
-	got = spawn_environ(env);
+	got = spawn_environ(env, "QMAILQUEUE");
 	for (i = 0; want[i] != NULL; i++) {
 		ck_assert_ptr_nonnull(got[i]);
 		ck_assert_str_eq(got[i], want[i]);
