@@ -35,14 +35,14 @@
 
 #include "bands.h"
 #include "lines.h"
-#include "msg.h"
 #include "logline.h"
+#include "msg.h"
 #include "number.h"
-#include "paths.h"
 #include "rjson.h"
 #include "rsvg.h"
 #include "rtext.h"
 #include "tally.h"
+#include "version.h"
 
 enum {
 	REPORT_EXIT_OK = 0,

@@ -33,6 +33,7 @@
 #include "run.h"
 #include "spawn.h"
 #include "user.h"
+#include "version.h"
 #include "xalloc.h"
 
 

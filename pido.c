@@ -43,9 +43,9 @@
 
 #include "msg.h"
 #include "number.h"
-#include "paths.h"
 #include "pidfile.h"
 #include "signame.h"
+#include "version.h"
 
 /* pido's exit codes (docs/pido.8, EXIT STATUS); after exec, the program's. */
 enum {
