@@ -13,9 +13,9 @@
  *	hi-q-report(8).
  *
  *	This file reads the options and the input and picks the output;
- *	src/lines.c reads lines, src/logline.c parses them, src/tally.c
- *	counts, src/bands.c cuts the histogram, and src/rtext.c, rjson.c and
- *	rsvg.c write it out.
+ *	src/util/lines.c reads lines, src/report/logline.c parses them,
+ *	src/report/tally.c counts, bands.c cuts the histogram, and rtext.c,
+ *	rjson.c and rsvg.c write it out.
  *
  * ERRORS
  *	Exit 0 when every input was read and the output written, 100 for a

@@ -10,8 +10,8 @@
  *	code is what qmail-queue would have returned, so the client hears 250,
  *	451 or 554 before the SMTP connection closes.  See hi-q(8).
  *
- *	This file only reads options and the configuration; the run does the
- *	work (run_loop.c, with plan.c and judge.c).
+ *	This file only reads options and the configuration; the run of one
+ *	message does the work (src/hi-q/run*.c, with plan.c and judge.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>

@@ -17,12 +17,12 @@
  *	pidfile.  See pido(8).
  *
  *	Every form refuses a pidfile that someone else could have written or
- *	swapped, or whose number is not a PID of the program's (src/pidfile.h
- *	says what is trusted, pido(8) SECURITY says why), and names the
- *	reason: a pidfile decides whom a signal reaches.
+ *	swapped, or whose number is not a PID of the program's
+ *	(src/pido/pidfile.h says what is trusted, pido(8) SECURITY says why),
+ *	and names the reason: a pidfile decides whom a signal reaches.
  *
  *	This file reads the options and turns results into exit codes;
- *	src/pidfile.c does the work.
+ *	src/pido/pidfile.c does the work.
  *
  * ERRORS
  *	The exit codes are below (PIDO_EXIT_*) and in pido(8): 100 usage,

@@ -1,5 +1,5 @@
 # shellcheck shell=sh source-path=SCRIPTDIR/../..
-# milter-core.sh - hi-q's milter client (src/milter_*.c) against real
+# milter-core.sh - hi-q's milter client (src/hi-q/milter_*.c) against real
 # milters from Debian, through tests/tools/milter-probe, which runs one session
 # in a poll loop as the milter stage will: a test milter written with
 # python3-milter (tests/milters/modify.py) that shows what it was sent and

@@ -9,7 +9,7 @@
  *
  *	Connects to the milter at SOCKET (libmilter's syntax: unix:/path,
  *	inet:PORT@HOST, inet6:PORT@HOST) and runs one milter session
- *	(src/milter_session.c) in a plain poll loop, with the message in
+ *	(src/hi-q/milter_session.c) in a plain poll loop, with the message in
  *	the file MESSAGE and the envelope (qmail-queue's format) in the
  *	file ENVELOPE.  The client is TCPREMOTEIP, TCPREMOTEHOST and
  *	TCPREMOTEPORT from the environment, as hi-q gets them from
@@ -23,7 +23,7 @@
  *	It prints the outcome, the reply code and its text, why the session
  *	failed (or the quarantine reason), then, after an accept, the
  *	envelope and the message as the modifications left them
- *	(src/milter_edit.c), or to the files given with -o and -e:
+ *	(src/hi-q/milter_edit.c), or to the files given with -o and -e:
  *
  *	    outcome: accept
  *	    mods: 3, body replaced

@@ -271,7 +271,7 @@ START_TEST(test_numbers)
 }
 END_TEST
 
-/* What log.c writes, logline.c reads: every status, a score, a reason. */
+/* What logfmt.c writes, logline.c reads: every status, a score, a reason. */
 START_TEST(test_round_trip)
 {
 	struct stage_report sr[7] = {

@@ -1,5 +1,5 @@
 /*
- * check_pidfile.c - unit tests for src/pidfile.c
+ * check_pidfile.c - unit tests for src/pido/pidfile.c
  *
  * DESCRIPTION
  *	A pidfile's lock belongs to a process, and a process cannot see its
