@@ -103,6 +103,8 @@ static int	 guard(const struct place *, int, pid_t *,
 static void	 unguard(const struct place *, int);
 static int	 signal_leader(int, pid_t, int);
 static void	 close_keep_errno(int);
+static int	 query_state(const char *, int *, pid_t *,
+		    struct pidfile_refusal *);
 static void	 nap_ms(unsigned long);
 
 static void
@@ -560,23 +562,42 @@ out:
 	return fd;
 }
 
-int
-pidfile_check(const char *path, pid_t *pid, struct pidfile_refusal *ref)
+/*
+ * query_state - what path says, for a question about it: PIDFILE_ABSENT
+ * with *fd -1 when there is no such file, else inspect()'s state with *fd
+ * the open pidfile; -1 on error, *fd closed
+ */
+static int
+query_state(const char *path, int *fd, pid_t *pid,
+    struct pidfile_refusal *ref)
 {
-	int fd, state, saved = errno;
+	int state, saved = errno;
 
 	*pid = 0;
 	memset(ref, 0, sizeof(*ref));
-	if ((fd = query_open(path, ref)) == -1) {
+	if ((*fd = query_open(path, ref)) == -1) {
 		if (errno != ENOENT)
 			return -1;
 		errno = saved;
 		return PIDFILE_ABSENT;
 	}
-	state = inspect(fd, pid, ref);
-	close_keep_errno(fd);
-	if (state != -1)
-		errno = saved;
+	if ((state = inspect(*fd, pid, ref)) == -1) {
+		close_keep_errno(*fd);
+		*fd = -1;
+	}
+	return state;
+}
+
+int
+pidfile_check(const char *path, pid_t *pid, struct pidfile_refusal *ref)
+{
+	int fd, state, saved = errno;
+
+	if ((state = query_state(path, &fd, pid, ref)) == -1)
+		return -1;
+	if (fd != -1)
+		(void)close(fd);
+	errno = saved;
 	return state;
 }
 
@@ -644,19 +665,14 @@ int
 pidfile_signal(const char *path, int sig, int group, pid_t *pidp,
     struct pidfile_refusal *ref)
 {
-	pid_t pid = 0, pgid;
+	pid_t pid, pgid;
 	int fd, state, saved = errno;
 
 	*pidp = 0;
-	memset(ref, 0, sizeof(*ref));
-	if ((fd = query_open(path, ref)) == -1) {
-		if (errno != ENOENT)
-			return -1;
-		errno = saved;
-		return PIDFILE_ABSENT;
-	}
-	if ((state = inspect(fd, &pid, ref)) == -1)
-		goto fail;
+	if ((state = query_state(path, &fd, &pid, ref)) == -1)
+		return -1;
+	if (fd == -1)
+		return state;		/* PIDFILE_ABSENT */
 	if (state == PIDFILE_RUNNING) {
 		if (group) {
 			/* Its group, only if it leads one: never ours. */
