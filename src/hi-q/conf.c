@@ -6,11 +6,12 @@
  *	line; "#" at the start of a word, outside quotes, starts a comment;
  *	words are split as a shell splits them (quotes and backslashes) by
  *	popt's poptParseArgvString(), and nothing is expanded.  Lines that
- *	start with white space belong to the stage opened last (conf_stage.c);
- *	the others are top-level directives (conf_top.c).  This file reads
- *	the file and splits its lines, holds what the parts share
- *	(conf_int.h: the error, the one duplicate guard, the number reader),
- *	and frees a conf; conf_write.c prints one.
+ *	start with white space belong to the stage opened last (their
+ *	handlers are in conf_stage.c); the others are top-level directives
+ *	(conf_top.c).  This file reads the file and splits its lines, finds
+ *	each line's directive in one table, past the one duplicate guard,
+ *	holds what the parts share (conf_int.h), and frees a conf;
+ *	conf_write.c prints one.
  *
  *	The file is read with lines.c, in one buffer of CONF_LINE_MAX plus one
  *	read, not with getline(3): getline grows its buffer to fit any line,
@@ -24,7 +25,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +47,42 @@
 #include "spool.h"
 #include "xalloc.h"
 
+static int	 must_indent(struct parser *, int, const char **);
+static int	 must_not_indent(struct parser *, int, const char **);
+static int	 dispatch(struct parser *, int, int, const char **);
 static int	 do_line(struct parser *, char *, size_t, int);
+
+/*
+ * Every directive, at the left margin and indented: its word, whether it
+ * may come only once (in the file, or in a stage), and its handler.
+ */
+static const struct {
+	const char	*word;
+	int		 indented;
+	int		 once;
+	int		(*fn)(struct parser *, int, const char **);
+} directives[] = {
+	{ "stage", 0, 0, conf_top_stage },
+	{ "check", 0, 0, conf_top_stage },
+	{ "queue", 0, 1, conf_top_queue },
+	{ "spool", 0, 1, conf_top_spool },
+	{ "timeout", 0, 1, conf_top_timeout },
+	{ "reply-channel", 0, 1, conf_top_reply },
+	{ "log", 0, 1, conf_top_log },
+	{ "user", 0, 1, conf_top_user },
+	{ "on", 0, 0, must_indent },
+	{ "skip-if-env", 0, 0, must_indent },
+	{ "zone", 0, 0, must_indent },
+	{ "on", 1, 0, conf_stage_on },
+	{ "timeout", 1, 1, conf_stage_timeout },
+	{ "zone", 1, 1, conf_stage_zone },
+	{ "skip-if-env", 1, 0, conf_stage_skip },
+	{ "stage", 1, 0, must_not_indent },
+	{ "check", 1, 0, must_not_indent },
+	{ "queue", 1, 0, must_not_indent },
+};
+#define NDIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
+_Static_assert(NDIRECTIVES <= 32, "a bit of seen_top for each");
 static const char *file_kind(mode_t);
 static char	*unsafe_file(int);
 static void	 free_argv(char **);
@@ -96,31 +131,55 @@ conf_argv(int argc, const char **argv)
 	return v;
 }
 
-/*
- * conf_dispatch - the directive for argv[0] in t[0..n), its handler
- * called past the one duplicate guard (seen holds a bit per entry)
- */
-int
-conf_dispatch(struct parser *p, const struct conf_directive *t, size_t n,
-    unsigned *seen, const char *stage, int argc, const char **argv)
+/* must_indent - a stage's directive at the left margin */
+static int
+must_indent(struct parser *p, int argc, const char **argv)
 {
+	(void)argc;
+	return conf_fail(p, "\"%s\" must be indented under a stage", argv[0]);
+}
+
+/* must_not_indent - a top-level directive indented */
+static int
+must_not_indent(struct parser *p, int argc, const char **argv)
+{
+	(void)argc;
+	return conf_fail(p, "\"%s\" must not be indented", argv[0]);
+}
+
+/*
+ * dispatch - the directive of a line (indented: a stage's), its handler
+ * called past the one duplicate guard, once a file or once a stage
+ */
+static int
+dispatch(struct parser *p, int indented, int argc, const char **argv)
+{
+	const struct stage_conf *st = NULL;
+	unsigned *seen = &p->seen_top;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(argv[0], t[i].word) == 0)
+	if (indented) {
+		if (p->conf->nstages == 0)
+			return conf_fail(p, "\"%s\" is indented but no stage "
+			    "is open", argv[0]);
+		st = &p->conf->stages[p->conf->nstages - 1];
+		seen = &p->seen_stage;
+	}
+	for (i = 0; i < NDIRECTIVES; i++)
+		if (directives[i].indented == indented &&
+		    strcmp(argv[0], directives[i].word) == 0)
 			break;
-	if (i == n)
+	if (i == NDIRECTIVES)
 		return conf_fail(p, "unknown %sdirective \"%s\"",
-		    stage != NULL ? "stage " : "", argv[0]);
-	assert(i < sizeof(*seen) * CHAR_BIT);
-	if (t[i].once && (*seen & (1U << i)) != 0) {
-		if (stage != NULL)
+		    indented ? "stage " : "", argv[0]);
+	if (directives[i].once && (*seen & (1U << i)) != 0) {
+		if (indented)
 			return conf_fail(p, "duplicate \"%s\" for stage %s",
-			    t[i].word, stage);
-		return conf_fail(p, "duplicate \"%s\"", t[i].word);
+			    argv[0], st->name);
+		return conf_fail(p, "duplicate \"%s\"", argv[0]);
 	}
 	*seen |= 1U << i;
-	return t[i].fn(p, argc, argv);
+	return directives[i].fn(p, argc, argv);
 }
 
 /*
@@ -224,10 +283,7 @@ do_line(struct parser *p, char *line, size_t len, int flags)
 		return conf_fail(p, "%s", why);
 	if (argc == 0)
 		return 0;
-	if (isspace((unsigned char)line[0]))
-		rc = conf_stage(p, argc, argv);
-	else
-		rc = conf_top(p, argc, argv);
+	rc = dispatch(p, isspace((unsigned char)line[0]) != 0, argc, argv);
 	free((void *)argv);
 	return rc;
 }

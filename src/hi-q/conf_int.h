@@ -2,20 +2,17 @@
  * conf_int.h - the parts of the filters.conf parser, shared among them
  *
  * DESCRIPTION
- *	PRIVATE to conf.c (reading the file, splitting lines, freeing),
- *	conf_top.c (the top-level directives), conf_stage.c (the directives
- *	of a stage) and conf_write.c ("hi-q --check" prints the pipeline);
- *	every other module sees conf.h alone.
+ *	PRIVATE to conf.c (reading the file, splitting lines, the one table
+ *	of directives with its duplicate guard, freeing), conf_top.c (the
+ *	handlers of the top-level directives), conf_stage.c (those of a
+ *	stage's directives) and conf_write.c ("hi-q --check" prints the
+ *	pipeline); every other module sees conf.h alone.
  *
  *	struct parser is one parse: the conf being filled, the error to
  *	fill, the line, and the directives seen.  conf_fail() records the
- *	error at the current line and returns -1.  Each part's directives
- *	are a table of struct conf_directive: its word, whether it may come
- *	only once, and its handler, which gets the line's words.
- *	conf_dispatch() finds a line's directive in a table and calls its
- *	handler, past the one duplicate guard ("duplicate ...", "for stage
- *	NAME" when stage names the stage open), or refuses a word that is not
- *	in it ("unknown directive", "unknown stage directive").
+ *	error at the current line and returns -1.  A handler gets the
+ *	line's words, argv[0] the directive, once conf.c has found it in its
+ *	table and passed the duplicate guard.
  *
  * ERRORS
  *	Every handler returns 0, or -1 after conf_fail().
@@ -36,25 +33,26 @@ struct parser {
 	unsigned		 seen_stage;	/* the same, for its stage */
 };
 
-struct conf_directive {
-	const char	*word;
-	int		 once;		/* a second one is refused */
-	int		(*fn)(struct parser *, int, const char **);
-};
-
 /* conf.c */
 int	 conf_fail(struct parser *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 conf_uint(const char *, unsigned, unsigned, unsigned *);
 char	**conf_argv(int, const char **);
-int	 conf_dispatch(struct parser *, const struct conf_directive *,
-	    size_t, unsigned *, const char *, int, const char **);
 
-/* conf_top.c */
-int	 conf_top(struct parser *, int, const char **);
+/* conf_top.c: "stage" and "check" open a stage */
+int	 conf_top_stage(struct parser *, int, const char **);
+int	 conf_top_queue(struct parser *, int, const char **);
+int	 conf_top_spool(struct parser *, int, const char **);
+int	 conf_top_timeout(struct parser *, int, const char **);
+int	 conf_top_reply(struct parser *, int, const char **);
+int	 conf_top_log(struct parser *, int, const char **);
+int	 conf_top_user(struct parser *, int, const char **);
 const char *conf_facility_name(int);
 
-/* conf_stage.c */
-int	 conf_stage(struct parser *, int, const char **);
+/* conf_stage.c: the open stage's lines */
+int	 conf_stage_on(struct parser *, int, const char **);
+int	 conf_stage_timeout(struct parser *, int, const char **);
+int	 conf_stage_zone(struct parser *, int, const char **);
+int	 conf_stage_skip(struct parser *, int, const char **);
 
 #endif /* HIQ_CONF_INT_H */

@@ -2,11 +2,11 @@
  * conf_stage.c - the directives of a stage in filters.conf
  *
  * DESCRIPTION
- *	conf_stage(p, argc, argv) takes an indented line, which belongs to
- *	the stage opened last: "on CODES OUTCOME [TEXT]" (any number, in
- *	order), "timeout SECONDS" and "zone ..." (once each), and
- *	"skip-if-env NAME[=VALUE] ..." (any number).  The grammar is in
- *	docs/filters.conf.5.
+ *	The handlers of the indented lines, for conf.c's table of
+ *	directives; a line belongs to the stage opened last: "on CODES
+ *	OUTCOME [TEXT]" (any number, in order), "timeout SECONDS" and "zone
+ *	..." (once each), and "skip-if-env NAME[=VALUE] ..." (any number).
+ *	The grammar is in docs/filters.conf.5.
  *
  * ERRORS
  *	Every handler returns 0, or -1 after conf_fail() (conf_int.h).
@@ -25,32 +25,6 @@
 static struct stage_conf *open_stage(const struct parser *);
 static int	 parse_codes(struct parser *, const char *, struct rule *);
 static int	 check_text(struct parser *, const char *);
-static int	 do_on(struct parser *, int, const char **);
-static int	 do_timeout(struct parser *, int, const char **);
-static int	 do_zone(struct parser *, int, const char **);
-static int	 do_skip(struct parser *, int, const char **);
-static int	 do_top_level(struct parser *, int, const char **);
-
-static const struct conf_directive directives[] = {
-	{ "on", 0, do_on },
-	{ "timeout", 1, do_timeout },
-	{ "zone", 1, do_zone },
-	{ "skip-if-env", 0, do_skip },
-	{ "stage", 0, do_top_level },
-	{ "check", 0, do_top_level },
-	{ "queue", 0, do_top_level },
-};
-#define NDIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
-
-int
-conf_stage(struct parser *p, int argc, const char **argv)
-{
-	if (p->conf->nstages == 0)
-		return conf_fail(p, "\"%s\" is indented but no stage is open",
-		    argv[0]);
-	return conf_dispatch(p, directives, NDIRECTIVES, &p->seen_stage,
-	    open_stage(p)->name, argc, argv);
-}
 
 /* open_stage - the stage an indented line belongs to: the last opened */
 static struct stage_conf *
@@ -119,8 +93,8 @@ parse_codes(struct parser *p, const char *spec, struct rule *r)
 	return rc;
 }
 
-static int
-do_on(struct parser *p, int argc, const char **argv)
+int
+conf_stage_on(struct parser *p, int argc, const char **argv)
 {
 	struct stage_conf *st = open_stage(p);
 	struct rule r;
@@ -148,8 +122,8 @@ do_on(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-static int
-do_timeout(struct parser *p, int argc, const char **argv)
+int
+conf_stage_timeout(struct parser *p, int argc, const char **argv)
 {
 	if (argc != 2 || conf_uint(argv[1], 1, CONF_TIMEOUT_MAX,
 	    &open_stage(p)->timeout) == -1)
@@ -159,11 +133,11 @@ do_timeout(struct parser *p, int argc, const char **argv)
 }
 
 /*
- * do_zone - "zone HEADER margin Y [missing OUTCOME]" or
+ * conf_stage_zone - "zone HEADER margin Y [missing OUTCOME]" or
  * "zone HEADER red SCORE [missing OUTCOME]"
  */
-static int
-do_zone(struct parser *p, int argc, const char **argv)
+int
+conf_stage_zone(struct parser *p, int argc, const char **argv)
 {
 	struct stage_conf *st = open_stage(p);
 	struct zone_conf *z = &st->zone;
@@ -201,9 +175,9 @@ do_zone(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-/* do_skip - "skip-if-env NAME[=VALUE] ..." */
-static int
-do_skip(struct parser *p, int argc, const char **argv)
+/* conf_stage_skip - "skip-if-env NAME[=VALUE] ..." */
+int
+conf_stage_skip(struct parser *p, int argc, const char **argv)
 {
 	struct stage_conf *st = open_stage(p);
 	struct skip_env *sk;
@@ -227,12 +201,4 @@ do_skip(struct parser *p, int argc, const char **argv)
 		}
 	}
 	return 0;
-}
-
-/* do_top_level - a top-level directive indented */
-static int
-do_top_level(struct parser *p, int argc, const char **argv)
-{
-	(void)argc;
-	return conf_fail(p, "\"%s\" must not be indented", argv[0]);
 }

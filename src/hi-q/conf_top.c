@@ -2,12 +2,13 @@
  * conf_top.c - the top-level directives of filters.conf
  *
  * DESCRIPTION
- *	conf_top(p, argc, argv) takes a line that starts at the left margin:
- *	"stage" and "check" open a stage (its indented lines follow, for
- *	conf_stage.c); "queue", "spool", "timeout", "reply-channel", "log"
- *	and "user" set the pipeline's own values, each at most once.  The
- *	grammar is in docs/filters.conf.5.  conf_facility_name() is the word
- *	of a syslog facility, for conf_write.c.
+ *	The handlers of the lines that start at the left margin, for
+ *	conf.c's table of directives: "stage" and "check" open a stage (its
+ *	indented lines follow, for conf_stage.c); "queue", "spool",
+ *	"timeout", "reply-channel", "log" and "user" set the pipeline's own
+ *	values.  The grammar is in docs/filters.conf.5.
+ *	conf_facility_name() is the word of a syslog facility, for
+ *	conf_write.c.
  *
  * ERRORS
  *	Every handler returns 0, or -1 after conf_fail() (conf_int.h).
@@ -38,36 +39,6 @@ static int	 check_program(struct parser *, const char *, const char *);
 static int	 valid_name(const char *);
 static int	 valid_user(const char *);
 static size_t	 checks_in_a_row(const struct conf *);
-static int	 do_stage(struct parser *, int, const char **);
-static int	 do_queue(struct parser *, int, const char **);
-static int	 do_spool(struct parser *, int, const char **);
-static int	 do_timeout(struct parser *, int, const char **);
-static int	 do_reply(struct parser *, int, const char **);
-static int	 do_log(struct parser *, int, const char **);
-static int	 do_user(struct parser *, int, const char **);
-static int	 do_indented(struct parser *, int, const char **);
-
-static const struct conf_directive top[] = {
-	{ "stage", 0, do_stage },
-	{ "check", 0, do_stage },
-	{ "queue", 1, do_queue },
-	{ "spool", 1, do_spool },
-	{ "timeout", 1, do_timeout },
-	{ "reply-channel", 1, do_reply },
-	{ "log", 1, do_log },
-	{ "user", 1, do_user },
-	{ "on", 0, do_indented },
-	{ "skip-if-env", 0, do_indented },
-	{ "zone", 0, do_indented },
-};
-#define NTOP	(sizeof(top) / sizeof(top[0]))
-
-int
-conf_top(struct parser *p, int argc, const char **argv)
-{
-	return conf_dispatch(p, top, NTOP, &p->seen_top, NULL, argc, argv);
-}
-
 const char *
 conf_facility_name(int value)
 {
@@ -134,9 +105,12 @@ checks_in_a_row(const struct conf *c)
 	return n;
 }
 
-/* do_stage - "stage NAME PROGRAM [ARGS]" or "check NAME PROGRAM [ARGS]" */
-static int
-do_stage(struct parser *p, int argc, const char **argv)
+/*
+ * conf_top_stage - "stage NAME PROGRAM [ARGS]" or "check NAME PROGRAM
+ * [ARGS]"
+ */
+int
+conf_top_stage(struct parser *p, int argc, const char **argv)
 {
 	struct conf *c = p->conf;
 	struct stage_conf *st;
@@ -170,8 +144,8 @@ do_stage(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-static int
-do_queue(struct parser *p, int argc, const char **argv)
+int
+conf_top_queue(struct parser *p, int argc, const char **argv)
 {
 	struct conf *c = p->conf;
 
@@ -185,8 +159,8 @@ do_queue(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-static int
-do_spool(struct parser *p, int argc, const char **argv)
+int
+conf_top_spool(struct parser *p, int argc, const char **argv)
 {
 	if (argc != 2 || argv[1][0] != '/')
 		return conf_fail(p, "usage: spool DIRECTORY (an absolute "
@@ -196,8 +170,8 @@ do_spool(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-static int
-do_timeout(struct parser *p, int argc, const char **argv)
+int
+conf_top_timeout(struct parser *p, int argc, const char **argv)
 {
 	if (argc != 2 || conf_uint(argv[1], 1, CONF_TIMEOUT_MAX,
 	    &p->conf->timeout) == -1)
@@ -206,9 +180,9 @@ do_timeout(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-/* do_reply - "reply-channel FD EXITCODE" or "reply-channel none" */
-static int
-do_reply(struct parser *p, int argc, const char **argv)
+/* conf_top_reply - "reply-channel FD EXITCODE" or "reply-channel none" */
+int
+conf_top_reply(struct parser *p, int argc, const char **argv)
 {
 	unsigned fd, code;
 
@@ -225,9 +199,9 @@ do_reply(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-/* do_log - "log stderr" or "log syslog [FACILITY]" */
-static int
-do_log(struct parser *p, int argc, const char **argv)
+/* conf_top_log - "log stderr" or "log syslog [FACILITY]" */
+int
+conf_top_log(struct parser *p, int argc, const char **argv)
 {
 	size_t i;
 
@@ -249,8 +223,8 @@ do_log(struct parser *p, int argc, const char **argv)
 	    "daemon, user or local0 to local7)", argv[2]);
 }
 
-static int
-do_user(struct parser *p, int argc, const char **argv)
+int
+conf_top_user(struct parser *p, int argc, const char **argv)
 {
 	if (argc != 2 || !valid_user(argv[1]))
 		return conf_fail(p, "usage: user NAME (a login name: letters, "
@@ -258,12 +232,4 @@ do_user(struct parser *p, int argc, const char **argv)
 		    CONF_USER_MAX);
 	p->conf->user = xstrdup(argv[1]);
 	return 0;
-}
-
-/* do_indented - a stage's directive at the left margin */
-static int
-do_indented(struct parser *p, int argc, const char **argv)
-{
-	(void)argc;
-	return conf_fail(p, "\"%s\" must be indented under a stage", argv[0]);
 }
