@@ -25,8 +25,6 @@ static void (*cleanup)(void);
 
 static void	vmsg(const char *, int, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
-static void	vdie(int, int, const char *, va_list)
-		    __attribute__((format(printf, 3, 0), noreturn));
 
 void
 msg_setup(const char *name, int oom_code)
@@ -94,90 +92,40 @@ vmsg(const char *level, int err, const char *fmt, va_list ap)
 	free(line);
 }
 
+/*
+ * msg_say - a line at level (NULL: none), with strerror(errno) when sys;
+ * errno is kept
+ */
 void
-msg_warn(const char *fmt, ...)
+msg_say(const char *level, int sys, const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;
 
 	va_start(ap, fmt);
-	vmsg("warning", 0, fmt, ap);
-	va_end(ap);
-	errno = saved;
-}
-
-void
-msg_warn_sys(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	vmsg("warning", saved, fmt, ap);
-	va_end(ap);
-	errno = saved;
-}
-
-void
-msg_error(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	vmsg(NULL, 0, fmt, ap);
-	va_end(ap);
-	errno = saved;
-}
-
-void
-msg_error_sys(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	va_start(ap, fmt);
-	vmsg(NULL, saved, fmt, ap);
+	vmsg(level, sys ? saved : 0, fmt, ap);
 	va_end(ap);
 	errno = saved;
 }
 
 /*
- * vdie - say why, run the cleanup once, and exit with code
- *
- *	err is the errno to append, or 0.
+ * msg_die - the fatal line, with strerror(errno) when sys; then the
+ * cleanup, once, and _exit(code)
  */
-static void
-vdie(int code, int err, const char *fmt, va_list ap)
+void
+msg_die(int code, int sys, const char *fmt, ...)
 {
 	void (*fn)(void) = cleanup;
-
-	vmsg("fatal", err, fmt, ap);
-	cleanup = NULL;		/* a cleanup that dies must not loop */
-	if (fn != NULL)
-		fn();
-	_exit(code);
-}
-
-void
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdie(code, 0, fmt, ap);
-	/* NOTREACHED */
-}
-
-void
-die_sys(int code, const char *fmt, ...)
-{
 	va_list ap;
 	int saved = errno;
 
 	va_start(ap, fmt);
-	vdie(code, saved, fmt, ap);
-	/* NOTREACHED */
+	vmsg("fatal", sys ? saved : 0, fmt, ap);
+	va_end(ap);
+	cleanup = NULL;		/* a cleanup that dies must not loop */
+	if (fn != NULL)
+		fn();
+	_exit(code);
 }
 
 /*

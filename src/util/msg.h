@@ -21,7 +21,9 @@
  *	with its own code.  The _sys forms append strerror(errno); all of
  *	them keep errno.  die() and die_sys() write a fatal line, run the
  *	cleanup registered with msg_cleanup() (once: a cleanup that dies
- *	does not run again) and _exit with the code given.
+ *	does not run again) and _exit with the code given.  Each is msg_say()
+ *	or msg_die() with its level and whether to append the error, so that
+ *	every line is made in one place.
  *
  *	msg_visible() returns a copy of a string with every control byte,
  *	non-ASCII byte and backslash written as \xHH, for a diagnostic that
@@ -41,15 +43,17 @@ void	 msg_setup(const char *, int);
 const char *msg_prog(void);
 int	 msg_oom(void);
 void	 msg_cleanup(void (*)(void));
-void	 msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 msg_warn_sys(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 msg_error(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 msg_error_sys(const char *, ...)
-	    __attribute__((format(printf, 1, 2)));
-void	 die(int, const char *, ...)
-	    __attribute__((format(printf, 2, 3), noreturn));
-void	 die_sys(int, const char *, ...)
-	    __attribute__((format(printf, 2, 3), noreturn));
+void	 msg_say(const char *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 msg_die(int, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4), noreturn));
 char	*msg_visible(const char *);
+
+#define msg_warn(...)		msg_say("warning", 0, __VA_ARGS__)
+#define msg_warn_sys(...)	msg_say("warning", 1, __VA_ARGS__)
+#define msg_error(...)		msg_say(NULL, 0, __VA_ARGS__)
+#define msg_error_sys(...)	msg_say(NULL, 1, __VA_ARGS__)
+#define die(code, ...)		msg_die((code), 0, __VA_ARGS__)
+#define die_sys(code, ...)	msg_die((code), 1, __VA_ARGS__)
 
 #endif /* HIQ_MSG_H */
