@@ -21,7 +21,6 @@
 #include "logfmt.h"
 #include "msg.h"
 #include "number.h"
-#include "xalloc.h"
 
 #define K(f)	(keys[f])
 
@@ -77,14 +76,11 @@ static void
 put(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (buf_append(b, s, strlen(s)) == -1)
+	if (buf_vprintf(b, fmt, ap) == -1)
 		b->limit = b->len;	/* cut here: nothing more fits */
-	free(s);
+	va_end(ap);
 }
 
 /*

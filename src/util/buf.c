@@ -49,6 +49,18 @@ buf_append(struct buf *b, const void *p, size_t n)
 }
 
 int
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	char *s;
+	int rc;
+
+	s = xvasprintf(fmt, ap);
+	rc = buf_append(b, s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int
 buf_append_visible(struct buf *b, const char *s, size_t n, const char *also)
 {
 	static const char hex[] = "0123456789abcdef";
