@@ -9,12 +9,9 @@
 
 #include "outcome.h"
 
+/* In the order of enum outcome. */
 static const char *const names[OUTCOME_COUNT] = {
-	[OUTCOME_GREEN] = "green",
-	[OUTCOME_YELLOW] = "yellow",
-	[OUTCOME_DISCARD] = "discard",
-	[OUTCOME_TEMPFAIL] = "tempfail",
-	[OUTCOME_RED] = "red",
+	"green", "yellow", "discard", "tempfail", "red"
 };
 
 const char *

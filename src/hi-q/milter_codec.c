@@ -492,33 +492,30 @@ static int
 spec_host(const char *host, int six, in_port_t port, struct milter_addr *a,
     const char **err)
 {
-	struct sockaddr_in *sin;
-	struct sockaddr_in6 *sin6;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+	void *addr;
 
 	if (strcasecmp(host, "localhost") == 0)
 		host = six ? "::1" : "127.0.0.1";
 	if (six) {
-		sin6 = (struct sockaddr_in6 *)&a->ss;
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1) {
-			*err = "an inet6 host must be a numeric IPv6 address "
-			    "or localhost (hi-q resolves no names)";
-			return -1;
-		}
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = port;
+		addr = &sin6->sin6_addr;
 		a->len = (socklen_t)sizeof(*sin6);
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_port = port;
+		addr = &sin->sin_addr;
+		a->len = (socklen_t)sizeof(*sin);
+	}
+	if (inet_pton(six ? AF_INET6 : AF_INET, host, addr) == 1)
 		return 0;
-	}
-	sin = (struct sockaddr_in *)&a->ss;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1) {
-		*err = "an inet host must be a numeric IPv4 address or "
-		    "localhost (hi-q resolves no names)";
-		return -1;
-	}
-	sin->sin_family = AF_INET;
-	sin->sin_port = port;
-	a->len = (socklen_t)sizeof(*sin);
-	return 0;
+	memset(a, 0, sizeof(*a));
+	*err = six ? "an inet6 host must be a numeric IPv6 address or "
+	    "localhost (hi-q resolves no names)" : "an inet host must be a "
+	    "numeric IPv4 address or localhost (hi-q resolves no names)";
+	return -1;
 }
 
 /* milter_spec_parse - unix:/path, local:/path, inet:PORT@HOST, inet6:... */

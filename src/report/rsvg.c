@@ -49,33 +49,26 @@ static void	write_bars(FILE *, const struct plot *);
 static void	write_axes(FILE *, const struct plot *);
 static void	write_legend(FILE *);
 
+/* xml - s as XML text: markup escaped, controls and non-ASCII as "?" */
 static void
 xml(FILE *fp, const char *s)
 {
+	static const char markup[] = "<>&\"";
+	static const char *const entity[] = {
+		"&lt;", "&gt;", "&amp;", "&quot;"
+	};
+	const char *m;
 	unsigned char c;
 
 	for (; (c = (unsigned char)*s) != '\0'; s++)
-		switch (c) {
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		default:
-			/* XML 1.0 forbids most controls; bytes may not
-			 * be UTF-8. */
-			if (c < 0x20 || c >= 0x7f)
-				fputc('?', fp);
-			else
-				fputc(c, fp);
-		}
+		if ((m = strchr(markup, c)) != NULL)
+			fputs(entity[m - markup], fp);
+		else if (c < 0x20 || c >= 0x7f)
+			/* XML 1.0 forbids most controls; bytes may not be
+			 * UTF-8. */
+			fputc('?', fp);
+		else
+			fputc(c, fp);
 }
 
 /* xpos - where score v (tenths) falls on the x axis */

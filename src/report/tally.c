@@ -59,6 +59,8 @@ static size_t		 time_bin(long long);
 static long long	 bin_floor(size_t);
 static size_t		 day_index(struct tally *, const char *);
 static struct stage_slot *stage_slot(struct tally *, size_t, const char *);
+static unsigned long long *score_count(struct tally_stage *,
+			    enum logline_score);
 static void		 add_stage(struct stage_slot *,
 			    const struct logline_stage *);
 static void		 add_score(struct tally *,
@@ -195,10 +197,30 @@ stage_slot(struct tally *t, size_t hint, const char *name)
 	return s;
 }
 
+/* score_count - a stage's counter of the scores of kind k; NULL: none */
+static unsigned long long *
+score_count(struct tally_stage *sum, enum logline_score k)
+{
+	switch (k) {
+	case LOGLINE_SCORE_OK:
+		return &sum->scored;
+	case LOGLINE_SCORE_NAN:
+		return &sum->nan;
+	case LOGLINE_SCORE_HIGH:
+		return &sum->high;
+	case LOGLINE_SCORE_LOW:
+		return &sum->low;
+	case LOGLINE_SCORE_NONE:
+		break;
+	}
+	return NULL;
+}
+
 static void
 add_stage(struct stage_slot *s, const struct logline_stage *l)
 {
 	struct tally_stage *sum = &s->sum;
+	unsigned long long *count;
 
 	sum->n++;
 	sum->outcome[l->outcome]++;
@@ -227,22 +249,8 @@ add_stage(struct stage_slot *s, const struct logline_stage *l)
 		if (sum->timed++ == 0 || l->ms > sum->max_ms)
 			sum->max_ms = l->ms;
 	}
-	switch (l->score) {
-	case LOGLINE_SCORE_NONE:
-		break;
-	case LOGLINE_SCORE_OK:
-		sum->scored++;
-		break;
-	case LOGLINE_SCORE_NAN:
-		sum->nan++;
-		break;
-	case LOGLINE_SCORE_HIGH:
-		sum->high++;
-		break;
-	case LOGLINE_SCORE_LOW:
-		sum->low++;
-		break;
-	}
+	if ((count = score_count(sum, l->score)) != NULL)
+		(*count)++;
 	if (l->negzero)
 		sum->negzero++;
 }
