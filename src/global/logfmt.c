@@ -10,7 +10,9 @@
  * ERRORS
  *	See logfmt.h.
  */
+#include <assert.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,33 +24,33 @@
 #include "msg.h"
 #include "number.h"
 
-#define K(f)	(keys[f])
+#define K(f)	(keys[f].word)
+#define WORD(w)	w, sizeof(w) - 1
 
-static const char *const keys[LOGFMT_OTHER] = {
-	[LOGFMT_VERDICT] = "verdict=",
-	[LOGFMT_CODE] = "code=",
-	[LOGFMT_FROM] = "from=",
-	[LOGFMT_RCPTS] = "rcpts=",
-	[LOGFMT_BYTES] = "bytes=",
-	[LOGFMT_OUT] = "out=",
-	[LOGFMT_TIME] = "time=",
-	[LOGFMT_STAGE] = "stage=",
-	[LOGFMT_REASON] = "reason=",
+/* The keys, in the order of enum logfmt_field, with their lengths. */
+static const struct {
+	const char	*word;
+	size_t		 len;
+} keys[LOGFMT_OTHER] = {
+	{ WORD("verdict=") }, { WORD("code=") }, { WORD("from=") },
+	{ WORD("rcpts=") }, { WORD("bytes=") }, { WORD("out=") },
+	{ WORD("time=") }, { WORD("stage=") }, { WORD("reason=") }
 };
 
 /* The status words of hi-q(8); max > 0: a number up to max follows. */
 static const struct {
 	enum stage_status	 status;
 	const char		*word;
+	size_t			 len;
 	unsigned		 max;
 } statuses[] = {
-	{ STATUS_RUNNING, "running", 0 },
-	{ STATUS_EXITED, "exit", 255 },
-	{ STATUS_SIGNALED, "signal", 127 },
-	{ STATUS_SKIPPED, "skipped", 0 },
-	{ STATUS_NOEXEC, "noexec", 0 },
-	{ STATUS_TIMEOUT, "timeout", 0 },
-	{ STATUS_ABORTED, "aborted", 0 },
+	{ STATUS_RUNNING, WORD("running"), 0 },
+	{ STATUS_EXITED, WORD("exit"), 255 },
+	{ STATUS_SIGNALED, WORD("signal"), 127 },
+	{ STATUS_SKIPPED, WORD("skipped"), 0 },
+	{ STATUS_NOEXEC, WORD("noexec"), 0 },
+	{ STATUS_TIMEOUT, WORD("timeout"), 0 },
+	{ STATUS_ABORTED, WORD("aborted"), 0 },
 };
 #define NSTATUSES	(sizeof(statuses) / sizeof(statuses[0]))
 
@@ -57,6 +59,8 @@ static int to_syslog;
 static void	put(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	put_visible(struct buf *, const char *, size_t, const char *);
+static int	key_is(const char *, const char *, size_t);
+static int	word_is(const char *, const char *, size_t);
 
 /*
  * logfmt_set_syslog - copy each per-message line to syslog, with facility
@@ -147,35 +151,75 @@ logfmt_format(const struct report *r)
 const char *
 logfmt_key(enum logfmt_field f)
 {
-	return (size_t)f < LOGFMT_OTHER ? keys[f] : "";
+	return (size_t)f < LOGFMT_OTHER ? keys[f].word : "";
 }
 
 /*
  * logfmt_field - which field the word tok[0..len) is; *at is where its
  * value starts
  *
- *	The first letter is tested before the rest: this runs for every
- *	word of every line hi-q-report reads.
+ *	This runs for every word of every line hi-q-report reads, so the
+ *	keys are found by their first letter (first[], built from keys[] at
+ *	the first call: a key's index + 1, and in also[] the next key with
+ *	the same letter), and compared four bytes at a time (key_is()).
  */
 enum logfmt_field
 logfmt_field(const char *tok, size_t len, size_t *at)
 {
+	static unsigned char first[256], also[LOGFMT_OTHER];
+	static int ready;
 	const char *eq;
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; i < LOGFMT_OTHER; i++) {
-		if (len == 0 || keys[i][0] != tok[0])
-			continue;
-		n = strlen(keys[i]);
-		if (len >= n && memcmp(tok, keys[i], n) == 0) {
-			*at = n;
-			return (enum logfmt_field)i;
+	if (!ready) {
+		for (i = LOGFMT_OTHER; i > 0; i--) {
+			assert(keys[i - 1].len >= 4);	/* for key_is() */
+			also[i - 1] = first[(unsigned char)keys[i - 1].word[0]];
+			first[(unsigned char)keys[i - 1].word[0]] =
+			    (unsigned char)i;
 		}
+		ready = 1;
 	}
+	for (i = len > 0 ? first[(unsigned char)tok[0]] : 0; i != 0;
+	    i = also[i - 1])
+		if (len >= keys[i - 1].len &&
+		    key_is(tok, keys[i - 1].word, keys[i - 1].len)) {
+			*at = keys[i - 1].len;
+			return (enum logfmt_field)(i - 1);
+		}
 	if ((eq = memchr(tok, '=', len)) == NULL)
 		return LOGFMT_NONE;
 	*at = (size_t)(eq - tok) + 1;
 	return LOGFMT_OTHER;
+}
+
+/* key_is - tok starts with the n bytes of key, n at least 4 */
+static int
+key_is(const char *tok, const char *key, size_t n)
+{
+	uint32_t a, b;
+	size_t j;
+
+	memcpy(&a, tok, sizeof(a));
+	memcpy(&b, key, sizeof(b));
+	if (a != b)
+		return 0;
+	for (j = sizeof(a); j < n; j++)
+		if (tok[j] != key[j])
+			return 0;
+	return 1;
+}
+
+/* word_is - the NUL-terminated s starts with the n bytes of word */
+static int
+word_is(const char *s, const char *word, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (s[j] != word[j])
+			return 0;
+	return 1;
 }
 
 /* logfmt_status - a status's word, with its number, into buf */
@@ -207,9 +251,8 @@ logfmt_status_parse(const char *s, enum stage_status *st, int *value)
 
 	*value = 0;
 	for (i = 0; i < NSTATUSES; i++) {
-		n = strlen(statuses[i].word);
-		if (statuses[i].word[0] != s[0] ||
-		    strncmp(s, statuses[i].word, n) != 0)
+		n = statuses[i].len;
+		if (!word_is(s, statuses[i].word, n))
 			continue;
 		if (statuses[i].max == 0 && s[n] == '\0') {
 			*st = statuses[i].status;

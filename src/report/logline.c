@@ -46,7 +46,8 @@ static int	 read_tenths(const char *, long long *, enum logline_score *,
 static const char *read_stage(char *, struct logline_stage *, int);
 static struct logline_stage *new_stage(struct logline_parser *,
 		    struct logline_rec *);
-static const char *next_word(char *, char *, char **, enum logline_kind *);
+static const char *next_word(char *, char *, const char *, char **,
+		    enum logline_kind *);
 static const char *read_field(struct logline_parser *, struct logline_rec *,
 		    enum logfmt_field, char *, int, enum logline_kind *,
 		    unsigned *);
@@ -352,18 +353,19 @@ new_stage(struct logline_parser *p, struct logline_rec *rec)
 
 /*
  * next_word - the word at s, NUL-terminated in place: up to the next
- * space, or for a reason (a quoted text, spaces and all) up to its
+ * space, or for a reason (key, a quoted text, spaces and all) up to its
  * closing quote; *next is past it.  NULL, or why the line cannot be read,
  * with *kind saying how
  */
 static const char *
-next_word(char *s, char *end, char **next, enum logline_kind *kind)
+next_word(char *s, char *end, const char *key, char **next,
+    enum logline_kind *kind)
 {
-	const char *key = logfmt_key(LOGFMT_REASON);
-	size_t k = strlen(key);
+	size_t k;
 	char *e;
 
-	if ((size_t)(end - s) > k && memcmp(s, key, k) == 0 && s[k] == '"') {
+	if (s[0] == key[0] && (size_t)(end - s) > (k = strlen(key)) &&
+	    memcmp(s, key, k) == 0 && s[k] == '"') {
 		e = memchr(s + k + 1, '"', (size_t)(end - s) - k - 1);
 		if (e == NULL) {
 			*kind = LOGLINE_TRUNCATED;
@@ -449,6 +451,7 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
     struct logline_rec *rec)
 {
 	const char *verdict = logfmt_key(LOGFMT_VERDICT);
+	const char *reason = logfmt_key(LOGFMT_REASON);
 	char *end = line + len, *s, *next, *at;
 	enum logline_kind kind;
 	enum logfmt_field f;
@@ -468,7 +471,8 @@ logline_parse(struct logline_parser *p, char *line, size_t len,
 		return LOGLINE_DIAG;
 	}
 	for (; s < end; s = next) {
-		if ((rec->why = next_word(s, end, &next, &kind)) != NULL)
+		if ((rec->why = next_word(s, end, reason, &next, &kind)) !=
+		    NULL)
 			return kind;
 		f = logfmt_field(s, (size_t)(next - 1 - s), &val);
 		if ((rec->why = read_field(p, rec, f, s + val, next >= end,
