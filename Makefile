@@ -45,17 +45,15 @@ UTIL_OBJS	= src/util/buf.o src/util/io.o src/util/lines.o \
 		  src/util/spawn.o src/util/xalloc.o
 GLOBAL_OBJS	= src/global/envelope.o src/global/logfmt.o \
 		  src/global/outcome.o
-HIQ_OBJS	= src/hi-q/conf.o src/hi-q/deadline.o src/hi-q/judge.o \
-		  src/hi-q/plan.o src/hi-q/procfd.o src/hi-q/pump.o \
-		  src/hi-q/conf_top.o src/hi-q/conf_stage.o src/hi-q/conf_write.o \
-		  src/hi-q/queue.o src/hi-q/rule.o src/hi-q/spool.o \
-		  src/hi-q/user.o \
-		  src/hi-q/zone.o \
+HIQ_OBJS	= src/hi-q/conf.o src/hi-q/conf_top.o src/hi-q/conf_stage.o \
+		  src/hi-q/conf_write.o src/hi-q/rule.o src/hi-q/plan.o \
+		  src/hi-q/judge.o src/hi-q/deadline.o src/hi-q/pump.o \
+		  src/hi-q/zone.o src/hi-q/queue.o src/hi-q/spool.o \
+		  src/hi-q/user.o src/hi-q/procfd.o \
 		  src/hi-q/run.o src/hi-q/run_loop.o src/hi-q/run_start.o \
-		  src/hi-q/run_hops.o \
-		  src/hi-q/run_envread.o src/hi-q/run_reap.o \
+		  src/hi-q/run_signals.o src/hi-q/run_envread.o \
+		  src/hi-q/run_hops.o src/hi-q/run_reap.o \
 		  src/hi-q/run_finish.o \
-		  src/hi-q/run_signals.o \
 		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
 		  src/hi-q/milter_session.o src/hi-q/milter_send.o \
 		  src/hi-q/milter_reply.o src/hi-q/milter_edit.o
@@ -67,22 +65,23 @@ LIB_OBJS	= $(UTIL_OBJS) $(GLOBAL_OBJS) $(HIQ_OBJS) $(PIDO_OBJS) \
 LIBS		= src/util/libutil.a src/global/libglobal.a src/hi-q/libhiq.a \
 		  src/pido/libpido.a src/report/libreport.a
 PROGS		= hi-q pido hi-q-report contrib/qq-sink
-TEST_OBJS	= tests/unit/check_main.o tests/unit/check_buf.o \
-		  tests/unit/check_conf.o tests/unit/check_envelope.o \
-		  tests/unit/check_outcome.o tests/unit/check_rule.o \
-		  tests/unit/check_msg.o \
-		  tests/unit/check_logfmt.o \
-		  tests/unit/check_pidfile.o tests/unit/check_zone.o \
-		  tests/unit/check_pump.o tests/unit/check_logline.o \
-		  tests/unit/check_lines.o tests/unit/check_tally.o \
-		  tests/unit/check_number.o tests/unit/check_user.o \
+TEST_OBJS	= tests/unit/check_main.o \
+		  tests/unit/check_buf.o tests/unit/check_lines.o \
+		  tests/unit/check_msg.o tests/unit/check_number.o \
+		  tests/unit/check_spawn.o \
+		  tests/unit/check_envelope.o tests/unit/check_logfmt.o \
+		  tests/unit/check_outcome.o \
+		  tests/unit/check_conf.o tests/unit/check_rule.o \
 		  tests/unit/check_plan.o tests/unit/check_judge.o \
-		  tests/unit/check_spawn.o tests/unit/check_deadline.o \
-		  tests/unit/check_spool.o tests/unit/check_procfd.o \
-		  tests/unit/zone_ref.o tests/unit/check_milter_codec.o \
+		  tests/unit/check_deadline.o tests/unit/check_pump.o \
+		  tests/unit/check_zone.o tests/unit/zone_ref.o \
+		  tests/unit/check_spool.o tests/unit/check_user.o \
+		  tests/unit/check_procfd.o tests/unit/check_milter_codec.o \
 		  tests/unit/check_milter_head.o \
 		  tests/unit/check_milter_session.o \
-		  tests/unit/check_milter_edit.o
+		  tests/unit/check_milter_edit.o \
+		  tests/unit/check_pidfile.o \
+		  tests/unit/check_logline.o tests/unit/check_tally.o
 TEST_PROG	= tests/unit/check_hiq
 TEST_TOOLS	= tests/tools/qq-caller tests/tools/stage-probe \
 		  tests/tools/syslog-sink tests/tools/milter-probe
