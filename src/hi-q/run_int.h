@@ -25,8 +25,9 @@
  *	    run_finish.c	the verdict to the exit code: the commit
  *				point, the reply text, the log line
  *	    run.c		the core: the clock, the verdict, the stop
- *				of the stages, a zone's settling, and what
- *				die() cleans up
+ *				of the stages, a zone's settling, the hop of
+ *				a run without stages, and what die() cleans
+ *				up
  *
  *	The calls form a tree, drawn from the files by a grep of each one's
  *	calls to the others' functions: the loop calls the parts, the parts
