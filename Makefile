@@ -23,39 +23,73 @@ POPT_CFLAGS	:= $(shell pkg-config --cflags popt)
 POPT_LIBS	:= $(shell pkg-config --libs popt || echo -lpopt)
 CHECK_CFLAGS	= $(shell pkg-config --cflags check)
 CHECK_LIBS	= $(shell pkg-config --libs check)
-ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP -iquote src \
+ALL_CFLAGS	= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -MMD -MP \
 		  $(POPT_CFLAGS)
 
-LIB_OBJS	= src/buf.o src/conf.o src/deadline.o src/envelope.o src/io.o \
-		  src/judge.o src/log.o src/loop.o src/number.o src/pidfile.o \
-		  src/plan.o src/pump.o src/queue.o src/signame.o src/spawn.o \
-		  src/spool.o src/user.o \
-		  src/signals.o src/envread.o src/start.o \
-		  src/reap.o src/finish.o src/hops.o src/procfd.o \
-		  src/verdict.o src/xalloc.o src/zone.o \
-		  src/lines.o src/logline.o src/tally.o src/bands.o \
-		  src/rtext.o src/rjson.o src/rsvg.o \
-		  src/milter_codec.o src/milter_head.o src/milter_session.o \
-		  src/milter_edit.o
+# One directory per program over two shared layers (README.md, "The
+# tree"): src/util knows no mail, src/global holds hi-q's words that two
+# programs share, and src/hi-q, src/pido and src/report are the programs'
+# own.  Each directory compiles with its own include path, its own headers
+# and the layers below it, so the compiler keeps each program in its room.
+# "make check-layers" (part of "make check") holds every #include to it.
+INC_util	= -iquote src/util
+INC_global	= -iquote src/global $(INC_util)
+INC_hiq		= -iquote src/hi-q $(INC_global)
+INC_pido	= -iquote src/pido $(INC_util)
+INC_report	= -iquote src/report $(INC_global)
+INC_tests	= -iquote tests/unit -iquote src/hi-q -iquote src/pido \
+		  -iquote src/report $(INC_global)
+
+UTIL_OBJS	= src/util/buf.o src/util/io.o src/util/lines.o \
+		  src/util/msg.o src/util/number.o src/util/signame.o \
+		  src/util/spawn.o src/util/xalloc.o
+GLOBAL_OBJS	= src/global/envelope.o src/global/logfmt.o \
+		  src/global/outcome.o
+HIQ_OBJS	= src/hi-q/conf.o src/hi-q/conf_top.o src/hi-q/conf_stage.o \
+		  src/hi-q/conf_write.o src/hi-q/rule.o src/hi-q/plan.o \
+		  src/hi-q/judge.o src/hi-q/deadline.o src/hi-q/pump.o \
+		  src/hi-q/zone.o src/hi-q/queue.o src/hi-q/spool.o \
+		  src/hi-q/user.o src/hi-q/procfd.o \
+		  src/hi-q/run.o src/hi-q/run_loop.o src/hi-q/run_start.o \
+		  src/hi-q/run_signals.o src/hi-q/run_envread.o \
+		  src/hi-q/run_hops.o src/hi-q/run_reap.o \
+		  src/hi-q/run_finish.o \
+		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
+		  src/hi-q/milter_session.o src/hi-q/milter_send.o \
+		  src/hi-q/milter_reply.o src/hi-q/milter_edit.o
+PIDO_OBJS	= src/pido/pidfile.o
+REPORT_OBJS	= src/report/logline.o src/report/tally.o src/report/bands.o \
+		  src/report/rtext.o src/report/rjson.o src/report/rsvg.o
+LIB_OBJS	= $(UTIL_OBJS) $(GLOBAL_OBJS) $(HIQ_OBJS) $(PIDO_OBJS) \
+		  $(REPORT_OBJS)
+LIBS		= src/util/libutil.a src/global/libglobal.a src/hi-q/libhiq.a \
+		  src/pido/libpido.a src/report/libreport.a
 PROGS		= hi-q pido hi-q-report contrib/qq-sink
-TEST_OBJS	= tests/check_main.o tests/check_buf.o tests/check_conf.o \
-		  tests/check_envelope.o tests/check_verdict.o \
-		  tests/check_log.o tests/check_pidfile.o tests/check_zone.o \
-		  tests/check_pump.o tests/check_logline.o tests/check_lines.o \
-		  tests/check_tally.o tests/check_number.o tests/check_user.o \
-		  tests/check_plan.o tests/check_judge.o tests/check_spawn.o \
-		  tests/check_deadline.o tests/check_spool.o \
-		  tests/check_procfd.o tests/zone_ref.o \
-		  tests/check_milter_codec.o tests/check_milter_head.o \
-		  tests/check_milter_session.o tests/check_milter_edit.o
-TEST_PROG	= tests/check_hiq
-TEST_TOOLS	= tests/qq-caller tests/stage-probe tests/syslog-sink \
-		  tests/milter-probe
+TEST_OBJS	= tests/unit/check_main.o \
+		  tests/unit/check_buf.o tests/unit/check_lines.o \
+		  tests/unit/check_msg.o tests/unit/check_number.o \
+		  tests/unit/check_spawn.o \
+		  tests/unit/check_envelope.o tests/unit/check_logfmt.o \
+		  tests/unit/check_outcome.o \
+		  tests/unit/check_conf.o tests/unit/check_rule.o \
+		  tests/unit/check_plan.o tests/unit/check_judge.o \
+		  tests/unit/check_deadline.o tests/unit/check_pump.o \
+		  tests/unit/check_zone.o tests/unit/zone_ref.o \
+		  tests/unit/check_spool.o tests/unit/check_user.o \
+		  tests/unit/check_procfd.o tests/unit/check_milter_codec.o \
+		  tests/unit/check_milter_head.o \
+		  tests/unit/check_milter_session.o \
+		  tests/unit/check_milter_edit.o \
+		  tests/unit/check_pidfile.o \
+		  tests/unit/check_logline.o tests/unit/check_tally.o
+TEST_PROG	= tests/unit/check_hiq
+TEST_TOOLS	= tests/tools/qq-caller tests/tools/stage-probe \
+		  tests/tools/syslog-sink tests/tools/milter-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
 SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
 		  tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
-		  tests/run tests/install-deps tests/fresh-root \
+		  tests/run tests/install-deps tests/fresh-root tests/layers \
 		  contrib/spamc-zap.test \
 		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
 		  tests/initd/*.sh tests/load/run \
@@ -64,27 +98,66 @@ SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
 
 all: $(PROGS)
 
-# src/paths.h holds what the Makefile compiles in.  It is rewritten only
-# when a value changed, so "make install QMAILHOME=/opt/qmail" rebuilds
-# exactly what depends on it.
-src/paths.h: FORCE
+# src/util/version.h (the version, for every program) and
+# src/global/paths.h (the paths hi-q compiles in) are written by the
+# Makefile, and rewritten only when a value changed, so "make install
+# QMAILHOME=/opt/qmail" rebuilds exactly what depends on it.
+src/util/version.h: FORCE
 	@printf '%s\n' '/* Generated by the Makefile; do not edit. */' \
-	    '#define HIQ_QMAILHOME "$(QMAILHOME)"' \
 	    '#define HIQ_VERSION "$(VERSION)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o hi-q-report.o src/conf.o tests/check_conf.o: src/paths.h
+src/global/paths.h: FORCE
+	@printf '%s\n' '/* Generated by the Makefile; do not edit. */' \
+	    '#define HIQ_QMAILHOME "$(QMAILHOME)"' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-src/libhiq.a: $(LIB_OBJS)
+hi-q.o pido.o hi-q-report.o: src/util/version.h
+hi-q.o src/hi-q/conf.o tests/unit/check_conf.o: src/global/paths.h
+
+# One archive per directory; a program links its own and the layers.
+src/util/libutil.a: $(UTIL_OBJS)
+src/global/libglobal.a: $(GLOBAL_OBJS)
+src/hi-q/libhiq.a: $(HIQ_OBJS)
+src/pido/libpido.a: $(PIDO_OBJS)
+src/report/libreport.a: $(REPORT_OBJS)
+$(LIBS):
 	rm -f $@.tmp
-	$(AR) rcs $@.tmp $(LIB_OBJS)
+	$(AR) rcs $@.tmp $^
 	mv -f $@.tmp $@
 
-%.o: %.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+src/util/%.o: src/util/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_util) -c -o $@ $<
 
-tests/%.o: tests/%.c
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+src/global/%.o: src/global/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_global) -c -o $@ $<
+
+src/hi-q/%.o: src/hi-q/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_hiq) -c -o $@ $<
+
+src/pido/%.o: src/pido/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_pido) -c -o $@ $<
+
+src/report/%.o: src/report/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_report) -c -o $@ $<
+
+hi-q.o: hi-q.c
+	$(CC) $(ALL_CFLAGS) $(INC_hiq) -c -o $@ $<
+
+pido.o: pido.c
+	$(CC) $(ALL_CFLAGS) $(INC_pido) -c -o $@ $<
+
+hi-q-report.o: hi-q-report.c
+	$(CC) $(ALL_CFLAGS) $(INC_report) -c -o $@ $<
+
+contrib/qq-sink.o: contrib/qq-sink.c
+	$(CC) $(ALL_CFLAGS) $(INC_global) -c -o $@ $<
+
+tests/unit/%.o: tests/unit/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_tests) $(CHECK_CFLAGS) -c -o $@ $<
+
+tests/tools/%.o: tests/tools/%.c
+	$(CC) $(ALL_CFLAGS) $(INC_hiq) -c -o $@ $<
 
 # hi-q runs once per message: linked statically (as a position-independent
 # executable, so ASLR stays) it starts without the dynamic loader, which
@@ -92,53 +165,65 @@ tests/%.o: tests/%.c
 # everything else.
 STATIC		?= yes
 HIQ_LDSTATIC	= $(if $(filter yes,$(STATIC)),-static-pie,)
+LAYER_LIBS	= src/global/libglobal.a src/util/libutil.a
+HIQ_LIBS	= src/hi-q/libhiq.a $(LAYER_LIBS)
+PIDO_LIBS	= src/pido/libpido.a src/util/libutil.a
+REPORT_LIBS	= src/report/libreport.a $(LAYER_LIBS)
+SINK_LIBS	= $(LAYER_LIBS)
 
-hi-q: hi-q.o src/libhiq.a
+hi-q: hi-q.o $(HIQ_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(HIQ_LDSTATIC) -o $@.tmp hi-q.o \
-	    src/libhiq.a $(POPT_LIBS)
+	    $(HIQ_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-pido: pido.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o src/libhiq.a $(POPT_LIBS)
+pido: pido.o $(PIDO_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp pido.o $(PIDO_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-hi-q-report: hi-q-report.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o src/libhiq.a \
+hi-q-report: hi-q-report.o $(REPORT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp hi-q-report.o $(REPORT_LIBS) \
 	    $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
-contrib/qq-sink: contrib/qq-sink.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o src/libhiq.a \
+contrib/qq-sink: contrib/qq-sink.o $(SINK_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp contrib/qq-sink.o $(SINK_LIBS) \
 	    $(POPT_LIBS)
 	mv -f $@.tmp $@
 
-$(TEST_PROG): $(TEST_OBJS) src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/libhiq.a \
+$(TEST_PROG): $(TEST_OBJS) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/hi-q/libhiq.a \
+	    src/report/libreport.a src/pido/libpido.a $(LAYER_LIBS) \
 	    $(CHECK_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
-tests/qq-caller: tests/qq-caller.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/qq-caller.c
+# The helper programs of the tests: the warning set like everything else.
+tests/tools/qq-caller: tests/tools/qq-caller.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/qq-caller.o
 	mv -f $@.tmp $@
 
-tests/stage-probe: tests/stage-probe.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/stage-probe.c
+tests/tools/stage-probe: tests/tools/stage-probe.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/stage-probe.o
 	mv -f $@.tmp $@
 
-tests/syslog-sink: tests/syslog-sink.c
-	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@.tmp tests/syslog-sink.c
+tests/tools/syslog-sink: tests/tools/syslog-sink.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/syslog-sink.o
 	mv -f $@.tmp $@
 
-tests/milter-probe: tests/milter-probe.o src/libhiq.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/milter-probe.o src/libhiq.a \
-	    $(POPT_LIBS)
+tests/tools/milter-probe: tests/tools/milter-probe.o $(HIQ_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp tests/tools/milter-probe.o \
+	    $(HIQ_LIBS) $(POPT_LIBS)
 	mv -f $@.tmp $@
 
 # check: the unit suites, then the end-to-end tests; stops at the first
 # failure.  CK_RUN_SUITE / CK_RUN_CASE pick a subset of the unit tests.
 check: all $(TEST_PROG) $(TEST_TOOLS)
+	sh tests/layers
 	./$(TEST_PROG)
 	sh tests/e2e/run
+
+# check-layers: every #include in its room or a layer below (tests/layers)
+check-layers:
+	sh tests/layers
 
 check-unit: $(TEST_PROG)
 	./$(TEST_PROG)
@@ -234,10 +319,14 @@ uninstall-init:
 	    "$(DESTDIR)$(SYSCONFDIR)/default/qmail, spamd in place"
 
 clean:
-	rm -f $(FUZZERS) tests/fuzz/*.tmp
-	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) src/libhiq.a src/paths.h *.o src/*.o tests/*.o \
-	    contrib/*.o hi-q.d pido.d hi-q-report.d src/*.d tests/*.d contrib/*.d *.tmp src/*.tmp \
-	    tests/*.tmp contrib/*.tmp
+	rm -f $(FUZZERS) tests/fuzz/*.tmp tests/fuzz/*.d
+	rm -f $(PROGS) $(TEST_PROG) $(TEST_TOOLS) $(LIBS) src/global/paths.h \
+	    src/util/version.h
+	rm -f *.o hi-q.d pido.d hi-q-report.d *.tmp contrib/*.o contrib/*.d \
+	    contrib/*.tmp
+	rm -f src/*/*.o src/*/*.d src/*/*.tmp
+	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*.tmp
+	rm -f tests/tools/*.o tests/tools/*.d tests/tools/*.tmp
 
 # fuzz: libFuzzer harnesses (tests/fuzz/) for the config parser, the
 # envelope check, the zone reader and what a milter sends, built with
@@ -251,21 +340,35 @@ FUZZ_CC		?= clang-14
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SRCS	= $(LIB_OBJS:.o=.c)
 FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
 		  tests/fuzz/fuzz-zone tests/fuzz/fuzz-milter
 
-# What a harness needs beyond src/: fuzz-zone holds zone.c to the naive
-# rule of tests/zone_ref.c.
-FUZZ_EXTRA_zone	= tests/zone_ref.c
+# Each harness is built from the modules it tests and src/util, no more;
+# the compiler lists the headers they read into tests/fuzz/fuzz-NAME.d.
+# fuzz-zone holds zone.c to the naive rule of tests/unit/zone_ref.c.
+FUZZ_UTIL	= $(UTIL_OBJS:.o=.c)
+FUZZ_SRCS_conf	= src/hi-q/conf.c src/hi-q/conf_top.c src/hi-q/conf_stage.c \
+		  src/hi-q/conf_write.c src/hi-q/rule.c src/global/outcome.c
+FUZZ_SRCS_envelope = src/global/envelope.c
+FUZZ_SRCS_zone	= src/hi-q/zone.c src/global/outcome.c tests/unit/zone_ref.c
+FUZZ_SRCS_milter = src/hi-q/milter_codec.c src/hi-q/milter_head.c \
+		  src/hi-q/milter_session.c src/hi-q/milter_send.c \
+		  src/hi-q/milter_reply.c src/hi-q/milter_edit.c \
+		  src/global/envelope.c
 
-tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) src/paths.h
+tests/fuzz/fuzz-conf: $(FUZZ_SRCS_conf) src/global/paths.h
+tests/fuzz/fuzz-envelope: $(FUZZ_SRCS_envelope)
+tests/fuzz/fuzz-zone: $(FUZZ_SRCS_zone)
+tests/fuzz/fuzz-milter: $(FUZZ_SRCS_milter)
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_UTIL)
+	$(FUZZ_CC) $(INC_tests) -MM -MP -MT $@ $< $(FUZZ_SRCS_$*) \
+	    $(FUZZ_UTIL) >$@.d.tmp
+	mv -f $@.d.tmp $@.d
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
-	    -iquote src -iquote tests $(POPT_CFLAGS) -o $@.tmp $< \
-	    $(FUZZ_EXTRA_$*) $(FUZZ_SRCS) $(POPT_LIBS)
+	    $(INC_tests) $(POPT_CFLAGS) -o $@.tmp $< \
+	    $(FUZZ_SRCS_$*) $(FUZZ_UTIL) $(POPT_LIBS)
 	mv -f $@.tmp $@
-
-tests/fuzz/fuzz-zone: $(FUZZ_EXTRA_zone) tests/zone_ref.h
 
 fuzz-build: $(FUZZERS)
 
@@ -308,10 +411,10 @@ bench bench-quick bench-reject bench-reject-quick bench-smtp \
 .PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
 	bench-scanners bench-flood bench-flood-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
-.PHONY: FORCE all check check-unit check-e2e check-valgrind check-asan lint \
+.PHONY: FORCE all check check-unit check-e2e check-layers check-valgrind \
+	check-asan lint \
 	install uninstall clean
 
 -include $(wildcard $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) hi-q.d pido.d \
-    hi-q-report.d tests/milter-probe.d \
-    contrib/qq-sink.d)
+    hi-q-report.d tests/tools/*.d contrib/qq-sink.d tests/fuzz/*.d)
 FORCE:

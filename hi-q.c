@@ -10,13 +10,12 @@
  *	code is what qmail-queue would have returned, so the client hears 250,
  *	451 or 554 before the SMTP connection closes.  See hi-q(8).
  *
- *	This file only reads options and the configuration; the run does the
- *	work (loop.c, with plan.c and judge.c).
+ *	This file only reads options and the configuration; the run of one
+ *	message does the work (src/hi-q/run*.c, with plan.c and judge.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +26,14 @@
 
 #include "conf.h"
 #include "io.h"
-#include "log.h"
-#include "loop.h"
+#include "logfmt.h"
+#include "msg.h"
 #include "paths.h"
 #include "qq.h"
+#include "run.h"
 #include "spawn.h"
 #include "user.h"
+#include "version.h"
 #include "xalloc.h"
 
 
@@ -43,7 +44,7 @@ extern char **environ;
 static void	usage(void) __attribute__((noreturn));
 static int	check_programs(const struct conf *);
 static int	check_conf(const struct conf *);
-static int	run_message(const struct conf *);
+static int	one_message(const struct conf *);
 static int	queue_is_self(const struct conf *);
 static int	become_user(const struct conf *);
 
@@ -56,7 +57,7 @@ usage(void)
 {
 	fputs("usage: hi-q [-c FILE] [--check]\n"
 	    "       hi-q --help | --version\n", stderr);
-	loop_drain(CONF_TIMEOUT_DEFAULT);
+	run_drain(CONF_TIMEOUT_DEFAULT);
 	exit(QQ_BAD_CONFIG);
 }
 
@@ -95,24 +96,23 @@ become_user(const struct conf *c)
 	if (geteuid() != 0)
 		return 0;
 	if (c->user == NULL) {
-		fprintf(stderr, "hi-q: %s: refused: hi-q runs as root and "
-		    "would run the stages as root; name the user to run "
-		    "them as with \"user NAME\"\n", c->file);
+		msg_error("%s: refused: hi-q runs as root and would run the "
+		    "stages as root; name the user to run them as with "
+		    "\"user NAME\"", c->file);
 		return QQ_BAD_CONFIG;
 	}
 	if ((rc = user_lookup(c->user, &uid, &gid)) == USER_UNKNOWN) {
-		fprintf(stderr, "hi-q: %s: user %s: no such user in %s\n",
-		    c->file, c->user, USER_PASSWD);
+		msg_error("%s: user %s: no such user in %s", c->file,
+		    c->user, USER_PASSWD);
 		return QQ_BAD_CONFIG;
 	}
 	if (rc == -1) {
-		fprintf(stderr, "hi-q: %s: user %s: unable to read %s: %s\n",
-		    c->file, c->user, USER_PASSWD, strerror(errno));
+		msg_error_sys("%s: user %s: unable to read %s", c->file,
+		    c->user, USER_PASSWD);
 		return QQ_BAD_CONFIG;
 	}
 	if (user_become(uid, gid) == -1) {
-		fprintf(stderr, "hi-q: unable to become user %s: %s\n",
-		    c->user, strerror(errno));
+		msg_error_sys("unable to become user %s", c->user);
 		return QQ_TEMP_REJECT;
 	}
 	return 0;
@@ -131,9 +131,8 @@ check_programs(const struct conf *c)
 	int bad = 0, rc;
 
 	if ((rc = spawn_check(c->queue_argv[0])) != 0) {
-		path = log_visible(c->queue_argv[0]);
-		fprintf(stderr, "hi-q: %s: queue %s: %s\n", c->file, path,
-		    strerror(rc));
+		path = msg_visible(c->queue_argv[0]);
+		msg_error("%s: queue %s: %s", c->file, path, strerror(rc));
 		free(path);
 		bad = 1;
 	}
@@ -141,10 +140,10 @@ check_programs(const struct conf *c)
 		st = &c->stages[i];
 		if ((rc = spawn_check(st->argv[0])) == 0)
 			continue;
-		path = log_visible(st->argv[0]);
-		fprintf(stderr, "hi-q: %s:%u: %s %s: %s: %s\n", c->file,
-		    st->line, st->kind == STAGE_CHECK ? "check" : "stage",
-		    st->name, path, strerror(rc));
+		path = msg_visible(st->argv[0]);
+		msg_error("%s:%u: %s %s: %s: %s", c->file, st->line,
+		    st->kind == STAGE_CHECK ? "check" : "stage", st->name,
+		    path, strerror(rc));
 		free(path);
 		bad = 1;
 	}
@@ -163,15 +162,15 @@ check_conf(const struct conf *conf)
 		conf_write(stdout, conf);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "hi-q: write error: %s\n", strerror(errno));
+		msg_error_sys("write error");
 		code = QQ_BAD_CONFIG;
 	}
 	return code;
 }
 
-/* run_message - one message, on fd 0 and fd 1 */
+/* one_message - one message, on fd 0 and fd 1 */
 static int
-run_message(const struct conf *conf)
+one_message(const struct conf *conf)
 {
 	char **env;
 	int code;
@@ -183,9 +182,11 @@ run_message(const struct conf *conf)
 		die_sys(QQ_TEMP_REJECT, "unable to mark descriptors "
 		    "close-on-exec");
 	if (conf->log_facility != CONF_LOG_STDERR)
-		log_set_syslog(conf->log_facility);
-	env = spawn_environ(environ);
-	code = loop_run(conf, env);
+		logfmt_set_syslog(conf->log_facility);
+	/* QMAILQUEUE names hi-q: a stage that injects mail must not call
+	 * hi-q again. */
+	env = spawn_environ(environ, "QMAILQUEUE");
+	code = run_message(conf, env);
 	free(env);
 	return code;
 }
@@ -214,7 +215,7 @@ main(int argc, char **argv)
 		POPT_TABLEEND
 	};
 
-	log_set_prog("hi-q");
+	msg_setup("hi-q", QQ_OOM);
 	/* Closed standard descriptors would be reused by our pipes. */
 	if (fcntl(2, F_GETFD) == -1 && open("/dev/null", O_WRONLY) != 2)
 		_exit(QQ_INTERNAL);
@@ -223,14 +224,12 @@ main(int argc, char **argv)
 	    0);
 	poptSetOtherOptionHelp(pc, "[-c FILE] [--check]");
 	if ((rc = poptGetNextOpt(pc)) < -1) {
-		fprintf(stderr, "hi-q: %s: %s\n",
-		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-		    poptStrerror(rc));
+		msg_error("%s: %s", poptBadOption(pc,
+		    POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 		usage();
 	}
 	if (poptPeekArg(pc) != NULL) {
-		fprintf(stderr, "hi-q: unexpected argument: %s\n",
-		    poptPeekArg(pc));
+		msg_error("unexpected argument: %s", poptPeekArg(pc));
 		usage();
 	}
 	if (version) {
@@ -246,25 +245,24 @@ main(int argc, char **argv)
 	code = QQ_BAD_CONFIG;
 	if ((conf = conf_parse_file(file, &err)) == NULL) {
 		if (err.line > 0)
-			fprintf(stderr, "hi-q: %s:%u: %s\n", err.file,
-			    err.line, err.text);
+			msg_error("%s:%u: %s", err.file, err.line, err.text);
 		else
-			fprintf(stderr, "hi-q: %s: %s\n", err.file, err.text);
+			msg_error("%s: %s", err.file, err.text);
 		conf_error_free(&err);
 	} else if (queue_is_self(conf))
-		fprintf(stderr, "hi-q: %s: the queue program is hi-q itself; "
-		    "name the real qmail-queue\n", conf->file);
+		msg_error("%s: the queue program is hi-q itself; name the "
+		    "real qmail-queue", conf->file);
 	else if ((code = become_user(conf)) == 0) {
 		if (check)
 			code = check_conf(conf);
 		else {
-			code = run_message(conf);
+			code = one_message(conf);
 			ran = 1;
 		}
 	}
 	/* The caller of a hi-q that could not start must not block. */
 	if (!ran && !check)
-		loop_drain(conf != NULL ? conf->timeout : CONF_TIMEOUT_DEFAULT);
+		run_drain(conf != NULL ? conf->timeout : CONF_TIMEOUT_DEFAULT);
 	if (conf != NULL)
 		conf_free(conf);
 	poptFreeContext(pc);

@@ -17,12 +17,12 @@
  *	pidfile.  See pido(8).
  *
  *	Every form refuses a pidfile that someone else could have written or
- *	swapped, or whose number is not a PID of the program's (src/pidfile.h
- *	says what is trusted, pido(8) SECURITY says why), and names the
- *	reason: a pidfile decides whom a signal reaches.
+ *	swapped, or whose number is not a PID of the program's
+ *	(src/pido/pidfile.h says what is trusted, pido(8) SECURITY says why),
+ *	and names the reason: a pidfile decides whom a signal reaches.
  *
  *	This file reads the options and turns results into exit codes;
- *	src/pidfile.c does the work.
+ *	src/pido/pidfile.c does the work.
  *
  * ERRORS
  *	The exit codes are below (PIDO_EXIT_*) and in pido(8): 100 usage,
@@ -41,10 +41,11 @@
 
 #include <popt.h>
 
-#include "log.h"
-#include "paths.h"
+#include "msg.h"
+#include "number.h"
 #include "pidfile.h"
 #include "signame.h"
+#include "version.h"
 
 /* pido's exit codes (docs/pido.8, EXIT STATUS); after exec, the program's. */
 enum {
@@ -71,11 +72,11 @@ static void	die_refused(const char *, const struct pidfile_refusal *)
 		    __attribute__((noreturn));
 static void	run(const char *, char *const [], int, int)
 		    __attribute__((noreturn));
-static int	do_check(const char *);
-static int	do_print(const char *);
+static int	do_check(const char *, int);
 static int	do_remove(const char *);
 static int	do_signal(const char *, int, int);
 static int	do_wait(const char *, unsigned long);
+static int	check_options(const char **, int *, unsigned long long *);
 
 /* usage - print the SYNOPSIS of pido(8), exactly, and exit 100 */
 static void
@@ -232,27 +233,13 @@ run(const char *pidfile, char *const argv[], int pgrp, int session)
 	    PIDO_EXIT_NOEXEC, "unable to run %s", argv[0]);
 }
 
-static int
-do_check(const char *pidfile)
-{
-	struct pidfile_refusal ref;
-	pid_t pid;
-	int state;
-
-	if ((state = pidfile_check(pidfile, &pid, &ref)) == -1) {
-		if (ref.fault != PIDFILE_FAULT_NONE)
-			die_refused(pidfile, &ref);
-		die_sys(PIDO_EXIT_SYSTEM, "unable to check %s", pidfile);
-	}
-	return state_code(state);
-}
-
 /*
- * do_print - the running program's PID (exit 0), or the one a stale
- * pidfile records, the ID of the group its children may be in (exit 1)
+ * do_check - the state (exit 0 running, 1 stale, 3 absent); with print,
+ * also the running program's PID, or the one a stale pidfile records, the
+ * ID of the group its children may be in
  */
 static int
-do_print(const char *pidfile)
+do_check(const char *pidfile, int print)
 {
 	struct pidfile_refusal ref;
 	pid_t pid;
@@ -263,7 +250,7 @@ do_print(const char *pidfile)
 			die_refused(pidfile, &ref);
 		die_sys(PIDO_EXIT_SYSTEM, "unable to check %s", pidfile);
 	}
-	if (pid != 0 && (printf("%ld\n", (long)pid) < 0 ||
+	if (print && pid != 0 && (printf("%ld\n", (long)pid) < 0 ||
 	    fflush(stdout) == EOF))
 		die_sys(PIDO_EXIT_SYSTEM, "unable to write the pid");
 	return state_code(state);
@@ -305,7 +292,7 @@ do_signal(const char *pidfile, int sig, int group)
 	if (pid != 0)
 		return PIDO_EXIT_OK;
 	if (ref.fault == PIDFILE_FAULT_PID)
-		log_warn("%s records no pid: no process group signalled",
+		msg_warn("%s records no pid: no process group signalled",
 		    pidfile);
 	return state_code(state);
 }
@@ -324,6 +311,73 @@ do_wait(const char *pidfile, unsigned long seconds)
 	die_sys(PIDO_EXIT_SYSTEM, "unable to wait for %s", pidfile);
 }
 
+/* The options, bound by popt. */
+static struct {
+	int	 pgrp, session, check, print, drop, group, version;
+	char	*signame, *waittext;
+} o;
+
+static struct poptOption options[] = {
+	{ "pgrp", 'g', POPT_ARG_NONE, &o.pgrp, 0,
+	  "run PROGRAM as the leader of a new process group", NULL },
+	{ "session", 's', POPT_ARG_NONE, &o.session, 0,
+	  "run PROGRAM as the leader of a new session", NULL },
+	{ "check", 'c', POPT_ARG_NONE, &o.check, 0,
+	  "exit 0 if running, 1 if dead with a pidfile, 3 if not running",
+	  NULL },
+	{ "print", 'p', POPT_ARG_NONE, &o.print, 0,
+	  "print the PID of the running program", NULL },
+	{ "signal", 'k', POPT_ARG_STRING, &o.signame, 0,
+	  "send SIGNAL (TERM, SIGTERM or 15) to the running program",
+	  "SIGNAL" },
+	{ "group", 'G', POPT_ARG_NONE, &o.group, 0,
+	  "with -k: send it to the program's process group", NULL },
+	{ "wait", 'w', POPT_ARG_STRING, &o.waittext, 0,
+	  "wait up to SECONDS for the program to exit", "SECONDS" },
+	{ "remove", 'r', POPT_ARG_NONE, &o.drop, 0,
+	  "remove the pidfile unless the program runs", NULL },
+	{ "version", 'V', POPT_ARG_NONE, &o.version, 0,
+	  "print the version and exit", NULL },
+	POPT_AUTOHELP
+	POPT_TABLEEND
+};
+
+/*
+ * check_options - the signal and the seconds the options name, and which
+ * form they ask for, with the arguments it needs: 1 to run PROGRAM (a
+ * pidfile and a program), 0 for one of the questions about one pidfile;
+ * anything else is the usage and exit 100
+ */
+static int
+check_options(const char **args, int *sig, unsigned long long *seconds)
+{
+	int nargs, queries;
+
+	if (o.signame != NULL && signame_parse(o.signame, sig) == -1) {
+		msg_error("unknown signal: %s", o.signame);
+		usage();
+	}
+	if (o.waittext != NULL && number_uint(o.waittext, strlen(o.waittext),
+	    PIDO_WAIT_MAX, seconds) == -1) {
+		msg_error("bad number of seconds: %s", o.waittext);
+		usage();
+	}
+	for (nargs = 0; args != NULL && args[nargs] != NULL; nargs++)
+		continue;
+	queries = o.check + o.print + o.drop +
+	    (o.signame != NULL || o.waittext != NULL);
+	if (queries > 1 || (o.group && o.signame == NULL))
+		usage();
+	if (queries == 0) {
+		if (nargs < 2)
+			usage();
+		return 1;
+	}
+	if (nargs != 1 || o.pgrp || o.session)
+		usage();
+	return 0;
+}
+
 /*
  * main - options, then one of: run, check, print, signal and/or wait,
  * remove
@@ -334,98 +388,44 @@ do_wait(const char *pidfile, unsigned long seconds)
 int
 main(int argc, char **argv)
 {
-	int pgrp = 0, session = 0, check = 0, print = 0, drop = 0;
-	int group = 0, version = 0, rc, sig = 0, code, queries;
-	char *signame = NULL, *waittext = NULL, *end;
-	unsigned long seconds = 0;
+	unsigned long long seconds = 0;
 	const char **args;
-	int nargs;
 	poptContext pc;
-	struct poptOption options[] = {
-		{ "pgrp", 'g', POPT_ARG_NONE, &pgrp, 0,
-		  "run PROGRAM as the leader of a new process group", NULL },
-		{ "session", 's', POPT_ARG_NONE, &session, 0,
-		  "run PROGRAM as the leader of a new session", NULL },
-		{ "check", 'c', POPT_ARG_NONE, &check, 0,
-		  "exit 0 if running, 1 if dead with a pidfile, 3 if not "
-		  "running", NULL },
-		{ "print", 'p', POPT_ARG_NONE, &print, 0,
-		  "print the PID of the running program", NULL },
-		{ "signal", 'k', POPT_ARG_STRING, &signame, 0,
-		  "send SIGNAL (TERM, SIGTERM or 15) to the running program",
-		  "SIGNAL" },
-		{ "group", 'G', POPT_ARG_NONE, &group, 0,
-		  "with -k: send it to the program's process group", NULL },
-		{ "wait", 'w', POPT_ARG_STRING, &waittext, 0,
-		  "wait up to SECONDS for the program to exit", "SECONDS" },
-		{ "remove", 'r', POPT_ARG_NONE, &drop, 0,
-		  "remove the pidfile unless the program runs", NULL },
-		{ "version", 'V', POPT_ARG_NONE, &version, 0,
-		  "print the version and exit", NULL },
-		POPT_AUTOHELP
-		POPT_TABLEEND
-	};
+	int rc, sig = 0, code;
 
-	log_set_prog("pido");
+	msg_setup("pido", PIDO_EXIT_SYSTEM);
 	pc = poptGetContext("pido", argc, (const char **)(void *)argv, options,
 	    POPT_CONTEXT_POSIXMEHARDER);
 	poptSetOtherOptionHelp(pc, "[OPTION...] pidfile [program [arg ...]]");
 	if ((rc = poptGetNextOpt(pc)) < -1) {
-		fprintf(stderr, "pido: %s: %s\n",
-		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-		    poptStrerror(rc));
+		msg_error("%s: %s", poptBadOption(pc,
+		    POPT_BADOPTION_NOALIAS), poptStrerror(rc));
 		usage();
 	}
-	if (version) {
+	if (o.version) {
 		printf("pido %s\n", HIQ_VERSION);
 		poptFreeContext(pc);
 		return PIDO_EXIT_OK;
 	}
-	if (signame != NULL && signame_parse(signame, &sig) == -1) {
-		fprintf(stderr, "pido: unknown signal: %s\n", signame);
-		usage();
-	}
-	if (waittext != NULL) {
-		errno = 0;
-		seconds = strtoul(waittext, &end, 10);
-		if (waittext[0] < '0' || waittext[0] > '9' || *end != '\0' ||
-		    errno != 0 || seconds > PIDO_WAIT_MAX) {
-			fprintf(stderr, "pido: bad number of seconds: %s\n",
-			    waittext);
-			usage();
-		}
-	}
 	args = poptGetArgs(pc);
-	for (nargs = 0; args != NULL && args[nargs] != NULL; nargs++)
-		continue;
-
-	queries = check + print + drop + (signame != NULL || waittext != NULL);
-	if (queries > 1 || (group && signame == NULL))
-		usage();
-	if (queries == 0) {
-		if (nargs < 2)
-			usage();
+	if (check_options(args, &sig, &seconds))
 		/* args stays valid: the context is never freed before exec. */
-		run(args[0], (char *const *)(void *)(args + 1), pgrp, session);
-	}
-	if (nargs != 1 || pgrp || session)
-		usage();
+		run(args[0], (char *const *)(void *)(args + 1), o.pgrp,
+		    o.session);
 
-	if (check)
-		code = do_check(args[0]);
-	else if (print)
-		code = do_print(args[0]);
-	else if (drop)
+	if (o.check || o.print)
+		code = do_check(args[0], o.print);
+	else if (o.drop)
 		code = do_remove(args[0]);
 	else {
 		code = PIDO_EXIT_OK;
-		if (signame != NULL)
-			code = do_signal(args[0], sig, group);
-		if (code == PIDO_EXIT_OK && waittext != NULL)
-			code = do_wait(args[0], seconds);
+		if (o.signame != NULL)
+			code = do_signal(args[0], sig, o.group);
+		if (code == PIDO_EXIT_OK && o.waittext != NULL)
+			code = do_wait(args[0], (unsigned long)seconds);
 	}
 	poptFreeContext(pc);
-	free(signame);
-	free(waittext);
+	free(o.signame);
+	free(o.waittext);
 	return code;
 }

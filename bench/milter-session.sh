@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/milter-session.sh - what one milter session costs hi-q's side: CPU
-# (user and system) and wall time per message of tests/milter-probe (one
+# (user and system) and wall time per message of tests/tools/milter-probe (one
 # session per message, the message read from a file, nothing spawned)
 # against the trivial test
 # milter (tests/milters/modify.py quiet: every step taken, nothing
@@ -16,7 +16,7 @@ count=${1:-500}
 tmp=$(mktemp -d /tmp/hiq-bench-milter.XXXXXX)
 trap 'srv_stop_all; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
-make -C "$top" -s tests/milter-probe
+make -C "$top" -s tests/tools/milter-probe
 
 # message BYTES - a message of about BYTES bytes, in 72-byte lines
 message() {
@@ -45,7 +45,7 @@ for size in 4k 1m; do
 	m0=$(ticks "$MILTER_PID")
 	t0=$(date +%s%N)
 	/usr/bin/time -f '%U %S' -o "$tmp/time" env TCPREMOTEIP=192.0.2.1 \
-	    "$top/tests/milter-probe" -q -H -n "$count" "$spec" \
+	    "$top/tests/tools/milter-probe" -q -H -n "$count" "$spec" \
 	    "$tmp/$size" "$tmp/env"
 	t1=$(date +%s%N)
 	m1=$(ticks "$MILTER_PID")

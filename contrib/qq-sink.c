@@ -6,10 +6,11 @@
  *	qq-sink reads fd 0 and fd 1 the way qmail-queue does: the whole
  *	message first, to its end, then the envelope up to its final \0,
  *	checked with the same rules and exit codes, each read from where the
- *	last one left off (envelope_more()), so its cost is linear.  Only when both were read
- *	whole does it commit them, atomically: it writes DIR/tmp/ID/message
- *	and DIR/tmp/ID/envelope, fsyncs both, and renames the ID directory
- *	into DIR/new.  A reader of DIR/new never sees half a message.
+ *	last one left off (envelope_more()), so its cost is linear.  Only
+ *	when both were read whole does it commit them, atomically: it writes
+ *	DIR/tmp/ID/message and DIR/tmp/ID/envelope, fsyncs both, and renames
+ *	the ID directory into DIR/new.  A reader of DIR/new never sees half a
+ *	message.
  *
  *	--fail CODE with --fail-at start, message or envelope makes it exit
  *	with CODE at that point without committing, to stand for a failing
@@ -46,7 +47,7 @@
 #include "buf.h"
 #include "envelope.h"
 #include "io.h"
-#include "log.h"
+#include "msg.h"
 #include "qq.h"
 #include "xalloc.h"
 
@@ -68,6 +69,10 @@ static void	 on_alarm(int);
 static int	 write_file(const char *, const char *, size_t);
 static void	 copy_message(int);
 static void	 read_envelope(struct buf *, struct envelope *);
+static void	 read_options(int, char **);
+static void	 fail_at(const char *);
+static char	*make_tmpdir(const char *);
+static void	 commit(const char *);
 
 static void
 cleanup(void)
@@ -199,64 +204,75 @@ write_file(const char *path, const char *data, size_t len)
 	return close(fd);
 }
 
-int
-main(int argc, char **argv)
-{
-	static unsigned long counter;
-	char *dir = NULL, *when = NULL, *jpath = NULL, *newdir, *newsub, *sub;
-	int fail = -1, rc, fd;
-	struct buf envbuf;
-	struct envelope env;
-	struct timespec ts;
-	poptContext pc;
-	struct poptOption options[] = {
-		{ "dir", 'd', POPT_ARG_STRING, &dir, 0,
-		  "commit into DIR/new (default: $QQ_SINK_DIR)", "DIR" },
-		{ "fail", 'f', POPT_ARG_INT, &fail, 0,
-		  "exit with CODE instead of committing", "CODE" },
-		{ "fail-at", '\0', POPT_ARG_STRING, &when, 0,
-		  "when to fail: start, message (read) or envelope (read)",
-		  "WHEN" },
-		{ "journal", 'j', POPT_ARG_STRING, &jpath, 0,
-		  "append a line to FILE at each start and end", "FILE" },
-		POPT_AUTOHELP
-		POPT_TABLEEND
-	};
+/* The options, bound by popt. */
+static struct {
+	char	*dir, *when, *jpath;
+	int	 fail;
+} o = { NULL, NULL, NULL, -1 };
 
-	log_set_prog("qq-sink");
+static struct poptOption options[] = {
+	{ "dir", 'd', POPT_ARG_STRING, &o.dir, 0,
+	  "commit into DIR/new (default: $QQ_SINK_DIR)", "DIR" },
+	{ "fail", 'f', POPT_ARG_INT, &o.fail, 0,
+	  "exit with CODE instead of committing", "CODE" },
+	{ "fail-at", '\0', POPT_ARG_STRING, &o.when, 0,
+	  "when to fail: start, message (read) or envelope (read)", "WHEN" },
+	{ "journal", 'j', POPT_ARG_STRING, &o.jpath, 0,
+	  "append a line to FILE at each start and end", "FILE" },
+	POPT_AUTOHELP
+	POPT_TABLEEND
+};
+
+/* read_options - the options, checked; a bad one exits QQ_BAD_CONFIG */
+static void
+read_options(int argc, char **argv)
+{
+	poptContext pc;
+	int rc;
+
 	pc = poptGetContext("qq-sink", argc, (const char **)(void *)argv,
 	    options, 0);
 	if ((rc = poptGetNextOpt(pc)) < -1) {
-		fprintf(stderr, "qq-sink: %s: %s\n",
-		    poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-		    poptStrerror(rc));
-		return QQ_BAD_CONFIG;
+		msg_error("%s: %s", poptBadOption(pc,
+		    POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+		exit(QQ_BAD_CONFIG);
 	}
 	if (poptPeekArg(pc) != NULL)
 		die(QQ_BAD_CONFIG, "unexpected argument: %s", poptPeekArg(pc));
 	poptFreeContext(pc);
-	if (when == NULL)
-		when = xstrdup("envelope");
-	if (strcmp(when, "start") != 0 && strcmp(when, "message") != 0 &&
-	    strcmp(when, "envelope") != 0)
-		die(QQ_BAD_CONFIG, "--fail-at wants start, message or envelope");
-	if (fail > 255 || (fail < 0 && fail != -1))
+	if (o.when == NULL)
+		o.when = xstrdup("envelope");
+	if (strcmp(o.when, "start") != 0 && strcmp(o.when, "message") != 0 &&
+	    strcmp(o.when, "envelope") != 0)
+		die(QQ_BAD_CONFIG, "--fail-at wants start, message or "
+		    "envelope");
+	if (o.fail > 255 || (o.fail < 0 && o.fail != -1))
 		die(QQ_BAD_CONFIG, "--fail wants a code from 0 to 255");
-	if (dir == NULL && (dir = getenv("QQ_SINK_DIR")) == NULL)
+	if (o.dir == NULL && (o.dir = getenv("QQ_SINK_DIR")) == NULL)
 		die(QQ_BAD_CONFIG, "no folder: give -d DIR or QQ_SINK_DIR");
+}
 
-	if (jpath != NULL && (journal_fd = open(jpath,
-	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1)
-		die_sys(QQ_WRITE_ERROR, "open %s", jpath);
-	journal("start");
-	if (fail >= 0 && strcmp(when, "start") == 0) {
-		journal("fail");
-		_exit(fail);
-	}
-	if (signal(SIGALRM, on_alarm) == SIG_ERR)
-		die_sys(QQ_INTERNAL, "signal");
-	alarm(SINK_DEATH);
-	die_set_cleanup(die_cleanup);
+/* fail_at - at point when, the --fail asked for: exit without a commit */
+static void
+fail_at(const char *when)
+{
+	if (o.fail < 0 || strcmp(o.when, when) != 0)
+		return;
+	journal("fail");
+	cleanup();
+	_exit(o.fail);
+}
+
+/*
+ * make_tmpdir - DIR, DIR/tmp and DIR/new as needed, and this run's
+ * DIR/tmp/ID (tmpdir); returns DIR/new
+ */
+static char *
+make_tmpdir(const char *dir)
+{
+	static unsigned long counter;
+	struct timespec ts;
+	char *sub, *newsub;
 
 	sub = xasprintf("%s/tmp", dir);
 	newsub = xasprintf("%s/new", dir);
@@ -271,46 +287,70 @@ main(int argc, char **argv)
 	    ts.tv_nsec, (long)getpid(), counter);
 	if (mkdir(tmpdir, 0755) == -1)
 		die_sys(QQ_WRITE_ERROR, "mkdir %s", tmpdir);
+	free(sub);
+	return newsub;
+}
+
+/* commit - one rename makes message and envelope appear in newsub */
+static void
+commit(const char *newsub)
+{
+	char *newdir;
+	int fd;
+
+	newdir = xasprintf("%s/%s", newsub, strrchr(tmpdir, '/') + 1);
+	if (rename(tmpdir, newdir) == -1)
+		die_sys(QQ_WRITE_ERROR, "rename %s", tmpdir);
+	msg_cleanup(NULL);
+	if ((fd = open(newsub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    sync_fd(fd) == -1 || close(fd) == -1)
+		die_sys(QQ_WRITE_ERROR, "fsync %s", newsub);
+	journal("commit");
+	free(newdir);
+}
+
+int
+main(int argc, char **argv)
+{
+	char *newsub;
+	struct buf envbuf;
+	struct envelope env;
+	int fd;
+
+	msg_setup("qq-sink", QQ_OOM);
+	read_options(argc, argv);
+	if (o.jpath != NULL && (journal_fd = open(o.jpath,
+	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1)
+		die_sys(QQ_WRITE_ERROR, "open %s", o.jpath);
+	journal("start");
+	fail_at("start");
+	if (signal(SIGALRM, on_alarm) == SIG_ERR)
+		die_sys(QQ_INTERNAL, "signal");
+	alarm(SINK_DEATH);
+	msg_cleanup(die_cleanup);
+
+	newsub = make_tmpdir(o.dir);
 	msgfile = xasprintf("%s/message", tmpdir);
 	if ((fd = open(msgfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0644)) == -1)
 		die_sys(QQ_WRITE_ERROR, "open %s", msgfile);
 	copy_message(fd);
-	if (fail >= 0 && strcmp(when, "message") == 0) {
-		journal("fail");
-		cleanup();
-		_exit(fail);
-	}
+	fail_at("message");
 
 	buf_init(&envbuf, SINK_ENV_MAX);
 	read_envelope(&envbuf, &env);
-	if (fail >= 0) {
-		journal("fail");
-		cleanup();
-		_exit(fail);
-	}
+	fail_at("envelope");
 	envfile = xasprintf("%s/envelope", tmpdir);
 	if (write_file(envfile, envbuf.data, env.used) == -1)
 		die_sys(QQ_WRITE_ERROR, "write %s", envfile);
-
-	/* The commit: one rename makes message and envelope appear. */
-	newdir = xasprintf("%s/%s", newsub, strrchr(tmpdir, '/') + 1);
-	if (rename(tmpdir, newdir) == -1)
-		die_sys(QQ_WRITE_ERROR, "rename %s", tmpdir);
-	die_set_cleanup(NULL);
-	if ((fd = open(newsub, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    sync_fd(fd) == -1 || close(fd) == -1)
-		die_sys(QQ_WRITE_ERROR, "fsync %s", newsub);
-	journal("commit");
+	commit(newsub);
 	buf_free(&envbuf);
-	free(newdir);
 	free(newsub);
-	free(sub);
 	free(msgfile);
 	free(envfile);
 	free(tmpdir);
-	free(when);
-	free(jpath);
-	free(dir != getenv("QQ_SINK_DIR") ? dir : NULL);
+	free(o.when);
+	free(o.jpath);
+	free(o.dir != getenv("QQ_SINK_DIR") ? o.dir : NULL);
 	return QQ_OK;
 }

@@ -8,7 +8,7 @@
 # reason.  A wait without end must fail the test, not hang it: each hi-q
 # runs under timeout(1), which ends it with 124 or 137 instead.
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 GUARD="timeout -k 10 30"
 # Two uids no process runs as: hi-q's, and the one its stage changes to.
 HIQ_UID=42430

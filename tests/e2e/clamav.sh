@@ -9,7 +9,7 @@
 # spamc reading the message at the same time.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 with_servers
 clamd_start "$TMP/clamd" || exit 1
 CLAMD1_PORT=$CLAMD_PORT

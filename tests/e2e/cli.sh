@@ -3,7 +3,7 @@
 # --version, where the configuration comes from, and a bad one deferring
 # mail with 55 and a file:line message while nothing is lost or queued.
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 printf 'Subject: hello\n\nbody\n' >"$TMP/msg"
 envelope a@example.org b@example.com >"$TMP/env"
 

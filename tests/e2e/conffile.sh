@@ -6,7 +6,7 @@
 # accepts are the ones a message can run; and an error shows the bytes a
 # terminal would hide.
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 printf 'Subject: hello\n\nbody\n' >"$TMP/msg"
 envelope a@example.org b@example.com >"$TMP/env"
 

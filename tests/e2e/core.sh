@@ -4,7 +4,7 @@
 # byte, and every fault is a 4xx with nothing queued and nothing left
 # running.
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 
 # A small message and one of 1 MB with a header block.
 printf 'Subject: hello\nFrom: a@example.org\n\nbody\n' >"$TMP/small"
@@ -338,7 +338,7 @@ rm -rf "$Q"
 
 echo "--- stages inherit no descriptor, no QMAILQUEUE, no ignored signal"
 conf <<EOF2
-stage probe $TOP/tests/stage-probe $TMP/probe
+stage probe $TOP/tests/tools/stage-probe $TMP/probe
 EOF2
 mkfifo "$TMP/fifo6"
 cat "$TMP/fifo6" >/dev/null &

@@ -8,7 +8,7 @@
 # are in signals.sh.
 # shellcheck source=tests/e2e/lib.sh
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 # A uid no process runs as: RLIMIT_NPROC counts every process of it.
 NPROC_UID=42424
 

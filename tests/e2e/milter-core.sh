@@ -1,6 +1,6 @@
 # shellcheck shell=sh source-path=SCRIPTDIR/../..
-# milter-core.sh - hi-q's milter client (src/milter_*.c) against real
-# milters from Debian, through tests/milter-probe, which runs one session
+# milter-core.sh - hi-q's milter client (src/hi-q/milter_*.c) against real
+# milters from Debian, through tests/tools/milter-probe, which runs one session
 # in a poll loop as the milter stage will: a test milter written with
 # python3-milter (tests/milters/modify.py) that shows what it was sent and
 # does every modification and every reply the message asks for; one that
@@ -10,7 +10,7 @@
 # milter listens on a free port of 127.0.0.1 and is stopped by its PID.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
-PROBE="$TOP/tests/milter-probe"
+PROBE="$TOP/tests/tools/milter-probe"
 MILTERS="$TOP/tests/milters"
 with_servers
 

@@ -9,7 +9,7 @@
 # rspamc alone will do.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 with_servers
 rspamd_start "$TMP/rspamd" || exit 1
 RSPAMC="$TOP/contrib/rspamc-exit -h 127.0.0.1:$RSPAMD_PORT"

@@ -3,7 +3,7 @@
 # queued), and hi-q started as root runs the pipeline as the user the
 # file names, or not at all.
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 printf 'Subject: hello\n\nbody\n' >"$TMP/msg"
 envelope a@example.org b@example.com >"$TMP/env"
 # nobody must reach hi-q's queue and the files it is given.

@@ -131,7 +131,7 @@ envelope a@example.org b@example.com >"$TMP/env"
 for code in 0 11 12 31 40 41 51 52 53 54 55 71 81 82 91 100 111; do
 	echo "$code" >"$TMP/probe/code"
 	_plugin=$(send | sed 's/^250 Queued! .*/250 ok/')
-	_caller=$("$TOP/tests/qq-caller" "$TMP/env" "$TMP/env" \
+	_caller=$("$TOP/tests/tools/qq-caller" "$TMP/env" "$TMP/env" \
 	    "$BIN/exit-with" 2>/dev/null | sed -n 's/^reply: //p')
 	if [ "$_plugin" = "$_caller" ]; then
 		echo "$code: $_plugin"

@@ -9,7 +9,7 @@
 # connections but never answers is not failed over: spamc waits -t.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 with_servers
 PORT=$(free_port) || exit 1
 spamd_start_on "$TMP/spamd1" 127.0.0.1 "$PORT" || exit 1

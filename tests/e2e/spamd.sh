@@ -9,7 +9,7 @@
 # itself does (spamc(1), and measured with Debian 12's spamc 4.0.1).
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/lib/servers.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 with_servers
 spamd_start "$TMP/spamd" || exit 1
 SPAMC="/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"

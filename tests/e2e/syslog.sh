@@ -2,10 +2,10 @@
 # syslog.sh - "log syslog" in filters.conf: hi-q sends its per-message line
 # to syslog too (facility mail unless named), and still writes it to
 # standard error.  The test runs hi-q in a private mount namespace whose
-# /dev/log is a socket that tests/syslog-sink reads; the host's /dev is
+# /dev/log is a socket that tests/tools/syslog-sink reads; the host's /dev is
 # not touched.
 . "$TOP/tests/e2e/lib.sh"
-SYSLOG_SINK="$TOP/tests/syslog-sink"
+SYSLOG_SINK="$TOP/tests/tools/syslog-sink"
 printf 'Subject: hello\n\nbody\n' >"$TMP/msg"
 envelope a@example.org b@example.com >"$TMP/env"
 mkdir "$TMP/dev"

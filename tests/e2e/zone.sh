@@ -4,7 +4,7 @@
 # already in the stage's input does not count.  The real
 # spamc and spamd are in spamd.sh; here a stand-in writes spamc's output.
 . "$TOP/tests/e2e/lib.sh"
-CALLER="$TOP/tests/qq-caller"
+CALLER="$TOP/tests/tools/qq-caller"
 printf 'Subject: hello\nFrom: a@example.org\n\nbody\n' >"$TMP/msg"
 {
 	printf 'Subject: big\n\n'

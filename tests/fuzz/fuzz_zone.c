@@ -10,7 +10,7 @@
  *	time (output and input alike), it must give the same outcome, the
  *	same reason and the same score; a score read must be finite; and
  *	reason and score must be those of the naive pass-through rule of
- *	tests/zone_ref.c, every output field against every input field.
+ *	tests/unit/zone_ref.c, every output field against every input field.
  *	The sanitizers catch the rest.
  */
 #include <math.h>
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "outcome.h"
 #include "zone.h"
 #include "zone_ref.h"
 

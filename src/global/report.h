@@ -1,0 +1,54 @@
+/*
+ * report.h - what became of one message and of each of its stages
+ *
+ * DESCRIPTION
+ *	The results the run records and the judge fills in (judge.h), and
+ *	logfmt_write() writes as the per-message line (hi-q(8), LOG FORMAT).
+ *	Data only.
+ */
+#ifndef HIQ_REPORT_H
+#define HIQ_REPORT_H
+
+#include <stddef.h>
+
+#include "outcome.h"
+
+enum stage_status {
+	STATUS_RUNNING,		/* not finished when the verdict was taken */
+	STATUS_EXITED,		/* value: exit code */
+	STATUS_SIGNALED,	/* value: signal number */
+	STATUS_SKIPPED,		/* skip-if-env matched; never started */
+	STATUS_NOEXEC,		/* could not be started; value: errno */
+	STATUS_TIMEOUT,		/* killed at its deadline */
+	STATUS_ABORTED		/* killed once the verdict was decided */
+};
+
+struct stage_report {
+	const char		*name;
+	enum stage_status	 status;
+	int			 value;
+	enum outcome		 outcome;
+	double			 seconds;
+	int			 have_score;	/* a zone read a score */
+	double			 score;
+	double			 required;
+};
+
+struct report {
+	enum outcome		 verdict;
+	int			 code;		/* hi-q's exit code */
+	int			 have_envelope;
+	const char		*sender;	/* not NUL-terminated */
+	size_t			 sender_len;
+	size_t			 rcpts;
+	unsigned long long	 bytes_in;	/* from the caller */
+	unsigned long long	 bytes_out;	/* to qmail-queue */
+	double			 seconds;
+	const struct stage_report *stages;
+	size_t			 nstages;
+	const char		*reason;	/* why, or NULL */
+	int			 direct;	/* qmail-queue read fd 0: no
+						   byte counts */
+};
+
+#endif /* HIQ_REPORT_H */

@@ -1,0 +1,45 @@
+/*
+ * rule.h - a stage's "on" rules: its exit status to an outcome
+ *
+ * DESCRIPTION
+ *	struct rule is one "on CODES OUTCOME [TEXT]" line of filters.conf(5);
+ *	conf.c fills it (rule_add_code() for each exit code of CODES).
+ *
+ *	rule_map(rules, n, signaled, value, &rule) walks a stage's rules in
+ *	the order they were written and returns the outcome of the first
+ *	that matches its end: an exit code, or with signaled the signal that
+ *	killed it (what waitid(2) and the run report, so no wait status has
+ *	to be made up).  rule is set to it (or NULL) so the caller can find
+ *	its SMTP text and line.  An end no rule matches gets the default of
+ *	filters.conf(5): exit 0 is green, anything else tempfail.  Pure.
+ *
+ * ERRORS
+ *	None.
+ */
+#ifndef HIQ_RULE_H
+#define HIQ_RULE_H
+
+#include <stddef.h>
+
+#include "outcome.h"
+
+enum rule_kind {
+	RULE_EXIT,		/* the exit codes in the bitmap */
+	RULE_ANY,		/* "*": any exit code */
+	RULE_SIGNAL		/* "signal": killed by any signal */
+};
+
+/* One "on CODES OUTCOME [TEXT]" line of filters.conf. */
+struct rule {
+	enum rule_kind	 kind;
+	unsigned char	 codes[32];	/* bit n set: exit code n matches */
+	enum outcome	 outcome;
+	char		*text;		/* SMTP text, or NULL */
+	unsigned	 line;
+};
+
+void		 rule_add_code(struct rule *, unsigned);
+enum outcome	 rule_map(const struct rule *, size_t, int, int,
+		    const struct rule **);
+
+#endif /* HIQ_RULE_H */

@@ -1,0 +1,194 @@
+/*
+ * run_int.h - one message's run, shared by the files that make it up
+ *
+ * DESCRIPTION
+ *	PRIVATE: only the run's own files include this header; every other
+ *	module sees the run through run.h alone.
+ *
+ *	struct run is one message: its stages (struct stage_run, one per
+ *	configured stage, in order), the hops that join them (struct hop,
+ *	plan.h's hops with a pump each when hi-q copies one), qmail-queue,
+ *	the envelope read from fd 1, the clocks, and the verdict.  The
+ *	poll loop (run_loop.c) owns it; each file below does one part of the
+ *	run on it and is named by its functions' prefix:
+ *
+ *	    run_loop.c		run_message(), run_drain(): the poll loop
+ *				and the deadlines' actions (fire_*)
+ *	    run_start.c		lay out and start one message
+ *	    run_signals.c	hi-q's own signals, on a signalfd
+ *	    run_envread.c	the envelope from fd 1
+ *	    run_hops.c		what a pump's move means: progress, ends,
+ *				faults, stalls, and who holds an ended
+ *				stage's output open
+ *	    run_reap.c		stages and qmail-queue that end, and what
+ *				they leave behind
+ *	    run_finish.c	the verdict to the exit code: the commit
+ *				point, the reply text, the log line
+ *	    run.c		the core: the clock, the verdict, the stop
+ *				of the stages, a zone's settling, the hop of
+ *				a run without stages, and what die() cleans
+ *				up
+ *
+ *	The calls form a tree, drawn from the files by a grep of each one's
+ *	calls to the others' functions: the loop calls the parts, the parts
+ *	call the core, and no part calls another part or back up into the
+ *	loop (the loop reaps after reading the signals, and reaps the
+ *	stragglers before finishing, so that no part has to):
+ *
+ *	                            run_loop.c
+ *	                                |
+ *	    +-----------+-----------+---+-------+-----------+-----------+
+ *	    |           |           |           |           |           |
+ *	run_start   run_signals run_envread  run_hops    run_reap   run_finish
+ *	    |           |           |           |           |           |
+ *	    +-----------+-----------+---+-------+-----------+-----------+
+ *	                                |
+ *	                              run.c
+ *
+ *	(run_loop.c calls the core too.)
+ *
+ * ERRORS
+ *	None of its own: each file's header says what its functions die
+ *	with, and run.h which exit codes the run ends in.
+ */
+#ifndef HIQ_RUN_INT_H
+#define HIQ_RUN_INT_H
+
+#include <sys/types.h>
+
+#include <poll.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "deadline.h"
+#include "envelope.h"
+#include "outcome.h"
+#include "pump.h"
+#include "queue.h"
+#include "report.h"
+#include "zone.h"
+
+struct hop;
+
+struct stage_run {
+	const struct stage_conf	*conf;
+	struct stage_report	 rep;
+	pid_t			 pid;		/* 0: not running */
+	int			 done;		/* status known; reaped but
+						   the leader */
+	int			 left;		/* still there after
+						   SIGKILL: hi-q goes
+						   without it */
+	int			 named;		/* warned of, as one that
+						   refuses signals or left
+						   the group */
+	ino_t			 out_ino;	/* its stdout's pipe; 0 */
+	int			 fd_in;		/* its stdin; our watch */
+	int			 pwatch;	/* fd_in's pollfd; -1 */
+	int			 fd_out;	/* its stdout, until spawned */
+	struct hop		*in;		/* the hop that feeds it */
+	size_t			 dst;		/* its place in that hop */
+	struct hop		*out;		/* the hop it feeds; NULL */
+	struct deadline_stage	*clock;		/* t_in, t_stall: its input
+						   ended, or is stuck */
+	double			 t_exit;
+	unsigned long long	 taken;		/* bytes taken at t_stall */
+	enum stage_status	 kill_as;	/* if hi-q kills it */
+	struct zone_tap		 tap;		/* its output's header block */
+	struct zone_tap		 tap_in;	/* its input's, for a zone */
+	int			 zone_pending;	/* exited; score not read */
+};
+
+struct hop {
+	int			 pumped;
+	struct stage_run	*src;		/* NULL: the caller */
+	struct stage_run	*dst[PUMP_MAXDST];	/* [0] NULL: qq */
+	size_t			 ndst;
+	struct pump		 pump;
+	size_t			 pfirst;	/* its pollfds in step() */
+	size_t			 pcnt;
+};
+
+struct run {
+	const struct conf	*conf;
+	char *const		*env;
+	struct stage_run	*st;		/* one per conf stage */
+	size_t			 n;
+	struct hop		*hops;
+	size_t			 nhops;
+	int			 direct;	/* fd 0 is qmail-queue's */
+	int			 spool;		/* the last hop's file; -1 */
+	struct queue		 q;
+	struct pollfd		*pfd;		/* for step(): */
+	int			*pidx;		/* pump_events' idx */
+	struct deadline_stage	*clocks;	/* one per stage */
+	struct deadline		*dl;		/* room for the table */
+
+	pid_t			 leader;	/* the stages' group; 0 */
+	int			 leader_reaped;
+
+	struct buf		 envbuf;
+	int			 env_eof;
+	struct envelope		 envelope;
+	int			 env_code;
+
+	int			 sigfd;
+	int			 reply_ok;
+	double			 t0;
+	double			 t_in_end;	/* fd 0 ended; -1 */
+	double			 last_progress;
+	double			 t_decided;
+	double			 t_term;	/* SIGTERM sent; -1 */
+	double			 t_kill;	/* SIGKILL sent; -1 */
+
+	int			 decided;
+	enum outcome		 verdict;
+	int			 code;		/* exit code; -1: verdict's */
+	char			*reason;
+	const char		*reply_text;
+	int			 gave_up;	/* stop waiting, go */
+};
+
+/* run.c, the core */
+double	 run_now(void);
+void	 run_on_die(struct run *);
+void	 run_decide(struct run *, enum outcome, int, char *);
+void	 run_decide_stage(struct run *, const struct stage_run *, char *,
+	    const char *);
+void	 run_stop(struct run *, enum stage_status);
+void	 run_kill(struct run *, int);
+void	 run_kill_now(struct run *);
+int	 run_stages_done(const struct run *);
+void	 run_settle_zone(struct run *, struct stage_run *);
+void	 run_caller_hop(struct run *);
+void	 run_caller_drain(struct run *);
+
+/* run_signals.c */
+void	 run_signals_setup(struct run *);
+void	 run_signals_read(struct run *);
+
+/* run_envread.c */
+void	 run_envread(struct run *);
+
+/* run_start.c */
+void	 run_start(struct run *);
+
+/* run_reap.c */
+void	 run_reap_queue(struct run *);
+void	 run_reap_stages(struct run *);
+void	 run_reap_check_watch(struct run *, struct stage_run *, int);
+void	 run_reap_stragglers(struct run *);
+
+/* run_finish.c */
+int	 run_finish_reply_usable(int);
+void	 run_finish_judge(struct run *);
+int	 run_finish(struct run *);
+
+/* run_hops.c */
+void	 run_hops_handle(struct run *, struct hop *, enum pump_result);
+void	 run_hops_watch_stalls(struct run *, double);
+int	 run_hops_stuck(const struct hop *, struct stage_run **);
+char	*run_hops_held(const struct run *);
+
+#endif /* HIQ_RUN_INT_H */
