@@ -25,25 +25,33 @@ chmod 1777 "$TMP/pids"
 chmod 711 "$TMP"
 chmod 644 "$TMP/msg" "$TMP/env"
 
+# A first stage that says its pid, then passes the message on.
+ONE="/bin/sh -c 'echo \$\$ >$TMP/pids/one; exec cat'"
 # A second stage that leaves the group, reads all, then never ends.
 SETSID="/usr/bin/setsid /bin/sh -c 'echo \$\$ >$TMP/pids/two; cat; exec $TMP/sleep 100000'"
 
 # upload [SIG] [AS...] - hi-q (as AS..., if given) on a message that comes
 # through $TMP/fifo; once stage two has written its pid, SIG (if not "-")
-# goes to hi-q, then the message ends.  Stage two's pid is kept for
-# lib.sh's cleanup.  Prints hi-q's exit.
+# goes to hi-q, and once hi-q has stopped stage one (which reads until the
+# message ends: it must not end first), the message ends.  Stage two's pid
+# is kept for lib.sh's cleanup.  Prints hi-q's exit.
 upload() {
 	_sig=${1:--}
 	[ $# -gt 0 ] && shift
-	rm -f "$TMP/pids/two"
+	rm -f "$TMP/pids/one" "$TMP/pids/two"
 	$GUARD "$@" "$HIQ" -c "$TMP/filters.conf" <"$TMP/fifo" 1<"$TMP/env" \
 	    2>"$TMP/stderr" &
 	_p=$!
 	exec 3>"$TMP/fifo"
 	cat "$TMP/msg" >&3
 	poll 20 test -s "$TMP/pids/two" || echo "stage two never started"
+	poll 20 test -s "$TMP/pids/one" || echo "stage one never started"
 	PIDS="$PIDS $(cat "$TMP/pids/two")"
-	[ "$_sig" = - ] || kill -s "$_sig" "$_p"
+	if [ "$_sig" != - ]; then
+		kill -s "$_sig" "$_p"
+		poll 20 pid_gone "$(cat "$TMP/pids/one")" ||
+		    echo "stage one still runs"
+	fi
 	exec 3>&-
 	wait "$_p"
 	echo "exit $?"
@@ -52,7 +60,7 @@ upload() {
 echo "--- a second stage that left the group: killed by its pid at the deadline"
 conf <<EOF
 timeout 2
-stage one /bin/cat
+stage one $ONE
 stage two $SETSID
 EOF
 upload
@@ -62,7 +70,7 @@ echo "stage two: $(gone "$TMP/pids/two")"
 
 echo "--- the same, under timeout 2 (SIGTERM to hi-q): 71, the stage killed"
 conf <<EOF
-stage one /bin/cat
+stage one $ONE
 stage two $SETSID
 EOF
 rm -f "$TMP/pids/two"
@@ -93,7 +101,7 @@ cp /usr/bin/setpriv "$TMP/setpriv"
 chmod 4755 "$TMP/setpriv"
 conf <<EOF
 timeout 2
-stage one /bin/cat
+stage one $ONE
 stage two $TMP/setpriv --reuid=$STAGE_UID --regid=$STAGE_UID --clear-groups /bin/sh -c 'echo \$\$ >$TMP/pids/two; cat; exec $TMP/sleep 100000'
 EOF
 chmod 644 "$TMP/filters.conf"

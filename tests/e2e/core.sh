@@ -170,6 +170,28 @@ EOF2
 run_hiq "$TMP/big" "$TMP/env"
 queued
 
+# A filter that stops part-way with its verdict: its rule's red or
+# tempfail stands, with its text; green, yellow or discard would lose the
+# rest of the message, so the unread input makes those tempfail.
+for rule in 'red "rejected part-way (#5.7.1)"' \
+    'tempfail "busy, try later (#4.3.0)"' green discard; do
+	echo "--- a stage that reads 100 KB of 1 MB, then exits 31; on 31 $rule"
+	conf <<EOF2
+stage part $FILTERS/read-exit.sh 100000 31
+    on 31 $rule
+EOF2
+	qmail_smtpd -6 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
+	queued
+done
+echo "--- the same in the middle of the pipeline; on 31 red"
+conf <<EOF2
+stage before /bin/cat
+stage part $FILTERS/read-exit.sh 100000 31
+    on 31 red "rejected part-way (#5.7.1)"
+EOF2
+qmail_smtpd -6 "$TMP/big" "$TMP/env" "$HIQ" -c "$TMP/filters.conf"
+queued
+
 echo "--- a stage that swallows the message: empty output, 71"
 conf <<EOF2
 stage hole $FILTERS/swallow.sh

@@ -9,8 +9,10 @@
 # shellcheck source=tests/e2e/lib.sh
 . "$TOP/tests/e2e/lib.sh"
 CALLER="$TOP/tests/tools/qq-caller"
-# A uid no process runs as: RLIMIT_NPROC counts every process of it.
+# A uid no process runs as: RLIMIT_NPROC counts every process of it.  It
+# runs the caller, hi-q and the sink: copies it can reach.
 NPROC_UID=42424
+own_copies
 
 # The stages are copies of cat whose path names $TMP, so that a stage left
 # running would be found by left_running.

@@ -19,6 +19,10 @@ openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
     -keyout "$TMP/tls/key.pem" -out "$TMP/tls/cert.pem" 2>/dev/null ||
     echo "openssl req failed"
 
+# control/me: the host name tcpserver gets with -l
+mkdir "$TMP/control"
+echo mail.example.test >"$TMP/control/me"
+
 cat >"$TMP/default" <<EOF
 QMAILHOME=$TMP
 PIDO=$TOP/pido
@@ -93,7 +97,7 @@ listening "$POP3S_PORT" && echo "pop3s listening"
 echo "--- status: all five running, exit 0"
 qmail status
 
-echo "--- smtp answers, and qmail-smtpd gets QMAILQUEUE=hi-q"
+echo "--- smtp answers; qmail-smtpd gets QMAILQUEUE=hi-q, and control/me as -l"
 hello "$SMTP_PORT"
 echo "exit $?"
 

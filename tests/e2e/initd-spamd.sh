@@ -21,15 +21,16 @@ score ALL_TRUSTED 0
 EOF
 chmod -R a+rX "$TMP/site"
 
+# OPTIONS as in Debian's /etc/default/spamd, with its --max-children, and
+# the test's own; no system log, so the default LOGGER cannot be used.
 cat >"$TMP/default" <<EOF
 PIDO=$TOP/pido
 PIDFILE=$RUN/spamd.pid
 SPAMD_LISTEN=127.0.0.1:$PORT
-SPAMD_CHILDREN=1
 SPAMD_USER=$user
 SPAMD_SITECONFIG=$TMP/site
-OPTIONS="--syslog=stderr --nouser-config"
-LOGGER=
+OPTIONS="--create-prefs --max-children 1 --helper-home-dir --syslog=stderr --nouser-config"
+SYSLOG_SOCKET=$TMP/no-log
 LOGDIR=$TMP/log
 START_TIMEOUT=120
 STOP_TIMEOUT=30
@@ -62,10 +63,16 @@ spamd() {
 	initd spamd "$TMP/default" "$@" | sed -e "s/:$PORT\$/:PORT/"
 }
 
-echo "--- start returns once spamd answers"
+echo "--- start returns once spamd answers; with no system log, it says so"
 spamd start
 spamc -d 127.0.0.1 -p "$PORT" -K
 echo "exit $?"
+
+echo "--- --max-children comes once, from Debian's OPTIONS; the log is a file"
+tr '\0' ' ' <"/proc/$("$PIDO" -p "$RUN/spamd.pid")/cmdline" |
+    grep -o -e '--max-children[= ][0-9]*' -e ' -m *[0-9]*'
+grep -c 'spamd: server started on' "$TMP/log/spamd.log" |
+    sed 's/^/start lines in spamd.log: /'
 
 echo "--- status: running, exit 0"
 spamd status
@@ -95,6 +102,21 @@ spamd status
 echo "--- OPTIONS with -d is refused: pido would lose spamd"
 initd spamd "$TMP/default.daemonize" start
 [ -e "$RUN/spamd.pid" ] || echo "nothing started"
+
+echo "--- SPAMD_CHILDREN beside OPTIONS's --max-children is refused"
+{
+	cat "$TMP/default"
+	echo "SPAMD_CHILDREN=3"
+} >"$TMP/default.twice"
+initd spamd "$TMP/default.twice" start
+[ -e "$RUN/spamd.pid" ] || echo "nothing started"
+
+echo "--- so is --listen in OPTIONS: start asks spamd at SPAMD_LISTEN"
+{
+	cat "$TMP/default"
+	echo 'OPTIONS="--listen=127.0.0.1:1 --syslog=stderr"'
+} >"$TMP/default.listen"
+initd spamd "$TMP/default.listen" start
 
 echo "--- a spamd that cannot listen is reported as failed"
 "$PIDO" "$TMP/taken.pid" tcpserver 127.0.0.1 "$PORT" true &

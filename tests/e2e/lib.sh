@@ -31,6 +31,21 @@ with_servers() {
 	chmod 711 "$TMP"
 }
 
+# own_copies - for a test that runs hi-q, qq-sink or qq-caller as another
+# user: copies of them in $TMP/bin, and HIQ, SINK and CALLER naming those.
+# That user may not reach the checkout (root's git clone puts it in /root,
+# mode 700); it reaches $TMP, once the test has made it mode 711.
+own_copies() {
+	mkdir "$TMP/bin" &&
+	    cp "$HIQ" "$SINK" "$TOP/tests/tools/qq-caller" "$TMP/bin/" &&
+	    chmod 755 "$TMP/bin" "$TMP/bin/hi-q" "$TMP/bin/qq-sink" \
+	    "$TMP/bin/qq-caller" || exit 1
+	HIQ="$TMP/bin/hi-q"
+	SINK="$TMP/bin/qq-sink"
+	# shellcheck disable=SC2034 # for the tests that source this
+	CALLER="$TMP/bin/qq-caller"
+}
+
 # envelope SENDER RCPT... - write a qmail-queue envelope on stdout
 envelope() {
 	printf 'F%s\0' "$1"

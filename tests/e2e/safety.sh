@@ -6,8 +6,9 @@
 CALLER="$TOP/tests/tools/qq-caller"
 printf 'Subject: hello\n\nbody\n' >"$TMP/msg"
 envelope a@example.org b@example.com >"$TMP/env"
-# nobody must reach hi-q's queue and the files it is given.
+# nobody must reach hi-q, its queue and the files it is given.
 chmod 711 "$TMP"
+own_copies
 chmod 644 "$TMP/msg" "$TMP/env"
 mkdir "$TMP/nq"
 chown nobody "$TMP/nq"

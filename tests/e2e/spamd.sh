@@ -94,14 +94,20 @@ queued
 spam_headers
 rm -rf "$Q"
 
+# smtpd [-6] MSGFILE - qmail-smtpd's view (qq-caller): its reply, also
+# kept in $TMP/replies, and hi-q's masked log line
+smtpd() {
+	"$CALLER" "$@" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" \
+	    2>"$TMP/stderr" | tee -a "$TMP/replies"
+	mask <"$TMP/stderr"
+}
+
 echo "--- GTUBE is red: 554 with the rule's text on fd 6, nothing queued"
-"$CALLER" -6 "$TMP/gtube" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" \
-    2>"$TMP/stderr"
-mask <"$TMP/stderr"
+smtpd -6 "$TMP/gtube"
 queued
 
 echo "--- the same without fd 6: exit 31, plain 554"
-hiq "$TMP/gtube"
+smtpd "$TMP/gtube"
 queued
 
 echo "--- over spamc's -s limit: delivered unscanned (no score), logged"
@@ -155,9 +161,11 @@ spamc_run -E <"$TMP/gtube"
 
 echo "--- spamd down, -x (the default policy): 451 with the text, nothing queued"
 spam_conf
-"$CALLER" -6 "$TMP/gtube" "$TMP/env" "$HIQ" -c "$TMP/filters.conf" \
-    2>"$TMP/stderr"
-mask <"$TMP/stderr"
+smtpd -6 "$TMP/gtube"
+queued
+
+echo "--- the same without fd 6: exit 71, plain 451"
+smtpd "$TMP/gtube"
 queued
 
 echo "--- spamd down, no -x (fail open): even GTUBE is delivered unscanned"
@@ -177,3 +185,12 @@ stage spamc $SPAMC -E -t 60 -s 1000000
 EOF2
 hiq "$TMP/gtube"
 queued
+
+echo "--- docs/INSTALL-init.md quotes each reply these cases got"
+sed -n 's/^reply: //p' "$TMP/replies" | while IFS= read -r r; do
+	if grep -qxF "    $r" "$TOP/docs/INSTALL-init.md"; then
+		echo "quoted: $r"
+	else
+		echo "not quoted: $r"
+	fi
+done

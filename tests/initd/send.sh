@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/initd/send.sh KIDS [stubborn | fail] - stands in for qmail-start
+# tests/initd/send.sh [KIDS [stubborn | fail]] - stands in for qmail-start
 # and qmail-send in the init script tests.
 #
 # Like qmail-send, it is a daemon with children: it starts one child with a
@@ -7,8 +7,9 @@
 # its end, and appends their PIDs to the file KIDS.  It exits on SIGTERM
 # itself, leaving them behind, unless "stubborn", when it ignores SIGTERM
 # too.  With "fail" it dies at start, as qmail-start does when it cannot
-# run its logger.
-kids=$1
+# run its logger.  Without KIDS (run as qmail's rc, with no arguments) the
+# file is "kids" in the directory of the name it was run as.
+kids=${1:-${0%/*}/kids}
 case ${2:-} in
 fail)
 	echo "send.sh: fatal: unable to start the logger" >&2

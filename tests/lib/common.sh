@@ -13,6 +13,9 @@
 #   stop_pid PID NAME     SIGTERM, up to 20 s, then SIGKILL; true once gone
 #   mount_prop            the --propagation for "unshare --mount": private,
 #                         or unchanged where "/" cannot be made private
+#   readme_host_steps README
+#                         the commands of README's "On a qmail host", one a
+#                         line, as the README writes them
 #
 # Nothing here sleeps to synchronise: poll looks at a condition ten times a
 # second.  The functions work under "set -e" as well as without it.
@@ -68,4 +71,12 @@ mount_prop() {
 	else
 		echo unchanged
 	fi
+}
+
+# readme_host_steps README - the commands of README's "On a qmail host": its
+# first block of indented lines, without the indent; tests/e2e/install.sh
+# and tests/fresh-root follow them as written
+readme_host_steps() {
+	sed -n '/^## On a qmail host$/,/^## [^O]/p' "$1" |
+	    awk '/^    / { b = 1; print substr($0, 5); next } b { exit }'
 }
