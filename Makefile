@@ -49,8 +49,9 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/conf_top.o src/hi-q/conf_stage.o \
 		  src/hi-q/conf_write.o src/hi-q/rule.o src/hi-q/plan.o \
 		  src/hi-q/judge.o src/hi-q/deadline.o src/hi-q/pump.o \
 		  src/hi-q/zone.o src/hi-q/queue.o src/hi-q/spool.o \
-		  src/hi-q/user.o src/hi-q/procfd.o \
-		  src/hi-q/run.o src/hi-q/run_loop.o src/hi-q/run_start.o \
+		  src/hi-q/user.o src/hi-q/procfd.o src/hi-q/qenv.o \
+		  src/hi-q/run.o src/hi-q/run_segment.o \
+		  src/hi-q/run_loop.o src/hi-q/run_start.o \
 		  src/hi-q/run_signals.o src/hi-q/run_envread.o \
 		  src/hi-q/run_hops.o src/hi-q/run_reap.o \
 		  src/hi-q/run_finish.o \
