@@ -80,7 +80,7 @@ TEST_OBJS	= tests/unit/check_main.o \
 		  tests/unit/check_procfd.o tests/unit/check_milter_codec.o \
 		  tests/unit/check_milter_head.o \
 		  tests/unit/check_milter_session.o \
-		  tests/unit/check_milter_edit.o \
+		  tests/unit/check_milter_edit.o tests/unit/check_qenv.o \
 		  tests/unit/check_pidfile.o \
 		  tests/unit/check_logline.o tests/unit/check_tally.o
 TEST_PROG	= tests/unit/check_hiq
