@@ -406,10 +406,12 @@ check-load: all $(TEST_TOOLS)
 # takes few pairs.  bench-flood: a header flood through a zone stage, old
 # hi-q beside new, the same way.
 bench bench-quick bench-reject bench-reject-quick bench-smtp \
-    bench-scanners bench-flood bench-flood-quick: all
+    bench-scanners bench-flood bench-flood-quick bench-qfilter \
+    bench-qfilter-quick: all
 	$(MAKE) -C bench $@
 
 .PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
+    bench-qfilter bench-qfilter-quick \
 	bench-scanners bench-flood bench-flood-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-layers check-valgrind \
