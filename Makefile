@@ -88,8 +88,12 @@ TEST_TOOLS	= tests/tools/qq-caller tests/tools/stage-probe \
 		  tests/tools/syslog-sink tests/tools/milter-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
-SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
+SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit contrib/with-rcpt \
 		  tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
+		  tests/qfilters/drop tests/qfilters/sender-header \
+		  tests/qfilters/nothing tests/qfilters/say \
+		  tests/qfilters/queue-elsewhere tests/qfilters/bad-envelope \
+		  tests/qfilters/dump-env \
 		  tests/run tests/install-deps tests/fresh-root tests/layers \
 		  contrib/spamc-zap.test \
 		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
