@@ -198,7 +198,7 @@ qfilter hdr $QF/sender-header
 EOF2
 run_hiq "$TMP/small" "$TMP/env1"
 show
-RELAYCLIENT= "$HIQ" -c "$TMP/filters.conf" <"$TMP/small" 1<"$TMP/env1" \
+RELAYCLIENT='' "$HIQ" -c "$TMP/filters.conf" <"$TMP/small" 1<"$TMP/env1" \
     2>"$TMP/stderr"
 echo "exit $?"
 mask <"$TMP/stderr"
