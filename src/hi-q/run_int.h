@@ -6,15 +6,19 @@
  *	module sees the run through run.h alone.
  *
  *	struct run is one message: its stages (struct stage_run, one per
- *	configured stage, in order), the hops that join them (struct hop,
- *	plan.h's hops with a pump each when hi-q copies one), qmail-queue,
- *	the envelope read from fd 1, the clocks, and the verdict.  The
- *	poll loop (run_loop.c) owns it; each file below does one part of the
- *	run on it and is named by its functions' prefix:
+ *	configured stage, in order), its segments (struct segment: plan.h's,
+ *	each a stream of stages joined by hops, or a qfilter), the hops that
+ *	join them (struct hop, plan.h's hops with a pump each when hi-q
+ *	copies one), qmail-queue, the envelope read from fd 1, the message
+ *	and the envelope as they stand (the last segment's spool, the last
+ *	envelope a stage wrote), the clocks, and the verdict.  The poll loop
+ *	(run_loop.c) owns it; each file below does one part of the run on it
+ *	and is named by its functions' prefix:
  *
- *	    run_loop.c		run_message(), run_drain(): the poll loop
- *				and the deadlines' actions (fire_*)
- *	    run_start.c		lay out and start one message
+ *	    run_loop.c		run_message(), run_drain(): the poll loop,
+ *				the deadlines' actions (fire_*), and when
+ *				the next segment starts (advance())
+ *	    run_start.c		lay out one message, start segment 0
  *	    run_signals.c	hi-q's own signals, on a signalfd
  *	    run_envread.c	the envelope from fd 1
  *	    run_hops.c		what a pump's move means: progress, ends,
@@ -26,14 +30,19 @@
  *				point, the reply text, the log line
  *	    run.c		the core: the clock, the verdict, the stop
  *				of the stages, a zone's settling, the hop of
- *				a run without stages, and what die() cleans
- *				up
+ *				a run without stages, the refusal of a
+ *				message, and what die() cleans up
+ *	    run_segment.c	the core's second file: the one place a
+ *				segment starts and finishes, by its kind
+ *				(a milter will be a third), and the message
+ *				and envelope as they stand
  *
  *	The calls form a tree, drawn from the files by a grep of each one's
  *	calls to the others' functions: the loop calls the parts, the parts
  *	call the core, and no part calls another part or back up into the
  *	loop (the loop reaps after reading the signals, and reaps the
- *	stragglers before finishing, so that no part has to):
+ *	stragglers before finishing, so that no part has to); within the
+ *	core, run_segment.c calls run.c and never the reverse:
  *
  *	                            run_loop.c
  *	                                |
@@ -43,9 +52,12 @@
  *	    |           |           |           |           |           |
  *	    +-----------+-----------+---+-------+-----------+-----------+
  *	                                |
+ *	                          run_segment.c
+ *	                                |
  *	                              run.c
  *
- *	(run_loop.c calls the core too.)
+ *	(run_loop.c calls the core too, and a part may call run.c
+ *	directly.)
  *
  * ERRORS
  *	None of its own: each file's header says what its functions die

@@ -13,7 +13,11 @@
  *	The last hop ends in the spool (spool.c), not in qmail-queue: qmail-
  *	queue is started only for an accept verdict, so a rejected message
  *	never costs a queue write.  With no stage to run, qmail-queue is
- *	started at once and reads fd 0 itself.
+ *	started at once and reads fd 0 itself.  That is segment 0; the stages
+ *	that need the envelope run in later segments (plan.h), each started
+ *	by advance() once the one before has ended and been judged and the
+ *	envelope is in, each reading the spool of the one before and ending
+ *	in its own (run_segment.c).
  *
  *	This file is the run's poll loop: it polls, hands each event to the
  *	run's file for it, and keeps the deadlines and acts on what is due.
