@@ -21,6 +21,14 @@ envelope '' b@example.com >"$TMP/bounce"
 } >"$TMP/exe"
 sed 's/invoice.exe/invoice.pdf/' "$TMP/exe" >"$TMP/pdf"
 
+# qmail_smtpd - the small message through hi-q as qmail-smtpd runs it,
+# with fd 6: the reply the client gets, and hi-q's masked log line
+qmail_smtpd() {
+	"$CALLER" -6 "$TMP/small" "$TMP/env1" "$HIQ" -c "$TMP/filters.conf" \
+	    2>"$TMP/stderr"
+	mask <"$TMP/stderr"
+}
+
 # show - the queued message's first lines and its envelope, NULs as spaces
 show() {
 	queued
@@ -93,32 +101,24 @@ echo "--- 82 with a D text on fd 6: the client sees 554 and the text"
 conf <<EOF2
 qfilter say $QF/say 82 "Dno mail for you here (#5.7.1)"
 EOF2
-"$CALLER" -6 "$TMP/small" "$TMP/env1" "$HIQ" -c "$TMP/filters.conf" \
-    2>"$TMP/stderr"
-mask <"$TMP/stderr"
+qmail_smtpd
 queued
 echo "--- 82 with a Z text: 451 and the text"
 conf <<EOF2
 qfilter say $QF/say 82 "Zgreylisted, try again (#4.7.1)"
 EOF2
-"$CALLER" -6 "$TMP/small" "$TMP/env1" "$HIQ" -c "$TMP/filters.conf" \
-    2>"$TMP/stderr"
-mask <"$TMP/stderr"
+qmail_smtpd
 echo "--- 82 with no text: 451"
 conf <<EOF2
 qfilter say $QF/say 82 ""
 EOF2
-"$CALLER" -6 "$TMP/small" "$TMP/env1" "$HIQ" -c "$TMP/filters.conf" \
-    2>"$TMP/stderr"
-mask <"$TMP/stderr"
+qmail_smtpd
 echo "--- an on rule outranks the default: 99 made red with a text"
 conf <<EOF2
 qfilter drop $QF/drop
     on 99 red "we do not take this (#5.7.1)"
 EOF2
-"$CALLER" -6 "$TMP/small" "$TMP/env1" "$HIQ" -c "$TMP/filters.conf" \
-    2>"$TMP/stderr"
-mask <"$TMP/stderr"
+qmail_smtpd
 echo "--- reply-channel 2 88: the text from the qfilter's stderr, the rest dropped"
 conf <<EOF2
 reply-channel 2 88
