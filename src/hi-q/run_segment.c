@@ -278,17 +278,19 @@ stream_start(struct run *r, struct segment *g)
 		    strerror(errno)));
 		return;
 	}
-	for (i = g->st0; i < g->st_end; i++)
-		if (!r->st[i].done && r->st[i].conf->envelope &&
-		    qe.env == NULL && qenv_make(&qe, r->env,
-		    run_envelope_now(r, NULL), r->msg_bytes, r->ppid,
-		    &why) == -1) {
+	/* One environment for every "envelope" stage of the segment. */
+	for (i = g->st0; i < g->st_end && qe.env == NULL; i++) {
+		if (r->st[i].done || !r->st[i].conf->envelope)
+			continue;
+		if (qenv_make(&qe, r->env, run_envelope_now(r, NULL),
+		    r->msg_bytes, r->ppid, &why) == -1) {
 			fail(r, NULL, xasprintf("stage %s: %s",
 			    r->st[i].conf->name, why));
 			free(why);
 			close_fd(&in);
 			return;
 		}
+	}
 	r->nhops = g->hop0 + g->nhops;
 	for (i = g->hop0; i < r->nhops; i++) {
 		if (!r->hops[i].pumped)
