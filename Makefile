@@ -353,7 +353,8 @@ FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
 # fuzz-zone holds zone.c to the naive rule of tests/unit/zone_ref.c.
 FUZZ_UTIL	= $(UTIL_OBJS:.o=.c)
 FUZZ_SRCS_conf	= src/hi-q/conf.c src/hi-q/conf_top.c src/hi-q/conf_stage.c \
-		  src/hi-q/conf_write.c src/hi-q/rule.c src/global/outcome.c
+		  src/hi-q/conf_write.c src/hi-q/rule.c src/global/outcome.c \
+		  src/global/logfmt.c src/hi-q/milter_codec.c
 FUZZ_SRCS_envelope = src/global/envelope.c
 FUZZ_SRCS_zone	= src/hi-q/zone.c src/global/outcome.c tests/unit/zone_ref.c
 FUZZ_SRCS_milter = src/hi-q/milter_codec.c src/hi-q/milter_head.c \
