@@ -126,7 +126,7 @@ milter mod $M
   skip-if-env RELAYCLIENT
 EOF
 msg "reject" >"$TMP/m"
-RELAYCLIENT= smtpd "$TMP/m"
+RELAYCLIENT='' smtpd "$TMP/m"
 rm -rf "$Q"
 
 echo "--- with stages around it: the milter sees what the stage before"
@@ -204,7 +204,7 @@ EOF
 opendkim_start "$TMP/dkim-verify" "$TMP/keys" verify \
     "On-BadSignature reject" || exit 1
 V="inet:$MILTER_PORT@127.0.0.1"
-RELAYCLIENT= smtpd "$TMP/m" "$TMP/e1"
+RELAYCLIENT='' smtpd "$TMP/m" "$TMP/e1"
 sed -n '/^DKIM-Signature:/p; /^	h=/p' "$Q"/new/*/message
 env TCPREMOTEIP=198.51.100.7 "$PROBE" -H "$V" "$Q"/new/*/message \
     "$TMP/e1" | grep -o -e '^outcome: .*' -e 'dkim=[a-z]*'
