@@ -54,7 +54,7 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/conf_top.o src/hi-q/conf_stage.o \
 		  src/hi-q/run_loop.o src/hi-q/run_start.o \
 		  src/hi-q/run_signals.o src/hi-q/run_envread.o \
 		  src/hi-q/run_hops.o src/hi-q/run_reap.o \
-		  src/hi-q/run_finish.o \
+		  src/hi-q/run_finish.o src/hi-q/run_milter.o \
 		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
 		  src/hi-q/milter_session.o src/hi-q/milter_send.o \
 		  src/hi-q/milter_reply.o src/hi-q/milter_edit.o
@@ -117,8 +117,9 @@ src/global/paths.h: FORCE
 	    '#define HIQ_QMAILHOME "$(QMAILHOME)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o hi-q-report.o: src/util/version.h
-hi-q.o src/hi-q/conf.o tests/unit/check_conf.o: src/global/paths.h
+hi-q.o pido.o hi-q-report.o src/hi-q/run_milter.o: src/util/version.h
+hi-q.o src/hi-q/conf.o tests/unit/check_conf.o src/hi-q/run_milter.o: \
+    src/global/paths.h
 
 # One archive per directory; a program links its own and the layers.
 src/util/libutil.a: $(UTIL_OBJS)

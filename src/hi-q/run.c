@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "judge.h"
+#include "milter_session.h"
 #include "msg.h"
 #include "pump.h"
 #include "qq.h"
@@ -208,12 +209,18 @@ run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 	r->code = code;
 	r->reason = reason;
 	r->t_decided = run_now();
-	/* A segment not started never will be: as if stopped at once. */
+	/*
+	 * A segment not started never will be: as if stopped at once.  So
+	 * is a milter still talking: its session is closed.
+	 */
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].pid == 0 && !r->st[i].done) {
 			r->st[i].done = 1;
-			r->st[i].rep.status = STATUS_ABORTED;
+			r->st[i].rep.status = r->st[i].kill_as !=
+			    STATUS_RUNNING ? r->st[i].kill_as : STATUS_ABORTED;
 			r->st[i].rep.outcome = OUTCOME_TEMPFAIL;
+			milter_session_free(r->st[i].milter);
+			r->st[i].milter = NULL;
 		}
 	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
 		return;
