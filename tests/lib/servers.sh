@@ -85,10 +85,11 @@
 #                               MILTER_SOCK, MILTER_PID
 #   spamass_milter_stop DIR     stop it; true once it has gone
 #   opendmarc_start DIR [LINE...]
-#                               OpenDMARC on the unix socket DIR/sock/milter,
-#                               in a network namespace of its own: no DNS
-#                               at all, so every lookup fails at once, the
-#                               same on every host; authserv-id
+#                               OpenDMARC as SRV_USER on the unix socket
+#                               DIR/sock/milter (DIR/sock SRV_USER's, mode
+#                               700), in a network namespace of its own:
+#                               no DNS at all, so every lookup fails at
+#                               once, the same on every host; authserv-id
 #                               mx.example.com, each LINE one more line of
 #                               its configuration; sets MILTER_SOCK,
 #                               MILTER_PID
@@ -701,17 +702,21 @@ spamass_milter_stop() {
 # which a test cannot serve: in a network namespace with no interface but
 # its own loopback every lookup fails at once instead of timing out, or
 # of answering where the host has a resolver.  Its socket is a file, which
-# hi-q reaches from outside the namespace.
+# hi-q reaches from outside the namespace; it runs as SRV_USER, whose
+# directory (mode 700) the socket is in, so root and SRV_USER (a hi-q
+# under qpsmtpd) reach it, no one else.
 opendmarc_start() {
 	_srv_d=$1
 	shift
-	mkdir -p "$_srv_d/sock" && chmod 700 "$_srv_d/sock" || return 1
+	mkdir -p "$_srv_d/sock" && chown "$SRV_USER" "$_srv_d/sock" &&
+	    chmod 700 "$_srv_d/sock" || return 1
 	MILTER_SOCK="$_srv_d/sock/milter"
 	rm -f "$MILTER_SOCK"
 	{
 		echo "Socket local:$MILTER_SOCK"
 		echo "Background false"
-		echo "PidFile $_srv_d/opendmarc.pid"
+		echo "PidFile $_srv_d/sock/opendmarc.pid"
+		echo "UserID $SRV_USER"
 		echo "Syslog false"
 		echo "AuthservID mx.example.com"
 		for _srv_l in "$@"; do
