@@ -120,6 +120,11 @@ done
 load_after=$(cat /proc/loadavg)
 elapsed=$(($(date +%s) - started))
 
+# ms FILE I: "CPU / wall" of command I, medians in ms
+ms() {
+	cmdv "$1" "$2" | awk '{ printf "%.2f / %.2f\n", $1, $2 }'
+}
+
 # over FILE I J FIELD: the median over the rounds of run I's FIELD minus
 # run J's (FIELD 3 CPU, 4 wall; microseconds in the file), in ms
 over() {
@@ -157,18 +162,8 @@ over() {
 	    "milter / rspamc-exit (CPU / wall) |"
 	echo "|---|---|---|---|---|"
 	for s in $SIZES; do
-		read -r c0 w0 _ <<EOF
-$(cmdv "all.$s" 0)
-EOF
-		read -r c1 w1 _ <<EOF
-$(cmdv "all.$s" 1)
-EOF
-		read -r c2 w2 _ <<EOF
-$(cmdv "all.$s" 2)
-EOF
-		echo "| $(label "$s") | $(f2 "$c0") / $(f2 "$w0") |" \
-		    "$(f2 "$c1") / $(f2 "$w1") | $(f2 "$c2") / $(f2 "$w2") |" \
-		    "$(cw "all.$s" 2 1) |"
+		echo "| $(label "$s") | $(ms "all.$s" 0) | $(ms "all.$s" 1) |" \
+		    "$(ms "all.$s" 2) | $(cw "all.$s" 2 1) |"
 	done
 	echo
 	echo "The milter stage's own cost: the milter run minus the no-stage run"
