@@ -44,11 +44,7 @@ chmod 711 "$T"
 
 started=$(date +%s)
 load_before=$(cat /proc/loadavg)
-if [ "$QUICK" = 1 ]; then
-	P=5 WARM=1
-else
-	P=41 WARM=2
-fi
+paired_rounds
 
 QQB=$out/qqbench
 HIQ=$top/hi-q
