@@ -12,7 +12,7 @@
 #include "rule.h"
 
 static int	matches(const struct rule *, int, int);
-static enum outcome reply_default(enum stage_status);
+static int	reply_index(enum stage_status);
 
 void
 rule_add_code(struct rule *r, unsigned code)
@@ -61,6 +61,35 @@ rule_map(const struct rule *rules, size_t n, int signaled, int value,
 }
 
 /*
+ * The ends of a milter stage, each with its default outcome: filters.conf(5)
+ * and Postfix's milter_default_action (tempfail) for a failure.
+ */
+static const struct {
+	enum stage_status	 status;
+	enum outcome		 fallback;
+} replies[] = {
+	{ STATUS_ACCEPT, OUTCOME_GREEN },
+	{ STATUS_REJECT, OUTCOME_RED },
+	{ STATUS_TEMPFAIL, OUTCOME_TEMPFAIL },
+	{ STATUS_DISCARD, OUTCOME_DISCARD },
+	{ STATUS_QUARANTINE, OUTCOME_YELLOW },
+	{ STATUS_FAILURE, OUTCOME_TEMPFAIL },
+};
+#define NREPLIES	(sizeof(replies) / sizeof(replies[0]))
+
+/* reply_index - st's place in replies[], or -1 for no milter's end */
+static int
+reply_index(enum stage_status st)
+{
+	size_t i;
+
+	for (i = 0; i < NREPLIES; i++)
+		if (replies[i].status == st)
+			return (int)i;
+	return -1;
+}
+
+/*
  * rule_reply_parse - a milter's reply word (the log's status word):
  * accept, reject, tempfail, discard, quarantine or failure; -1 for any
  * other word
@@ -71,56 +100,11 @@ rule_reply_parse(const char *word, enum stage_status *st)
 	enum stage_status got;
 	int value;
 
-	if (logfmt_status_parse(word, &got, &value) == -1)
+	if (logfmt_status_parse(word, &got, &value) == -1 ||
+	    reply_index(got) == -1)
 		return -1;
-	switch (got) {
-	case STATUS_ACCEPT:
-	case STATUS_REJECT:
-	case STATUS_TEMPFAIL:
-	case STATUS_DISCARD:
-	case STATUS_QUARANTINE:
-	case STATUS_FAILURE:
-		*st = got;
-		return 0;
-	case STATUS_RUNNING:
-	case STATUS_EXITED:
-	case STATUS_SIGNALED:
-	case STATUS_SKIPPED:
-	case STATUS_NOEXEC:
-	case STATUS_TIMEOUT:
-	case STATUS_ABORTED:
-	case STATUS_UNREACHED:
-		break;
-	}
-	return -1;
-}
-
-/* reply_default - the outcome of a milter's end no rule names */
-static enum outcome
-reply_default(enum stage_status st)
-{
-	switch (st) {
-	case STATUS_ACCEPT:
-		return OUTCOME_GREEN;
-	case STATUS_REJECT:
-		return OUTCOME_RED;
-	case STATUS_DISCARD:
-		return OUTCOME_DISCARD;
-	case STATUS_QUARANTINE:
-		return OUTCOME_YELLOW;
-	case STATUS_TEMPFAIL:
-	case STATUS_FAILURE:
-	case STATUS_RUNNING:
-	case STATUS_EXITED:
-	case STATUS_SIGNALED:
-	case STATUS_SKIPPED:
-	case STATUS_NOEXEC:
-	case STATUS_TIMEOUT:
-	case STATUS_ABORTED:
-	case STATUS_UNREACHED:
-		break;
-	}
-	return OUTCOME_TEMPFAIL;
+	*st = got;
+	return 0;
 }
 
 enum outcome
@@ -128,6 +112,7 @@ rule_map_reply(const struct rule *rules, size_t n, enum stage_status st,
     const struct rule **which)
 {
 	size_t i;
+	int k;
 
 	if (st == STATUS_TIMEOUT)
 		st = STATUS_FAILURE;	/* the milter did not answer in time */
@@ -139,5 +124,6 @@ rule_map_reply(const struct rule *rules, size_t n, enum stage_status st,
 		}
 	if (which != NULL)
 		*which = NULL;
-	return reply_default(st);
+	k = reply_index(st);
+	return k == -1 ? OUTCOME_TEMPFAIL : replies[k].fallback;
 }

@@ -120,6 +120,7 @@ struct stage_run {
 						   milter's reply text */
 	struct milter_session	*milter;	/* a milter's; NULL */
 	unsigned long		 progress;	/* its packets, last seen */
+	double			 t_start;	/* a milter's start */
 	int			 pmilter;	/* its socket's pollfd; -1 */
 	char			*note;		/* a milter's quarantine */
 };

@@ -208,7 +208,7 @@ run_milter_start(struct run *r, struct segment *g, const struct envelope *e)
 	free(mac);
 
 	s->progress = 0;
-	s->clock->t_in = run_now();
+	s->clock->t_in = s->t_start = run_now();
 	if (milter_session_start(s->milter) != MILTER_RUNNING)
 		ended(r, s, MILTER_FAILED);
 }
@@ -323,6 +323,8 @@ judge(struct run *r, struct stage_run *s, enum stage_status st)
 	char *why;
 
 	s->done = 1;
+	s->t_exit = run_now();
+	s->rep.seconds = s->t_exit - s->t_start;	/* its input was whole */
 	s->rep.status = st;
 	s->rep.value = 0;
 	s->rep.outcome = rule_map_reply(s->conf->rules, s->conf->nrules, st,

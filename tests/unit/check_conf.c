@@ -92,6 +92,7 @@ static void		 assert_skip(const struct skip_env *, const char *,
 			    const char *);
 static void		 assert_zone(const struct zone_conf *, const char *,
 			    int, double, double, enum outcome, const char *);
+static void		 assert_written(const char *, const char *);
 static void		 assert_conf_same(const struct conf *,
 			    const struct conf *);
 
@@ -1637,6 +1638,22 @@ END_TEST
 /*
  * conf_write
  */
+
+/* assert_written - text parsed, then written, is want to the byte */
+static void
+assert_written(const char *text, const char *want)
+{
+	struct conf *c;
+	char *got;
+	int same;
+
+	c = parse_ok(text);
+	got = write_conf(c);
+	conf_free(c);
+	same = strcmp(got, want) == 0;
+	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
+	free(got);
+}
 START_TEST(test_write_defaults)
 {
 	struct conf *c;
@@ -1672,22 +1689,13 @@ START_TEST(test_write_exact)
 	    "    timeout 9\n"
 	    "    skip-if-env A=1\n"
 	    "    skip-if-env B\n";
-	struct conf *c;
-	char *got;
-	int same;
-
-	c = parse_ok("reply-channel none\n"
+	assert_written("reply-channel none\n"
 	    "stage tag /usr/local/bin/tag -s \"x y\"\n"
 	    "  on 1,3,4,5,255 red \"no (#5.7.1)\"\n"
 	    "  on signal yellow\n"
 	    "  on * discard\n"
 	    "  skip-if-env A=1 B\n"
-	    "  timeout 9\n");
-	got = write_conf(c);
-	conf_free(c);
-	same = strcmp(got, want) == 0;
-	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
-	free(got);
+	    "  timeout 9\n", want);
 }
 END_TEST
 
@@ -1716,11 +1724,7 @@ START_TEST(test_write_check_zone)
 	    "stage tag /bin/tag\n"
 	    "    # then: exit 0 green, any other exit or signal tempfail\n"
 	    "    zone 'X#Score' margin 2.5 missing green\n";
-	struct conf *c;
-	char *got;
-	int same;
-
-	c = parse_ok("stage sa /usr/bin/spamc -x\n"
+	assert_written("stage sa /usr/bin/spamc -x\n"
 	    "  timeout 9\n"
 	    "  zone X-Spam-Status red 10.0\n"
 	    "  on 1 yellow\n"
@@ -1728,12 +1732,7 @@ START_TEST(test_write_check_zone)
 	    "  skip-if-env RELAYCLIENT\n"
 	    "  on 1 red\n"
 	    "stage tag /bin/tag\n"
-	    "  zone X#Score margin 2.50 missing green\n");
-	got = write_conf(c);
-	conf_free(c);
-	same = strcmp(got, want) == 0;
-	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
-	free(got);
+	    "  zone X#Score margin 2.50 missing green\n", want);
 }
 END_TEST
 
@@ -1757,21 +1756,12 @@ START_TEST(test_write_milter)
 	    "    skip-if-env RELAYCLIENT\n"
 	    "    macro '{daemon_name}' ORIGINATING\n"
 	    "    macro j mx.example.org\n";
-	struct conf *c;
-	char *got;
-	int same;
-
-	c = parse_ok("milter dkim inet:8891@127.0.0.1\n"
+	assert_written("milter dkim inet:8891@127.0.0.1\n"
 	    "  macro {daemon_name} ORIGINATING\n"
 	    "  on reject tempfail 'not now'\n"
 	    "  skip-if-env RELAYCLIENT\n"
 	    "  macro j mx.example.org\n"
-	    "  on failure green\n");
-	got = write_conf(c);
-	conf_free(c);
-	same = strcmp(got, want) == 0;
-	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
-	free(got);
+	    "  on failure green\n", want);
 }
 END_TEST
 
