@@ -121,10 +121,10 @@
 # a Subject with the word "softtest" forcing "soft reject" and one with
 # "quarantinetest" forcing "quarantine" (what rspamd's proxy tells a milter
 # client to hold).  Hyperscan is off, so it starts in seconds without
-# compiling a regexp cache.  Its resolver is 127.0.0.1 port 9, where no
-# resolver is: every DNS lookup (SPF, DMARC, the client's name, RBLs)
-# fails at once, so the scores are the same on a host with a network as
-# on one without.
+# compiling a regexp cache.  Its resolver is one of ours that answers
+# every query SERVFAIL at once (srv_servfail_start): every lookup (SPF,
+# DMARC, the client's name, RBLs) fails, so the scores are the same on a
+# host with a network as on one without, and no lookup waits.
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
@@ -354,13 +354,14 @@ rspamd_ruled() {
 	    2>/dev/null | grep -q '^Action: soft reject'
 }
 
-# rspamd_local DIR - DIR/local.d: the test patterns, the thresholds and
-# the soft reject and quarantine rules
+# rspamd_local DIR DNSPORT - DIR/local.d: the test patterns, the resolver
+# on 127.0.0.1:DNSPORT, the thresholds and the soft reject and quarantine
+# rules
 rspamd_local() {
 	mkdir -p "$1" || return 1
 	printf '%s\n' 'enable_test_patterns = true;' \
 	    'disable_hyperscan = true;' \
-	    'dns { nameserver = ["127.0.0.1:9"]; retransmits = 1; }' \
+	    "dns { nameserver = [\"127.0.0.1:$2\"]; }" \
 	    >"$1/options.inc" || return 1
 	printf '%s\n' 'reject = 15;' 'rewrite_subject = 8;' \
 	    'add_header = 6;' 'greylist = null;' \
@@ -399,6 +400,47 @@ rules {
 EOF
 }
 
+# srv_servfail_start DIR - a DNS server of ours on a free UDP port of
+# 127.0.0.1 (python3, no module beyond its own) that answers every query
+# at once with SERVFAIL, the question echoed; sets SERVFAIL_PORT.  Stopped
+# with DIR's other servers (srv_stop_dir DIR servfail).
+srv_servfail_start() {
+	mkdir -p "$1" || return 1
+	cat >"$1/servfail.py" <<'EOF' || return 1
+import socket, struct, sys
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    q, peer = sock.recvfrom(65535)
+    if len(q) < 12 or q[2] & 0x80:
+        continue                        # no query
+    qid, flags, qdcount = struct.unpack("!HHH", q[:6])
+    end = 12
+    if qdcount == 1:                    # echo the question: labels, 0,
+        while end < len(q) and 0 < q[end] < 64:   # type, class
+            end += 1 + q[end]
+        end += 5
+    if qdcount != 1 or end > len(q):
+        qdcount, end = 0, 12
+    flags = 0x8000 | (flags & 0x7900) | 0x0080 | 2      # SERVFAIL
+    sock.sendto(struct.pack("!6H", qid, flags, qdcount, 0, 0, 0) +
+                q[12:end], peer)
+EOF
+	SERVFAIL_PORT=$(free_port) || return 1
+	srv_remember "$1"
+	/usr/bin/python3 "$1/servfail.py" "$SERVFAIL_PORT" \
+	    </dev/null >>"$1/servfail.out" 2>&1 &
+	_srv_w=$!
+	echo "$_srv_w" >"$1/servfail.started"
+	srv_wait_up "$_srv_w" 30 srv_udp_up "$SERVFAIL_PORT" ||
+	    srv_failed servfail "$_srv_w" "$SERVFAIL_PORT" "$1/servfail.out"
+}
+
+# srv_udp_up PORT - does something listen on UDP 127.0.0.1:PORT?
+srv_udp_up() {
+	ss -Hlun "sport = :$1" | grep -q .
+}
+
 # rspamd_start DIR [milter] - start rspamd in the foreground (-f) of a
 # background job and return once it answers.  The normal worker (the one
 # rspamc talks to) runs; with "milter" also the proxy worker in milter mode,
@@ -407,7 +449,8 @@ EOF
 rspamd_start() {
 	_srv_d=$1
 	mkdir -p "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" || return 1
-	rspamd_local "$_srv_d/local/local.d" || return 1
+	srv_servfail_start "$_srv_d" || return 1
+	rspamd_local "$_srv_d/local/local.d" "$SERVFAIL_PORT" || return 1
 	RSPAMD_PORT=$(free_port) || return 1
 	RSPAMD_MILTER_PORT=
 	[ "${2:-}" != milter ] || RSPAMD_MILTER_PORT=$(free_port) || return 1
@@ -466,9 +509,9 @@ EOF
 }
 
 # rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
-# makes its main process stop its workers
+# makes its main process stop its workers; then its resolver
 rspamd_stop() {
-	srv_stop_dir "$1" rspamd
+	srv_stop_dir "$1" rspamd && srv_stop_dir "$1" servfail
 }
 
 # smtp_up PORT - does an SMTP server greet us with 220?
