@@ -5,7 +5,8 @@
  *	What every part of the run (run_int.h) may ask or do, and nothing
  *	that calls a part: run_now() is the run's one clock; run_decide()
  *	records the verdict, once, and stops what still runs (run_stop():
- *	SIGTERM now, SIGKILL after the grace, run_kill_now()); run_kill()
+ *	SIGTERM now, SIGKILL after the grace, run_kill_now(); a milter still
+ *	talking has its session closed at once); run_kill()
  *	signals the stages' group and every stage still a child of hi-q's;
  *	run_decide_stage() is run_decide() for a stage whose outcome decides
  *	the message, with its rule's SMTP text; run_settle_zone() judges a
