@@ -52,13 +52,12 @@ reply() {
 }
 
 # fields NAME... - those header fields of the one queued message, folds
-# and all; the host name in SpamAssassin's fields hidden
+# and all
 fields() {
 	awk -v names=" $* " '/^$/ { exit }
 	    /^[^ \t]/ { n = $0; sub(/:.*/, "", n)
 	        keep = index(names, " " n " ") > 0 }
-	    keep' "$Q"/new/*/message |
-	    sed "s/ on $(hostname)\$/ on HOST/"
+	    keep' "$Q"/new/*/message
 }
 
 # body_is MSGFILE - is the queued message's body MSGFILE's body?
