@@ -173,7 +173,7 @@ SINK_LIBS	= $(LAYER_LIBS)
 
 hi-q: hi-q.o $(HIQ_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(HIQ_LDSTATIC) -o $@.tmp hi-q.o \
-	    $(HIQ_LIBS) $(POPT_LIBS)
+	    $(HIQ_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
 pido: pido.o $(PIDO_LIBS)
@@ -367,7 +367,7 @@ tests/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_UTIL)
 	mv -f $@.d.tmp $@.d
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	    $(INC_tests) $(POPT_CFLAGS) -o $@.tmp $< \
-	    $(FUZZ_SRCS_$*) $(FUZZ_UTIL) $(POPT_LIBS)
+	    $(FUZZ_SRCS_$*) $(FUZZ_UTIL) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
 
 fuzz-build: $(FUZZERS)
