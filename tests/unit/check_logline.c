@@ -28,6 +28,9 @@
 		"bytes=21 out=21 time=0.003 stage=cat:exit0:green:0.001"
 #define SPAMC	"stage=spamc:exit1:yellow:0.042:score="
 
+static char	*parse_as(struct logline_parser *, struct logline_rec *,
+		    const char *, enum logline_kind, const char *, int);
+
 struct line_case {
 	const char		*tz;
 	const char		*line;
@@ -273,26 +276,41 @@ static const struct field_case field_cases[] = {
 	  0, 0 },
 };
 
+/*
+ * parse_as - a copy of text read by p into rec, of kind want and, if why
+ * is not NULL, for that reason (case i); the copy, which rec points into,
+ * is the caller's to free
+ */
+static char *
+parse_as(struct logline_parser *p, struct logline_rec *rec, const char *text,
+    enum logline_kind want, const char *why, int i)
+{
+	enum logline_kind kind;
+	char *line;
+
+	line = strdup(text);
+	ck_assert_ptr_nonnull(line);
+	logline_init(p);
+	kind = logline_parse(p, line, strlen(line), rec);
+	ck_assert_msg(kind == want, "case %d: got kind %d (%s), want %d", i,
+	    kind, rec->why ? rec->why : "-", want);
+	if (why != NULL)
+		ck_assert_msg(rec->why != NULL && strcmp(rec->why, why) == 0,
+		    "case %d: got reason \"%s\", want \"%s\"", i,
+		    rec->why != NULL ? rec->why : "(none)", why);
+	return line;
+}
+
 START_TEST(test_fields)
 {
 	const struct field_case *c = &field_cases[_i];
 	const struct logline_stage *st;
 	struct logline_parser p;
 	struct logline_rec rec;
-	enum logline_kind kind;
 	char *line;
 
-	line = strdup(c->line);
-	ck_assert_ptr_nonnull(line);
-	logline_init(&p);
-	kind = logline_parse(&p, line, strlen(line), &rec);
-	ck_assert_msg(kind == c->kind, "case %d: got kind %d (%s), want %d",
-	    _i, kind, rec.why ? rec.why : "-", c->kind);
-	if (c->why != NULL)
-		ck_assert_msg(rec.why != NULL && strcmp(rec.why, c->why) == 0,
-		    "case %d: got reason \"%s\", want \"%s\"", _i,
-		    rec.why != NULL ? rec.why : "(none)", c->why);
-	if (kind == LOGLINE_MESSAGE) {
+	line = parse_as(&p, &rec, c->line, c->kind, c->why, _i);
+	if (c->kind == LOGLINE_MESSAGE) {
 		ck_assert_int_eq(rec.qp, c->qp);
 		ck_assert_int_eq(rec.qq, c->qq);
 		st = &rec.stages[rec.nstages - 1];
@@ -340,18 +358,9 @@ START_TEST(test_numbers)
 	const struct number_case *c = &number_cases[_i];
 	struct logline_parser p;
 	struct logline_rec rec;
-	enum logline_kind kind;
 	char *line;
 
-	line = strdup(c->line);
-	ck_assert_ptr_nonnull(line);
-	logline_init(&p);
-	kind = logline_parse(&p, line, strlen(line), &rec);
-	ck_assert_msg(kind == LOGLINE_MALFORMED, "case %d: got kind %d, "
-	    "want %d (malformed)", _i, kind, LOGLINE_MALFORMED);
-	ck_assert_msg(rec.why != NULL && strcmp(rec.why, c->why) == 0,
-	    "case %d: got reason \"%s\", want \"%s\"", _i,
-	    rec.why != NULL ? rec.why : "(none)", c->why);
+	line = parse_as(&p, &rec, c->line, LOGLINE_MALFORMED, c->why, _i);
 	logline_free(&p);
 	free(line);
 }
