@@ -51,8 +51,9 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/conf_top.o src/hi-q/conf_stage.o \
 		  src/hi-q/conf_write.o src/hi-q/rule.o src/hi-q/plan.o \
 		  src/hi-q/judge.o src/hi-q/deadline.o src/hi-q/pump.o \
 		  src/hi-q/zone.o src/hi-q/queue.o src/hi-q/spool.o \
-		  src/hi-q/user.o src/hi-q/procfd.o \
-		  src/hi-q/run.o src/hi-q/run_loop.o src/hi-q/run_start.o \
+		  src/hi-q/user.o src/hi-q/procfd.o src/hi-q/qenv.o \
+		  src/hi-q/run.o src/hi-q/run_segment.o \
+		  src/hi-q/run_loop.o src/hi-q/run_start.o \
 		  src/hi-q/run_signals.o src/hi-q/run_envread.o \
 		  src/hi-q/run_hops.o src/hi-q/run_reap.o \
 		  src/hi-q/run_finish.o \
@@ -81,7 +82,7 @@ TEST_OBJS	= tests/unit/check_main.o \
 		  tests/unit/check_procfd.o tests/unit/check_milter_codec.o \
 		  tests/unit/check_milter_head.o \
 		  tests/unit/check_milter_session.o \
-		  tests/unit/check_milter_edit.o \
+		  tests/unit/check_milter_edit.o tests/unit/check_qenv.o \
 		  tests/unit/check_pidfile.o \
 		  tests/unit/check_logline.o tests/unit/check_tally.o
 TEST_PROG	= tests/unit/check_hiq
@@ -89,8 +90,12 @@ TEST_TOOLS	= tests/tools/qq-caller tests/tools/stage-probe \
 		  tests/tools/syslog-sink tests/tools/milter-probe
 MANS		= docs/hi-q.8 docs/filters.conf.5 contrib/qq-sink.8 docs/pido.8 \
 		  docs/hi-q-report.8
-SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit \
+SHELL_SCRIPTS	= contrib/clamdscan-any contrib/rspamc-exit contrib/with-rcpt \
 		  tests/e2e/*.sh tests/filters/*.sh demo/run .ci/run \
+		  tests/qfilters/drop tests/qfilters/sender-header \
+		  tests/qfilters/nothing tests/qfilters/say \
+		  tests/qfilters/queue-elsewhere tests/qfilters/bad-envelope \
+		  tests/qfilters/dump-env \
 		  tests/run tests/install-deps tests/fresh-root tests/layers \
 		  contrib/spamc-zap.test \
 		  tests/lib/*.sh init.d/qmail init.d/spamd init.d/hi-q-functions \
@@ -409,10 +414,12 @@ check-load: all $(TEST_TOOLS)
 # takes few pairs.  bench-flood: a header flood through a zone stage, old
 # hi-q beside new, the same way.
 bench bench-quick bench-reject bench-reject-quick bench-smtp \
-    bench-scanners bench-flood bench-flood-quick: all
+    bench-scanners bench-flood bench-flood-quick bench-qfilter \
+    bench-qfilter-quick: all
 	$(MAKE) -C bench $@
 
 .PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
+    bench-qfilter bench-qfilter-quick \
 	bench-scanners bench-flood bench-flood-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-layers check-valgrind \

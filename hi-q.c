@@ -159,7 +159,7 @@ check_programs(const struct conf *c, const char *as)
 			continue;
 		path = msg_visible(st->argv[0]);
 		msg_error("%s:%u: %s %s: %s: %s%s", c->file, st->line,
-		    st->kind == STAGE_CHECK ? "check" : "stage", st->name,
+		    conf_kind_word(st->kind), st->name,
 		    path, strerror(rc), as);
 		free(path);
 		bad = 1;

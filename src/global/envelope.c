@@ -82,3 +82,39 @@ envelope_more(const char *data, size_t len, struct envelope *env)
 	env->used = pos + 1;
 	return QQ_OK;
 }
+
+_Static_assert(QQ_ADDR_MAX == 1002, "envelope_take() says 1002");
+
+/*
+ * envelope_take - a whole envelope, checked, with what is wrong in words
+ *
+ *	The first problem met from the start decides, as in
+ *	envelope_check(); bytes after the final \0 are ignored, as
+ *	qmail-queue ignores them.
+ */
+int
+envelope_take(const char *data, size_t len, struct envelope *env,
+    const char **why)
+{
+	int rc;
+
+	*why = NULL;
+	switch (rc = envelope_check(data, len, env)) {
+	case QQ_OK:
+		break;
+	case QQ_READ_ERROR:
+		*why = len == 0 ? "it is empty" : "it ends before its final NUL";
+		break;
+	case QQ_ENVELOPE_FORMAT:
+		*why = data[0] != 'F' ? "it does not start with F" :
+		    "a recipient is not tagged T";
+		break;
+	case QQ_ADDR_TOO_LONG:
+		*why = "an address is longer than 1002 bytes";
+		break;
+	default:
+		*why = "it is not an envelope";
+		break;
+	}
+	return rc;
+}

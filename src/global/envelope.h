@@ -16,6 +16,11 @@
  *	of an envelope of n bytes cost O(n) however it was cut.  On any
  *	other answer the envelope is decided; env is then not to be fed on.
  *
+ *	envelope_take(data, len, &env, &why) is envelope_check() for an
+ *	envelope a stage wrote whole (a qfilter's fd 4): the same answer,
+ *	and for any other than QQ_OK, *why says what is wrong in words for
+ *	the log ("it does not start with F", ...).
+ *
  * ERRORS
  *	QQ_READ_ERROR		the bytes end before the final \0 (also: none)
  *	QQ_ENVELOPE_FORMAT	no leading F, or a tag other than T
@@ -38,5 +43,6 @@ struct envelope {
 
 int	envelope_check(const char *, size_t, struct envelope *);
 int	envelope_more(const char *, size_t, struct envelope *);
+int	envelope_take(const char *, size_t, struct envelope *, const char **);
 
 #endif /* HIQ_ENVELOPE_H */

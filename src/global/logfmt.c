@@ -60,6 +60,7 @@ static const struct {
 	{ STATUS_NOEXEC, WORD("noexec"), 0 },
 	{ STATUS_TIMEOUT, WORD("timeout"), 0 },
 	{ STATUS_ABORTED, WORD("aborted"), 0 },
+	{ STATUS_UNREACHED, WORD("unreached"), 0 },
 };
 #define NSTATUSES	(sizeof(statuses) / sizeof(statuses[0]))
 

@@ -25,6 +25,7 @@ enum {
 	QQ_TEMP_REJECT = 71,	/* 451 mail server temporarily rejected */
 	QQ_INTERNAL = 81,	/* 451 qq internal bug */
 	QQ_CUSTOM = 82,		/* the text written on the reply channel */
+	QQ_CUSTOM_STDERR = 88,	/* indimail, sagredo: the text on stderr */
 	QQ_ENVELOPE_FORMAT = 91	/* 451 qq internal bug (envelope format) */
 };
 

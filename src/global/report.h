@@ -22,7 +22,8 @@ enum stage_status {
 	STATUS_SKIPPED,		/* skip-if-env matched; never started */
 	STATUS_NOEXEC,		/* could not be started; value: errno */
 	STATUS_TIMEOUT,		/* killed at its deadline */
-	STATUS_ABORTED		/* killed once the verdict was decided */
+	STATUS_ABORTED,		/* killed once the verdict was decided */
+	STATUS_UNREACHED	/* never started: discarded before it */
 };
 
 struct stage_report {

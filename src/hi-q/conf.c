@@ -64,6 +64,7 @@ static const struct {
 } directives[] = {
 	{ "stage", 0, 0, conf_top_stage },
 	{ "check", 0, 0, conf_top_stage },
+	{ "qfilter", 0, 0, conf_top_stage },
 	{ "queue", 0, 1, conf_top_queue },
 	{ "spool", 0, 1, conf_top_spool },
 	{ "timeout", 0, 1, conf_top_timeout },
@@ -73,12 +74,17 @@ static const struct {
 	{ "on", 0, 0, must_indent },
 	{ "skip-if-env", 0, 0, must_indent },
 	{ "zone", 0, 0, must_indent },
+	{ "only-if-env", 0, 0, must_indent },
+	{ "envelope", 0, 0, must_indent },
 	{ "on", 1, 0, conf_stage_on },
 	{ "timeout", 1, 1, conf_stage_timeout },
 	{ "zone", 1, 1, conf_stage_zone },
 	{ "skip-if-env", 1, 0, conf_stage_skip },
+	{ "only-if-env", 1, 0, conf_stage_skip },
+	{ "envelope", 1, 1, conf_stage_envelope },
 	{ "stage", 1, 0, must_not_indent },
 	{ "check", 1, 0, must_not_indent },
+	{ "qfilter", 1, 0, must_not_indent },
 	{ "queue", 1, 0, must_not_indent },
 };
 #define NDIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
@@ -86,6 +92,7 @@ _Static_assert(NDIRECTIVES <= 32, "a bit of seen_top for each");
 static const char *file_kind(mode_t);
 static char	*unsafe_file(int);
 static void	 free_argv(char **);
+static void	 free_env_matches(struct skip_env *, size_t);
 
 /*
  * conf_fail - the error at the current line; the text is made visible
@@ -425,6 +432,18 @@ conf_parse_file(const char *path, struct conf_error *err)
 }
 
 static void
+free_env_matches(struct skip_env *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].value);
+	}
+	free(m);
+}
+
+static void
 free_argv(char **v)
 {
 	size_t i;
@@ -451,11 +470,8 @@ conf_free(struct conf *c)
 		for (j = 0; j < st->nrules; j++)
 			free(st->rules[j].text);
 		free(st->rules);
-		for (j = 0; j < st->nskips; j++) {
-			free(st->skips[j].name);
-			free(st->skips[j].value);
-		}
-		free(st->skips);
+		free_env_matches(st->skips, st->nskips);
+		free_env_matches(st->onlys, st->nonlys);
 		free(st->zone.header);
 	}
 	free(c->stages);
@@ -464,6 +480,28 @@ conf_free(struct conf *c)
 	free_argv(c->queue_argv);
 	free(c->file);
 	free(c);
+}
+
+/* conf_kind_word - the directive that opens a stage of kind k */
+const char *
+conf_kind_word(enum stage_kind k)
+{
+	switch (k) {
+	case STAGE_FILTER:
+		return "stage";
+	case STAGE_CHECK:
+		return "check";
+	case STAGE_QFILTER:
+		return "qfilter";
+	}
+	return "?";
+}
+
+/* conf_stage_late - does the stage start only once the envelope is in? */
+int
+conf_stage_late(const struct stage_conf *st)
+{
+	return st->kind == STAGE_QFILTER || st->envelope;
 }
 
 void

@@ -8,6 +8,11 @@
  *	Parsing is pure: it opens nothing but the file, runs nothing and
  *	checks no program.  conf_free() releases a conf.
  *
+ *	conf_kind_word() is the directive that opens a stage of a kind
+ *	("stage", "check", "qfilter"); conf_stage_late() says whether a stage
+ *	starts only once the message and the envelope are in (a qfilter, or
+ *	a stage or check marked "envelope").
+ *
  *	Only the end of the file ends it: a read that fails is an error, never
  *	taken for the end.  A line is at most CONF_LINE_MAX bytes and the file
  *	CONF_FILE_MAX: past either it is refused at that line, so memory
@@ -54,7 +59,10 @@
 #define CONF_LINE_MAX		65536	/* bytes in a line, newline excluded */
 #define CONF_FILE_MAX		1048576	/* bytes in the file */
 
-/* "skip-if-env NAME" (value NULL) or "skip-if-env NAME=VALUE". */
+/*
+ * "skip-if-env NAME" (value NULL) or "skip-if-env NAME=VALUE"; the same
+ * for "only-if-env".
+ */
 struct skip_env {
 	char	*name;
 	char	*value;
@@ -63,11 +71,15 @@ struct skip_env {
 /*
  * A filter ("stage") passes the message on, possibly changed; a check
  * ("check") gets a copy, and only its exit status counts: its output is
- * thrown away and the message goes on unchanged.
+ * thrown away and the message goes on unchanged.  A qfilter ("qfilter")
+ * has qmail-qfilter's interface: it starts once the message and the
+ * envelope are in, with the message in a file on fd 0, a file for the new
+ * message on fd 1, the envelope on fd 3 and a file for a new one on fd 4.
  */
 enum stage_kind {
 	STAGE_FILTER,
-	STAGE_CHECK
+	STAGE_CHECK,
+	STAGE_QFILTER
 };
 
 struct stage_conf {
@@ -78,6 +90,9 @@ struct stage_conf {
 	size_t		 nrules;
 	struct skip_env	*skips;
 	size_t		 nskips;
+	struct skip_env	*onlys;		/* "only-if-env" */
+	size_t		 nonlys;
+	int		 envelope;	/* "envelope": starts once it is in */
 	unsigned	 timeout;	/* seconds; 0: only the message's */
 	struct zone_conf zone;		/* zone.header NULL: none */
 	unsigned	 line;
@@ -110,5 +125,7 @@ void		 conf_error_free(struct conf_error *);
 int		 conf_split_line(const char *, int *, const char ***,
 		    const char **);
 void		 conf_write(FILE *, const struct conf *);
+const char	*conf_kind_word(enum stage_kind);
+int		 conf_stage_late(const struct stage_conf *);
 
 #endif /* HIQ_CONF_H */

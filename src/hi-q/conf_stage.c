@@ -5,7 +5,8 @@
  *	The handlers of the indented lines, for conf.c's table of
  *	directives; a line belongs to the stage opened last: "on CODES
  *	OUTCOME [TEXT]" (any number, in order), "timeout SECONDS" and "zone
- *	..." (once each), and "skip-if-env NAME[=VALUE] ..." (any number).
+ *	..." (once each), "skip-if-env NAME[=VALUE] ..." and "only-if-env
+ *	NAME[=VALUE] ..." (any number), and "envelope" (once).
  *	The grammar is in docs/filters.conf.5.
  *
  * ERRORS
@@ -147,6 +148,9 @@ conf_stage_zone(struct parser *p, int argc, const char **argv)
 	if (st->kind == STAGE_CHECK)
 		return conf_fail(p, "a check's output is thrown away; \"zone\" "
 		    "needs a stage");
+	if (st->kind == STAGE_QFILTER)
+		return conf_fail(p, "a qfilter's output is a file hi-q does not "
+		    "read on the way; \"zone\" needs a stage");
 	if ((argc != 4 && argc != 6) ||
 	    (strcmp(argv[2], "margin") != 0 && strcmp(argv[2], "red") != 0) ||
 	    (argc == 6 && strcmp(argv[4], "missing") != 0))
@@ -175,24 +179,31 @@ conf_stage_zone(struct parser *p, int argc, const char **argv)
 	return 0;
 }
 
-/* conf_stage_skip - "skip-if-env NAME[=VALUE] ..." */
+/*
+ * conf_stage_skip - "skip-if-env NAME[=VALUE] ..." or "only-if-env
+ * NAME[=VALUE] ...": the same words, kept apart
+ */
 int
 conf_stage_skip(struct parser *p, int argc, const char **argv)
 {
 	struct stage_conf *st = open_stage(p);
-	struct skip_env *sk;
+	struct skip_env **list = &st->skips, *sk;
+	size_t *n = &st->nskips;
 	const char *eq;
 	int i;
 
+	if (strcmp(argv[0], "only-if-env") == 0) {
+		list = &st->onlys;
+		n = &st->nonlys;
+	}
 	if (argc < 2)
-		return conf_fail(p, "usage: skip-if-env NAME[=VALUE] ...");
+		return conf_fail(p, "usage: %s NAME[=VALUE] ...", argv[0]);
 	for (i = 1; i < argc; i++) {
 		if ((eq = strchr(argv[i], '=')) == argv[i])
-			return conf_fail(p, "skip-if-env: empty variable name "
-			    "in \"%s\"", argv[i]);
-		st->skips = xreallocarray(st->skips, st->nskips + 1,
-		    sizeof(*st->skips));
-		sk = &st->skips[st->nskips++];
+			return conf_fail(p, "%s: empty variable name in \"%s\"",
+			    argv[0], argv[i]);
+		*list = xreallocarray(*list, *n + 1, sizeof(**list));
+		sk = &(*list)[(*n)++];
 		sk->name = xstrdup(argv[i]);
 		sk->value = NULL;
 		if (eq != NULL) {
@@ -200,5 +211,21 @@ conf_stage_skip(struct parser *p, int argc, const char **argv)
 			sk->value = xstrdup(eq + 1);
 		}
 	}
+	return 0;
+}
+
+/* conf_stage_envelope - "envelope": the stage starts once it is in */
+int
+conf_stage_envelope(struct parser *p, int argc, const char **argv)
+{
+	struct stage_conf *st = open_stage(p);
+
+	(void)argv;
+	if (argc != 1)
+		return conf_fail(p, "usage: envelope");
+	if (st->kind == STAGE_QFILTER)
+		return conf_fail(p, "a qfilter always starts once the envelope "
+		    "is in; \"envelope\" is for a stage or a check");
+	st->envelope = 1;
 	return 0;
 }

@@ -3,7 +3,8 @@
  *
  * DESCRIPTION
  *	The handlers of the lines that start at the left margin, for
- *	conf.c's table of directives: "stage" and "check" open a stage (its
+ *	conf.c's table of directives: "stage", "check" and "qfilter" open a
+ *	stage (its
  *	indented lines follow, for conf_stage.c); "queue", "spool",
  *	"timeout", "reply-channel", "log" and "user" set the pipeline's own
  *	values.  The grammar is in docs/filters.conf.5.
@@ -39,6 +40,7 @@ static int	 check_program(struct parser *, const char *, const char *);
 static int	 valid_name(const char *);
 static int	 valid_user(const char *);
 static size_t	 checks_in_a_row(const struct conf *);
+static enum stage_kind kind_of(const char *);
 const char *
 conf_facility_name(int value)
 {
@@ -90,7 +92,7 @@ valid_user(const char *s)
  * checks_in_a_row - the checks a new one would join, itself included
  *
  *	One pump feeds a run of checks (pump.h, PUMP_MAXDST).  A stage that
- *	skip-if-env may skip does not end the run.
+ *	skip-if-env or only-if-env may skip does not end the run.
  */
 static size_t
 checks_in_a_row(const struct conf *c)
@@ -100,20 +102,33 @@ checks_in_a_row(const struct conf *c)
 	for (i = c->nstages; i > 0; i--)
 		if (c->stages[i - 1].kind == STAGE_CHECK)
 			n++;
-		else if (c->stages[i - 1].nskips == 0)
+		else if (c->stages[i - 1].nskips == 0 &&
+		    c->stages[i - 1].nonlys == 0)
 			break;
 	return n;
 }
 
+/* kind_of - the kind of stage a directive opens */
+static enum stage_kind
+kind_of(const char *word)
+{
+	if (strcmp(word, "check") == 0)
+		return STAGE_CHECK;
+	if (strcmp(word, "qfilter") == 0)
+		return STAGE_QFILTER;
+	return STAGE_FILTER;
+}
+
 /*
- * conf_top_stage - "stage NAME PROGRAM [ARGS]" or "check NAME PROGRAM
- * [ARGS]"
+ * conf_top_stage - "stage NAME PROGRAM [ARGS]", "check NAME PROGRAM
+ * [ARGS]" or "qfilter NAME PROGRAM [ARGS]"
  */
 int
 conf_top_stage(struct parser *p, int argc, const char **argv)
 {
 	struct conf *c = p->conf;
 	struct stage_conf *st;
+	enum stage_kind kind = kind_of(argv[0]);
 	size_t i;
 
 	if (argc < 3)
@@ -129,14 +144,14 @@ conf_top_stage(struct parser *p, int argc, const char **argv)
 			    "line %u", argv[1], c->stages[i].line);
 	if (check_program(p, argv[0], argv[2]) == -1)
 		return -1;
-	if (argv[0][0] == 'c' && checks_in_a_row(c) > CONF_CHECKS_MAX)
+	if (kind == STAGE_CHECK && checks_in_a_row(c) > CONF_CHECKS_MAX)
 		return conf_fail(p, "more than %d checks in a row",
 		    CONF_CHECKS_MAX);
 	c->stages = xreallocarray(c->stages, c->nstages + 1,
 	    sizeof(*c->stages));
 	st = &c->stages[c->nstages++];
 	memset(st, 0, sizeof(*st));
-	st->kind = argv[0][0] == 'c' ? STAGE_CHECK : STAGE_FILTER;
+	st->kind = kind;
 	st->name = xstrdup(argv[1]);
 	st->argv = conf_argv(argc - 2, argv + 2);
 	st->line = p->line;

@@ -27,6 +27,8 @@ static void	write_word(FILE *, const char *);
 static void	write_argv(FILE *, char *const *);
 static void	write_codes(FILE *, const struct rule *);
 static void	write_stage(FILE *, const struct stage_conf *);
+static void	write_matches(FILE *, const char *, const struct skip_env *,
+		    size_t);
 
 static void
 write_word(FILE *fp, const char *w)
@@ -104,7 +106,7 @@ write_stage(FILE *fp, const struct stage_conf *st)
 {
 	const struct rule *r;
 	size_t j;
-	char *kv, *num;
+	char *num;
 
 	for (j = 0; j < st->nrules; j++) {
 		r = &st->rules[j];
@@ -117,8 +119,13 @@ write_stage(FILE *fp, const struct stage_conf *st)
 		}
 		fputc('\n', fp);
 	}
-	fputs("    # then: exit 0 green, any other exit or signal "
-	    "tempfail\n", fp);
+	if (st->kind == STAGE_QFILTER)
+		fputs("    # then: exit 0 green, 99 discard (no later stage "
+		    "runs), 11-40 red,\n    # 82 as its text on fd 6 says, any "
+		    "other exit or signal tempfail\n", fp);
+	else
+		fputs("    # then: exit 0 green, any other exit or signal "
+		    "tempfail\n", fp);
 	if (st->zone.header != NULL) {
 		fputs("    zone ", fp);
 		write_word(fp, st->zone.header);
@@ -131,13 +138,26 @@ write_stage(FILE *fp, const struct stage_conf *st)
 	}
 	if (st->timeout > 0)
 		fprintf(fp, "    timeout %u\n", st->timeout);
-	for (j = 0; j < st->nskips; j++) {
-		fputs("    skip-if-env ", fp);
-		if (st->skips[j].value == NULL)
-			write_word(fp, st->skips[j].name);
+	write_matches(fp, "skip-if-env", st->skips, st->nskips);
+	write_matches(fp, "only-if-env", st->onlys, st->nonlys);
+	if (st->envelope)
+		fputs("    envelope\n", fp);
+}
+
+/* write_matches - one line per NAME[=VALUE] of a skip-if-env list */
+static void
+write_matches(FILE *fp, const char *word, const struct skip_env *m,
+    size_t n)
+{
+	size_t j;
+	char *kv;
+
+	for (j = 0; j < n; j++) {
+		fprintf(fp, "    %s ", word);
+		if (m[j].value == NULL)
+			write_word(fp, m[j].name);
 		else {
-			kv = xasprintf("%s=%s", st->skips[j].name,
-			    st->skips[j].value);
+			kv = xasprintf("%s=%s", m[j].name, m[j].value);
 			write_word(fp, kv);
 			free(kv);
 		}
@@ -174,8 +194,7 @@ conf_write(FILE *fp, const struct conf *c)
 	for (i = 0; i < c->nstages; i++) {
 		st = &c->stages[i];
 		fprintf(fp, "\n# stage %zu of %zu, line %u\n%s %s ", i + 1,
-		    c->nstages, st->line,
-		    st->kind == STAGE_CHECK ? "check" : "stage", st->name);
+		    c->nstages, st->line, conf_kind_word(st->kind), st->name);
 		write_argv(fp, st->argv);
 		fputc('\n', fp);
 		write_stage(fp, st);

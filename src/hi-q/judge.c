@@ -19,6 +19,10 @@
 #include "zone.h"
 
 static const char *first_red_text(const struct stage_conf *);
+static enum outcome qfilter_default(const struct stage_conf *,
+		    const struct stage_report *, const char *, char **,
+		    const char **);
+static int	 usable_text(const char *);
 static int	 verdict_code(enum outcome);
 
 /* first_red_text - the SMTP text of a stage's first red rule, or NULL */
@@ -58,10 +62,67 @@ judge_unread(const struct stage_conf *sc, struct stage_report *rep,
 	return JUDGE_DECIDES;
 }
 
+/* usable_text - one line of printable ASCII a reply may carry */
+static int
+usable_text(const char *t)
+{
+	size_t n;
+
+	for (n = 0; t[n] != '\0'; n++)
+		if (t[n] < 0x20 || t[n] >= 0x7f)
+			return 0;
+	return n > 0 && n <= CONF_TEXT_MAX;
+}
+
+/*
+ * qfilter_default - qmail-qfilter's meaning of an exit no "on" rule
+ * names: 0 green, 99 discard (no later stage runs), 11 to 40 red, the
+ * reply channel's code (said not NULL) as its text says, anything else
+ * and a signal tempfail
+ *
+ *	said is the first line the qfilter wrote on its reply channel:
+ *	"D" and a text for red, "Z" or any other byte and a text for
+ *	tempfail, as qmail-smtpd reads fd 6.  The text goes to the client
+ *	only when it is one line of printable ASCII of at most
+ *	CONF_TEXT_MAX bytes; without one, or without any line, the reason
+ *	says so.
+ */
+static enum outcome
+qfilter_default(const struct stage_conf *sc, const struct stage_report *rep,
+    const char *said, char **why, const char **text)
+{
+	enum outcome o;
+
+	if (rep->status != STATUS_EXITED)
+		return OUTCOME_TEMPFAIL;
+	if (said != NULL) {
+		if (said[0] == '\0') {
+			*why = xasprintf("qfilter %s exited %d without a reply "
+			    "text", sc->name, rep->value);
+			return OUTCOME_TEMPFAIL;
+		}
+		o = said[0] == 'D' ? OUTCOME_RED : OUTCOME_TEMPFAIL;
+		if (usable_text(said + 1)) {
+			*text = said + 1;
+			*why = xstrdup(*text);
+		} else
+			*why = xasprintf("qfilter %s exited %d with no usable "
+			    "reply text", sc->name, rep->value);
+		return o;
+	}
+	if (rep->value == 0)
+		return OUTCOME_GREEN;
+	if (rep->value == 99)
+		return OUTCOME_DISCARD;
+	if (rep->value >= 11 && rep->value <= 40)
+		return OUTCOME_RED;
+	return OUTCOME_TEMPFAIL;
+}
+
 enum judge_step
 judge_stage(const struct stage_conf *sc, struct stage_report *rep,
-    enum stage_status kill_as, int unread, int decided, char **why,
-    const char **text)
+    enum stage_status kill_as, int unread, int decided, const char *said,
+    char **why, const char **text)
 {
 	const struct rule *rule;
 
@@ -75,6 +136,10 @@ judge_stage(const struct stage_conf *sc, struct stage_report *rep,
 	}
 	rep->outcome = rule_map(sc->rules, sc->nrules,
 	    rep->status == STATUS_SIGNALED, rep->value, &rule);
+	if (rule == NULL && sc->kind == STAGE_QFILTER)
+		rep->outcome = qfilter_default(sc, rep, said, why, text);
+	if (*why != NULL)
+		return JUDGE_DECIDES;	/* the qfilter's own reply */
 	if (rep->outcome == OUTCOME_RED || rep->outcome == OUTCOME_TEMPFAIL) {
 		if (rule != NULL && rule->text != NULL) {
 			*text = rule->text;

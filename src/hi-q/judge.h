@@ -13,7 +13,13 @@
  *	that matched (or NULL); JUDGE_STOPPED when hi-q itself stopped the
  *	stage (kill_as), which says nothing of the message; JUDGE_PASSES
  *	otherwise.  unread is what the stage left in its input pipe, and
- *	decided says the message's verdict is already taken.
+ *	decided says the message's verdict is already taken.  An exit that
+ *	no "on" rule names gets the defaults of filters.conf(5): exit 0
+ *	green and anything else tempfail, and for a qfilter qmail-qfilter's
+ *	(0 green, 99 discard, 11 to 40 red, the reply channel's code as the
+ *	text it wrote says, anything else tempfail); said is that text's
+ *	first line when the qfilter's exit is the reply channel's code (""
+ *	when it wrote none), NULL otherwise.
  *
  *	judge_unread() is the one rule for a stage that left input unread,
  *	however hi-q found out: bytes left in its pipe when it exited
@@ -65,7 +71,8 @@ struct judge_queue {
 };
 
 enum judge_step	 judge_stage(const struct stage_conf *, struct stage_report *,
-		    enum stage_status, int, int, char **, const char **);
+		    enum stage_status, int, int, const char *, char **,
+		    const char **);
 enum judge_step	 judge_unread(const struct stage_conf *, struct stage_report *,
 		    int, enum stage_status, int, char **);
 enum judge_step	 judge_zone(const struct stage_conf *, struct stage_report *,

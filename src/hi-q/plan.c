@@ -12,47 +12,116 @@
 #include "plan.h"
 #include "xalloc.h"
 
-static int	skip_matches(const struct stage_conf *,
+static int	env_matches(const struct skip_env *, size_t,
 		    const char *(*)(const char *));
+static int	left_out(const struct stage_conf *,
+		    const char *(*)(const char *));
+static struct plan_hop *new_segment(struct plan *, enum plan_seg_kind, int,
+		    size_t);
+static void	end_segment(struct plan *, struct plan_hop *);
 static void	plan_link(struct plan *, const struct conf *);
 
-/* skip_matches - does one of the stage's skip-if-env lines hold? */
+/*
+ * env_matches - does one of the NAME[=VALUE] words hold?  A NAME holds
+ * when the variable is set, to anything, the empty string included
+ */
 static int
-skip_matches(const struct stage_conf *sc, const char *(*lookup)(const char *))
+env_matches(const struct skip_env *m, size_t n,
+    const char *(*lookup)(const char *))
 {
 	const char *v;
 	size_t i;
 
-	for (i = 0; i < sc->nskips; i++) {
-		if ((v = lookup(sc->skips[i].name)) == NULL)
+	for (i = 0; i < n; i++) {
+		if ((v = lookup(m[i].name)) == NULL)
 			continue;
-		if (sc->skips[i].value == NULL ||
-		    strcmp(v, sc->skips[i].value) == 0)
+		if (m[i].value == NULL || strcmp(v, m[i].value) == 0)
 			return 1;
 	}
 	return 0;
 }
 
-/* plan_link - lay the hops over the stages that run */
+/*
+ * left_out - does the stage not run for this message: a skip-if-env word
+ * holds, or it has only-if-env words and none holds?
+ */
+static int
+left_out(const struct stage_conf *sc, const char *(*lookup)(const char *))
+{
+	return env_matches(sc->skips, sc->nskips, lookup) ||
+	    (sc->nonlys > 0 && !env_matches(sc->onlys, sc->nonlys, lookup));
+}
+
+/*
+ * new_segment - a segment of kind that starts with stage st; a stream's
+ * first hop, from src, is returned (NULL for a qfilter)
+ */
+static struct plan_hop *
+new_segment(struct plan *pl, enum plan_seg_kind kind, int src, size_t st)
+{
+	struct plan_seg *g = &pl->segs[pl->nsegs++];
+	struct plan_hop *h;
+
+	g->kind = kind;
+	g->st0 = g->st_end = st;
+	g->hop0 = pl->nhops;
+	if (kind == PLAN_SEG_QFILTER)
+		return NULL;
+	h = &pl->hops[pl->nhops++];
+	h->src = src;
+	h->ndst = 1;
+	return h;
+}
+
+/* end_segment - the last segment's last hop ends in its spool */
+static void
+end_segment(struct plan *pl, struct plan_hop *h)
+{
+	struct plan_seg *g = &pl->segs[pl->nsegs - 1];
+
+	if (h != NULL)
+		h->dst[0] = PLAN_QUEUE;
+	g->nhops = pl->nhops - g->hop0;
+}
+
+/*
+ * plan_link - lay the segments and their hops over the stages that run
+ *
+ *	h is the open hop of the open stream segment (NULL after a
+ *	qfilter): a filter ends it and opens the next, a check joins it.
+ */
 static void
 plan_link(struct plan *pl, const struct conf *c)
 {
+	const struct stage_conf *sc;
 	struct plan_stage *ps;
 	struct plan_hop *h;
+	int late = 0;
 	size_t i;
 
-	pl->hops = xcalloc(pl->nactive + 1, sizeof(*pl->hops));
-	h = &pl->hops[0];
-	h->src = PLAN_CALLER;
-	h->ndst = 1;
-	pl->nhops = 1;
+	pl->hops = xcalloc(2 * pl->nactive + 1, sizeof(*pl->hops));
+	pl->segs = xcalloc(pl->nactive + 1, sizeof(*pl->segs));
+	h = new_segment(pl, PLAN_SEG_STREAM, PLAN_CALLER, 0);
 	for (i = 0; i < pl->nstages; i++) {
 		ps = &pl->stages[i];
+		sc = &c->stages[i];
 		if (ps->skipped)
 			continue;
+		if (sc->kind == STAGE_QFILTER || (conf_stage_late(sc) &&
+		    !late) || h == NULL) {
+			late = 1;
+			end_segment(pl, h);
+			h = new_segment(pl, sc->kind == STAGE_QFILTER ?
+			    PLAN_SEG_QFILTER : PLAN_SEG_STREAM, PLAN_MESSAGE,
+			    i);
+		}
+		ps->seg = pl->nsegs - 1;
+		pl->segs[ps->seg].st_end = i + 1;
+		if (h == NULL)
+			continue;	/* a qfilter */
 		ps->hop_in = pl->nhops - 1;
 		ps->hop_out = -1;
-		if (c->stages[i].kind == STAGE_CHECK) {
+		if (sc->kind == STAGE_CHECK) {
 			ps->dst = h->ndst;
 			h->dst[h->ndst++] = (int)i;
 			continue;
@@ -64,11 +133,12 @@ plan_link(struct plan *pl, const struct conf *c)
 		h->src = (int)i;
 		h->ndst = 1;
 	}
-	h->dst[0] = PLAN_QUEUE;
+	end_segment(pl, h);
 	for (i = 0; i < pl->nhops; i++) {
 		h = &pl->hops[i];
-		h->pumped = h->src == PLAN_CALLER || h->dst[0] == PLAN_QUEUE ||
-		    h->ndst > 1 || c->stages[h->src].zone.header != NULL ||
+		h->pumped = h->src == PLAN_CALLER || h->src == PLAN_MESSAGE ||
+		    h->dst[0] == PLAN_QUEUE || h->ndst > 1 ||
+		    c->stages[h->src].zone.header != NULL ||
 		    c->stages[h->dst[0]].zone.header != NULL;
 	}
 }
@@ -85,13 +155,13 @@ plan_make(struct plan *pl, const struct conf *c,
 	    sizeof(*pl->stages));
 	for (i = 0; i < c->nstages; i++) {
 		pl->stages[i].hop_out = -1;
-		if (skip_matches(&c->stages[i], lookup))
+		if (left_out(&c->stages[i], lookup))
 			pl->stages[i].skipped = 1;
 		else
 			pl->nactive++;
 	}
 	/*
-	 * With no stage to run (none configured, or every one skipped, as
+	 * With no stage to run (none configured, or every one left out, as
 	 * for an authenticated client), nothing can change the message:
 	 * qmail-queue reads fd 0 itself.
 	 */
@@ -104,5 +174,6 @@ plan_free(struct plan *pl)
 {
 	free(pl->stages);
 	free(pl->hops);
+	free(pl->segs);
 	memset(pl, 0, sizeof(*pl));
 }

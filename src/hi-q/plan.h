@@ -4,8 +4,21 @@
  * DESCRIPTION
  *	plan_make(plan, conf, lookup) decides, without starting or opening
  *	anything, the shape of the pipeline for one message: which stages a
- *	"skip-if-env" skips (lookup is getenv(3) or a test's table), and the
- *	hops the message travels over.
+ *	"skip-if-env" skips or an "only-if-env" leaves out (lookup is
+ *	getenv(3) or a test's table), the segments the stages run in, and
+ *	the hops the message travels over.
+ *
+ *	A segment is a part of the pipeline that ends with the whole message
+ *	in a file, and the next segment starts only once it has ended.
+ *	Segment 0 holds the stages before the first late one (a qfilter, or
+ *	a stage or check marked "envelope": conf_stage_late()); it streams
+ *	from the caller during the upload, into a spool, and has no stage at
+ *	all when the first stage to run is late.  From the first late stage
+ *	on, a qfilter is a segment of its own (PLAN_SEG_QFILTER: its output
+ *	exists only once it has exited, and it has no hop), and every run of
+ *	other stages and checks, marked "envelope" or not, is one streaming
+ *	segment (PLAN_SEG_STREAM), fed from the spool of the segment before
+ *	(PLAN_MESSAGE) and ending in a spool of its own.
  *
  *	A hop runs from a source (the caller's fd 0, or a filter's stdout)
  *	to a main destination (the next filter's stdin, or qmail-queue's)
@@ -36,7 +49,23 @@ _Static_assert(CONF_CHECKS_MAX + 1 <= PUMP_MAXDST,
     "a run of checks must fit in one pump");
 
 #define PLAN_CALLER	(-1)	/* a hop's source: hi-q's fd 0 */
-#define PLAN_QUEUE	(-1)	/* a hop's main destination: qmail-queue */
+#define PLAN_MESSAGE	(-2)	/* a hop's source: the message as it
+				   stands, in the spool before */
+#define PLAN_QUEUE	(-1)	/* a hop's main destination: the
+				   segment's spool, for qmail-queue */
+
+enum plan_seg_kind {
+	PLAN_SEG_STREAM,	/* hops: stages joined by pipes and pumps */
+	PLAN_SEG_QFILTER	/* one qfilter, files on its descriptors */
+};
+
+struct plan_seg {
+	enum plan_seg_kind kind;
+	size_t		 hop0;		/* a stream's hops: hop0 ... */
+	size_t		 nhops;
+	size_t		 st0;		/* its stages: st0 up to st_end, */
+	size_t		 st_end;	/* skipped ones among them */
+};
 
 struct plan_hop {
 	int	 pumped;		/* hi-q copies it; else a plain pipe */
@@ -48,6 +77,7 @@ struct plan_hop {
 
 struct plan_stage {
 	int	 skipped;
+	size_t	 seg;			/* its segment */
 	size_t	 hop_in;		/* the hop that feeds it */
 	size_t	 dst;			/* its place in that hop's dst[] */
 	int	 hop_out;		/* the hop it feeds; -1: a check */
@@ -59,6 +89,8 @@ struct plan {
 	size_t			 nactive;	/* not skipped */
 	struct plan_hop		*hops;
 	size_t			 nhops;		/* 0: direct */
+	struct plan_seg		*segs;		/* in the order they run */
+	size_t			 nsegs;		/* 0: direct */
 };
 
 void	plan_make(struct plan *, const struct conf *,

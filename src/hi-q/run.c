@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,11 +81,30 @@ run_now(void)
 void
 run_caller_hop(struct run *r)
 {
-	assert(r->hops == NULL);	/* the run's only hop */
-	r->hops = xcalloc(1, sizeof(*r->hops));
+	if (r->hops == NULL)
+		r->hops = xcalloc(1, sizeof(*r->hops));
+	/* No pipe was made yet: the planned first hop is reused. */
+	memset(&r->hops[0], 0, sizeof(r->hops[0]));
 	r->nhops = 1;
 	r->hops[0].ndst = 1;
+	r->hops[0].caller = 1;
 	pump_init(&r->hops[0].pump, 0, -1, 0);
+}
+
+/*
+ * run_refuse - the message cannot be taken (qmail-queue cannot be run,
+ * no spool can be made): no stage runs (run_decide() marks them aborted),
+ * and hi-q only drains its caller.  reason is malloc'd; code the exit
+ * code.
+ */
+void
+run_refuse(struct run *r, int code, char *reason)
+{
+	run_caller_hop(r);
+	run_caller_drain(r);
+	r->direct = 0;	/* nobody reads fd 0 now: hi-q drains it */
+	msg_warn("%s", reason);
+	run_decide(r, OUTCOME_TEMPFAIL, code, reason);
 }
 
 void
@@ -125,8 +145,8 @@ cleanup(void)
 	for (i = 0; i < r->nhops; i++)
 		if (r->hops[i].pumped)
 			(void)pump_close(&r->hops[i].pump);
-	if (r->spool != -1)
-		(void)close(r->spool);	/* unlinked: it vanishes */
+	if (r->msg != -1)
+		(void)close(r->msg);	/* unlinked: it vanishes */
 	run_kill(r, SIGKILL);
 	for (j = 0; j < 100 && left; j++) {
 		if (j > 0)
@@ -188,6 +208,13 @@ run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 	r->code = code;
 	r->reason = reason;
 	r->t_decided = run_now();
+	/* A segment not started never will be: as if stopped at once. */
+	for (i = 0; i < r->n; i++)
+		if (r->st[i].pid == 0 && !r->st[i].done) {
+			r->st[i].done = 1;
+			r->st[i].rep.status = STATUS_ABORTED;
+			r->st[i].rep.outcome = OUTCOME_TEMPFAIL;
+		}
 	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
 		return;
 	run_stop(r, STATUS_ABORTED);

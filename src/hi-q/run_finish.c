@@ -4,8 +4,9 @@
  * DESCRIPTION
  *	run_finish_judge(r) judges the whole message once every stage is
  *	judged and every byte moved, and for an accept verdict reaches the
- *	commit point: enqueue() starts qmail-queue on the spool and lets
- *	queue.c write it the envelope.  run_finish(r), once every child is
+ *	commit point: enqueue() starts qmail-queue on the message as it
+ *	stands (the last segment's spool) and lets queue.c write it the
+ *	envelope as it stands.  run_finish(r), once every child is
  *	reaped, closes what is left, writes the reply text to the caller's
  *	reply channel (when run_finish_reply_usable() said it is one), writes
  *	the log line, and returns the exit code.
@@ -89,8 +90,8 @@ run_finish_judge(struct run *r)
 	char *why;
 
 	sr = stage_reports(r);
-	v = judge_message(sr, r->n, r->hops[0].pump.in,
-	    r->hops[r->nhops - 1].pump.out, &why);
+	v = judge_message(sr, r->n, r->hops[0].pump.in, run_segment_out(r),
+	    &why);
 	free(sr);
 	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
 	    enqueue(r, &why) == -1) {
@@ -122,18 +123,17 @@ enqueue(struct run *r, char **why)
 	int rc;
 
 	if (!r->direct) {
-		if (spool_rewind(r->spool) == -1)
+		if (spool_rewind(r->msg) == -1)
 			return not_enqueued(why, xasprintf("unable to rewind "
 			    "the spool: %s", strerror(errno)));
-		rc = queue_start(&r->q, r->conf->queue_argv, r->env,
-		    r->spool);
+		rc = queue_start(&r->q, r->conf->queue_argv, r->env, r->msg);
 		if (rc == -1)
 			die_sys(QQ_TEMP_REJECT, "unable to make a pipe for "
 			    "qmail-queue");
 		/* qmail-queue has its own descriptor; the file is its. */
-		if (close(r->spool) == -1)
+		if (close(r->msg) == -1)
 			msg_warn_sys("close the spool");
-		r->spool = -1;
+		r->msg = -1;
 		if (rc != 0)
 			return not_enqueued(why, xasprintf("unable to run "
 			    "%s: %s", prog, strerror(rc)));
@@ -214,13 +214,12 @@ run_finish(struct run *r)
 			(void)close(r->st[i].fd_in);	/* a read end */
 			r->st[i].fd_in = -1;
 		}
-	if (r->spool != -1 && close(r->spool) == -1)
-		msg_warn_sys("close the spool");
-	r->spool = -1;
+	run_segment_close(r);
 	jq.committed = r->q.committed;
 	jq.reaped = r->q.done;
 	jq.wstatus = r->q.status;
-	jq.took_envelope = queue_took_envelope(&r->q, r->envelope.used);
+	jq.took_envelope = queue_took_envelope(&r->q,
+	    run_envelope_now(r, NULL)->used);
 	code = judge_code(r->verdict, r->code, &jq, &r->reason);
 	write_reply(r, &code);
 
@@ -234,7 +233,7 @@ run_finish(struct run *r)
 	rep.rcpts = rep.have_envelope ? r->envelope.rcpts : 0;
 	rep.direct = r->direct;
 	rep.bytes_in = r->hops[0].pump.in;
-	rep.bytes_out = r->hops[r->nhops - 1].pump.out;
+	rep.bytes_out = run_segment_out(r);
 	rep.seconds = run_now() - r->t0;
 	rep.stages = sr;
 	rep.nstages = r->n;

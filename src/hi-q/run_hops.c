@@ -42,12 +42,12 @@ run_hops_handle(struct run *r, struct hop *h, enum pump_result pr)
 	case PUMP_IDLE:
 		return;
 	case PUMP_MOVED:
-		if (h->src == NULL)
+		if (h->caller)
 			r->last_progress = run_now();
 		break;
 	case PUMP_EOF:
 		t = run_now();
-		if (h->src == NULL)
+		if (h->caller)
 			r->last_progress = r->t_in_end = t;
 		for (i = 0; i < h->ndst; i++)
 			if (h->dst[i] != NULL && h->dst[i]->clock->t_in < 0)
@@ -71,7 +71,7 @@ hop_failed(struct run *r, struct hop *h)
 	struct stage_run *s;
 	char *why;
 
-	if (p->err_dst < 0 && h->src == NULL) {
+	if (p->err_dst < 0 && h->caller) {
 		/* Reading fd 0 failed: the caller is in trouble. */
 		msg_warn_sys("read message");
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_READ_ERROR,
@@ -81,7 +81,11 @@ hop_failed(struct run *r, struct hop *h)
 		return;
 	}
 	if (p->err_dst < 0) {
-		msg_warn_sys("read the output of stage %s", h->src->conf->name);
+		if (h->src != NULL)
+			msg_warn_sys("read the output of stage %s",
+			    h->src->conf->name);
+		else
+			msg_warn_sys("read the spool");
 		(void)pump_close(p);
 		run_decide(r, OUTCOME_TEMPFAIL, -1,
 		    xstrdup("pipeline read error"));

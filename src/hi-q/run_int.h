@@ -6,15 +6,19 @@
  *	module sees the run through run.h alone.
  *
  *	struct run is one message: its stages (struct stage_run, one per
- *	configured stage, in order), the hops that join them (struct hop,
- *	plan.h's hops with a pump each when hi-q copies one), qmail-queue,
- *	the envelope read from fd 1, the clocks, and the verdict.  The
- *	poll loop (run_loop.c) owns it; each file below does one part of the
- *	run on it and is named by its functions' prefix:
+ *	configured stage, in order), its segments (struct segment: plan.h's,
+ *	each a stream of stages joined by hops, or a qfilter), the hops that
+ *	join them (struct hop, plan.h's hops with a pump each when hi-q
+ *	copies one), qmail-queue, the envelope read from fd 1, the message
+ *	and the envelope as they stand (the last segment's spool, the last
+ *	envelope a stage wrote), the clocks, and the verdict.  The poll loop
+ *	(run_loop.c) owns it; each file below does one part of the run on it
+ *	and is named by its functions' prefix:
  *
- *	    run_loop.c		run_message(), run_drain(): the poll loop
- *				and the deadlines' actions (fire_*)
- *	    run_start.c		lay out and start one message
+ *	    run_loop.c		run_message(), run_drain(): the poll loop,
+ *				the deadlines' actions (fire_*), and when
+ *				the next segment starts (advance())
+ *	    run_start.c		lay out one message, start segment 0
  *	    run_signals.c	hi-q's own signals, on a signalfd
  *	    run_envread.c	the envelope from fd 1
  *	    run_hops.c		what a pump's move means: progress, ends,
@@ -26,14 +30,19 @@
  *				point, the reply text, the log line
  *	    run.c		the core: the clock, the verdict, the stop
  *				of the stages, a zone's settling, the hop of
- *				a run without stages, and what die() cleans
- *				up
+ *				a run without stages, the refusal of a
+ *				message, and what die() cleans up
+ *	    run_segment.c	the core's second file: the one place a
+ *				segment starts and finishes, by its kind
+ *				(a milter will be a third), and the message
+ *				and envelope as they stand
  *
  *	The calls form a tree, drawn from the files by a grep of each one's
  *	calls to the others' functions: the loop calls the parts, the parts
  *	call the core, and no part calls another part or back up into the
  *	loop (the loop reaps after reading the signals, and reaps the
- *	stragglers before finishing, so that no part has to):
+ *	stragglers before finishing, so that no part has to); within the
+ *	core, run_segment.c calls run.c and never the reverse:
  *
  *	                            run_loop.c
  *	                                |
@@ -43,9 +52,12 @@
  *	    |           |           |           |           |           |
  *	    +-----------+-----------+---+-------+-----------+-----------+
  *	                                |
+ *	                          run_segment.c
+ *	                                |
  *	                              run.c
  *
- *	(run_loop.c calls the core too.)
+ *	(run_loop.c calls the core too, and a part may call run.c
+ *	directly.)
  *
  * ERRORS
  *	None of its own: each file's header says what its functions die
@@ -70,9 +82,11 @@
 #include "zone.h"
 
 struct hop;
+struct segment;
 
 struct stage_run {
 	const struct stage_conf	*conf;
+	struct segment		*seg;		/* NULL: skipped */
 	struct stage_report	 rep;
 	pid_t			 pid;		/* 0: not running */
 	int			 done;		/* status known; reaped but
@@ -98,11 +112,45 @@ struct stage_run {
 	struct zone_tap		 tap;		/* its output's header block */
 	struct zone_tap		 tap_in;	/* its input's, for a zone */
 	int			 zone_pending;	/* exited; score not read */
+	char			*said;		/* a qfilter's reply line */
+};
+
+/*
+ * A segment (plan.h): a part of the pipeline that ends with the whole
+ * message in a file.  The kinds differ only in how a segment starts,
+ * when it is complete and what it leaves (run_segment.c); a milter will
+ * be a third.
+ */
+enum segment_kind {
+	SEGMENT_STREAM,		/* hops: stages joined by pipes and pumps */
+	SEGMENT_QFILTER		/* one qfilter, files on its descriptors */
+};
+
+enum segment_state {
+	SEGMENT_WAITING,
+	SEGMENT_RUNNING,
+	SEGMENT_DONE
+};
+
+struct segment {
+	enum segment_kind	 kind;
+	enum segment_state	 state;
+	size_t			 hop0;		/* a stream's hops */
+	size_t			 nhops;
+	size_t			 st0;		/* its stages, st0 up to */
+	size_t			 st_end;	/* st_end */
+	int			 out;		/* the new message's file */
+	int			 env_out;	/* a qfilter's fd 4, */
+	int			 qq_out;	/* fd 5, */
+	int			 reply;		/* fd 6 (ours, a pipe), */
+	int			 err;		/* fd 2 when it is read */
 };
 
 struct hop {
 	int			 pumped;
-	struct stage_run	*src;		/* NULL: the caller */
+	int			 caller;	/* its source is hi-q's fd 0 */
+	struct stage_run	*src;		/* NULL: the caller, or the
+						   message as it stands */
 	struct stage_run	*dst[PUMP_MAXDST];	/* [0] NULL: qq */
 	size_t			 ndst;
 	struct pump		 pump;
@@ -115,10 +163,19 @@ struct run {
 	char *const		*env;
 	struct stage_run	*st;		/* one per conf stage */
 	size_t			 n;
-	struct hop		*hops;
-	size_t			 nhops;
+	struct hop		*hops;		/* every segment's, in order */
+	size_t			 nhops;		/* those of the segments
+						   started */
+	size_t			 hops_cap;	/* planned */
+	struct segment		*segs;
+	size_t			 nsegs;		/* 0: direct */
+	size_t			 seg;		/* the one running or next */
 	int			 direct;	/* fd 0 is qmail-queue's */
-	int			 spool;		/* the last hop's file; -1 */
+	int			 msg;		/* the message as it stands:
+						   the last segment's file;
+						   -1 */
+	unsigned long long	 msg_bytes;	/* its size */
+	pid_t			 ppid;		/* the caller */
 	struct queue		 q;
 	struct pollfd		*pfd;		/* for step(): */
 	int			*pidx;		/* pump_events' idx */
@@ -128,10 +185,12 @@ struct run {
 	pid_t			 leader;	/* the stages' group; 0 */
 	int			 leader_reaped;
 
-	struct buf		 envbuf;
+	struct buf		 envbuf;	/* the caller's envelope */
 	int			 env_eof;
 	struct envelope		 envelope;
 	int			 env_code;
+	struct buf		 newenv;	/* a stage's; len 0: none */
+	struct envelope		 newenvelope;
 
 	int			 sigfd;
 	int			 reply_ok;
@@ -163,6 +222,18 @@ int	 run_stages_done(const struct run *);
 void	 run_settle_zone(struct run *, struct stage_run *);
 void	 run_caller_hop(struct run *);
 void	 run_caller_drain(struct run *);
+void	 run_refuse(struct run *, int, char *);
+
+/* run_segment.c, the core's second file */
+void	 run_segment_start(struct run *, struct segment *);
+int	 run_segment_complete(const struct run *, const struct segment *);
+void	 run_segment_finish(struct run *, struct segment *);
+int	 run_segment_discarded(const struct run *);
+void	 run_segment_unreached(struct run *);
+const char *run_segment_said(struct stage_run *);
+const struct envelope *run_envelope_now(const struct run *, const char **);
+unsigned long long run_segment_out(const struct run *);
+void	 run_segment_close(struct run *);
 
 /* run_signals.c */
 void	 run_signals_setup(struct run *);

@@ -13,7 +13,11 @@
  *	The last hop ends in the spool (spool.c), not in qmail-queue: qmail-
  *	queue is started only for an accept verdict, so a rejected message
  *	never costs a queue write.  With no stage to run, qmail-queue is
- *	started at once and reads fd 0 itself.
+ *	started at once and reads fd 0 itself.  That is segment 0; the stages
+ *	that need the envelope run in later segments (plan.h), each started
+ *	by advance() once the one before has ended and been judged and the
+ *	envelope is in, each reading the spool of the one before and ending
+ *	in its own (run_segment.c).
  *
  *	This file is the run's poll loop: it polls, hands each event to the
  *	run's file for it, and keeps the deadlines and acts on what is due.
@@ -94,8 +98,8 @@ static size_t	 poll_set(struct run *, int *, int *);
 static void	 step(struct run *);
 static int	 caller_done(const struct run *);
 static int	 inputs_done(const struct run *);
-static int	 hops_done(const struct run *);
-static int	 zones_pending(const struct run *);
+static void	 advance(struct run *);
+static void	 queue_envelope_now(struct run *);
 static void	 run_init(struct run *, const struct conf *, char *const []);
 static void	 run_polls(struct run *);
 
@@ -181,7 +185,8 @@ fire_message(struct run *r)
 
 	if (r->decided)
 		return;
-	if (!r->env_eof && run_stages_done(r) && hops_done(r)) {
+	if (!r->env_eof && (r->nsegs == 0 ||
+	    run_segment_complete(r, &r->segs[0]))) {
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_TIMEOUT, xasprintf("no "
 		    "envelope %us after the message", r->conf->timeout));
 		return;
@@ -366,7 +371,7 @@ step(struct run *r)
 			    &r->pfd[h->pfirst], &r->pidx[h->pfirst], h->pcnt));
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
-		queue_write_envelope(&r->q, r->envbuf.data, r->envelope.used);
+		queue_envelope_now(r);
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
 			run_reap_check_watch(r, &r->st[i],
@@ -389,27 +394,43 @@ inputs_done(const struct run *r)
 	return caller_done(r) && r->env_eof;
 }
 
-/* hops_done - every pumped hop has moved all it will move */
-static int
-hops_done(const struct run *r)
+/*
+ * advance - the segments, one after another: one that is complete hands
+ * on what it left (run_segment_finish()), and the next starts once the
+ * message and the envelope are in, unless a stage said discard
+ */
+static void
+advance(struct run *r)
 {
-	size_t i;
+	struct segment *g;
 
-	for (i = 0; i < r->nhops; i++)
-		if (r->hops[i].pumped && !pump_done(&r->hops[i].pump))
-			return 0;
-	return 1;
+	while (!r->decided && r->seg < r->nsegs) {
+		g = &r->segs[r->seg];
+		if (g->state == SEGMENT_RUNNING) {
+			if (!run_segment_complete(r, g))
+				return;
+			run_segment_finish(r, g);
+			r->seg++;
+			continue;
+		}
+		if (!inputs_done(r) || r->env_code != QQ_OK)
+			return;
+		if (run_segment_discarded(r)) {
+			run_segment_unreached(r);
+			return;
+		}
+		run_segment_start(r, g);
+	}
 }
 
-static int
-zones_pending(const struct run *r)
+/* queue_envelope_now - the envelope as it stands, to qmail-queue */
+static void
+queue_envelope_now(struct run *r)
 {
-	size_t i;
+	const char *data;
+	const struct envelope *e = run_envelope_now(r, &data);
 
-	for (i = 0; i < r->n; i++)
-		if (r->st[i].zone_pending)
-			return 1;
-	return 0;
+	queue_write_envelope(&r->q, data, e->used);
 }
 
 /* run_init - a run of conf, with die()'s cleanup and hi-q's signals */
@@ -423,11 +444,13 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 	r->st = xcalloc(r->n ? r->n : 1, sizeof(*r->st));
 	r->clocks = xcalloc(r->n ? r->n : 1, sizeof(*r->clocks));
 	queue_init(&r->q);
-	r->spool = -1;
+	r->msg = -1;
+	r->ppid = getppid();
 	r->code = -1;
 	r->t_in_end = r->t_term = r->t_kill = -1;
 	r->t0 = r->last_progress = run_now();
 	buf_init(&r->envbuf, RUN_ENVELOPE_MAX);
+	buf_init(&r->newenv, RUN_ENVELOPE_MAX);
 	run_on_die(r);
 	run_signals_setup(r);
 }
@@ -436,9 +459,10 @@ run_init(struct run *r, const struct conf *conf, char *const env[])
 static void
 run_polls(struct run *r)
 {
-	r->pfd = xcalloc(3 + r->nhops * PUMP_MAXPOLL + r->n, sizeof(*r->pfd));
-	r->pidx = xcalloc(3 + r->nhops * PUMP_MAXPOLL + r->n,
-	    sizeof(*r->pidx));
+	size_t hops = r->hops_cap > r->nhops ? r->hops_cap : r->nhops;
+
+	r->pfd = xcalloc(3 + hops * PUMP_MAXPOLL + r->n, sizeof(*r->pfd));
+	r->pidx = xcalloc(3 + hops * PUMP_MAXPOLL + r->n, sizeof(*r->pidx));
 	r->dl = xcalloc(DEADLINE_MAX(r->n), sizeof(*r->dl));
 }
 
@@ -453,10 +477,15 @@ run_message(const struct conf *conf, char *const env[])
 	run_start(r);
 	run_polls(r);
 
-	/* Running: until every stage is judged and every byte moved. */
-	while (!r->decided && !(run_stages_done(r) && inputs_done(r) &&
-	    hops_done(r) && !zones_pending(r)))
+	/*
+	 * Running: until every segment has run, every stage is judged and
+	 * every byte moved.
+	 */
+	advance(r);
+	while (!r->decided && !(r->seg == r->nsegs && inputs_done(r))) {
 		step(r);
+		advance(r);
+	}
 	if (!r->decided)
 		run_finish_judge(r);
 

@@ -134,7 +134,7 @@ stage_ended(struct run *r, struct stage_run *s, int signaled, int value)
 	if (s->clock->t_in >= 0 && s->t_exit > s->clock->t_in)
 		s->rep.seconds = s->t_exit - s->clock->t_in;
 	switch (judge_stage(s->conf, &s->rep, s->kill_as, unread, r->decided,
-	    &why, &text)) {
+	    run_segment_said(s), &why, &text)) {
 	case JUDGE_DECIDES:
 		run_decide_stage(r, s, why, text);
 		break;

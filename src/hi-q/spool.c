@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -65,4 +66,24 @@ int
 spool_rewind(int fd)
 {
 	return lseek(fd, 0, SEEK_SET) == -1 ? -1 : 0;
+}
+
+int
+spool_reopen(int fd)
+{
+	char path[40];
+	int nfd, saved;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((nfd = open(path, O_RDONLY | O_CLOEXEC)) != -1 || errno != ENOENT)
+		return nfd;
+	if ((nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return -1;
+	if (lseek(nfd, 0, SEEK_SET) == -1) {
+		saved = errno;
+		(void)close(nfd);
+		errno = saved;
+		return -1;
+	}
+	return nfd;
 }

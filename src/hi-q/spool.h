@@ -19,6 +19,12 @@
  *	spool_rewind(fd) sets the offset back to the start, for the reader:
  *	qmail-queue gets the descriptor itself as its fd 0.
  *
+ *	spool_reopen(fd) opens the same file again for reading, with an
+ *	offset of its own at the start (through /proc/self/fd), so that a
+ *	reader that seeks, such as a qfilter, cannot move hi-q's; where
+ *	/proc is not mounted it is a copy of fd, rewound, whose offset the
+ *	run rewinds again before each use.
+ *
  * ERRORS
  *	Each returns -1 with errno set: ENOENT, EACCES, ENOSPC, EDQUOT ...
  *	from open(2), unlink(2) or lseek(2).  hi-q answers a spool it cannot
@@ -32,5 +38,6 @@
 int	spool_open(const char *);
 int	spool_open_named(const char *);
 int	spool_rewind(int);
+int	spool_reopen(int);
 
 #endif /* HIQ_SPOOL_H */

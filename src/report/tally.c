@@ -245,6 +245,7 @@ add_stage(struct stage_slot *s, const struct logline_stage *l)
 	case STATUS_NOEXEC:
 	case STATUS_TIMEOUT:
 	case STATUS_ABORTED:
+	case STATUS_UNREACHED:
 		break;
 	}
 	/*
@@ -611,7 +612,7 @@ tally_stage_statuses(const struct tally_stage *s,
 		if (s->signals[k] > 0)
 			fn(arg, logfmt_status(word, STATUS_SIGNALED, k),
 			    s->signals[k]);
-	for (k = 0; k <= STATUS_ABORTED; k++)
+	for (k = 0; k <= STATUS_UNREACHED; k++)
 		if (k != STATUS_EXITED && k != STATUS_SIGNALED &&
 		    s->status[k] > 0)
 			fn(arg, logfmt_status(word, (enum stage_status)k, 0),

@@ -67,7 +67,7 @@ struct tally_stage {
 	unsigned long long	 outcome[OUTCOME_COUNT];
 	unsigned long long	 exits[256];
 	unsigned long long	 signals[128];
-	unsigned long long	 status[STATUS_ABORTED + 1];
+	unsigned long long	 status[STATUS_UNREACHED + 1];
 	unsigned long long	 scored;	/* a usable score */
 	unsigned long long	 unscanned;	/* passed (green, yellow), no
 						   score */

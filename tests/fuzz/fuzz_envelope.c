@@ -21,6 +21,29 @@
 #include "envelope.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+static void	taken(const char *, size_t, int);
+
+/*
+ * taken - envelope_take(), the reader of a qfilter's fd 4, gives the code
+ * envelope_check() gave, a reason exactly when that is not QQ_OK, and on
+ * QQ_OK the same envelope
+ */
+static void
+taken(const char *data, size_t size, int want)
+{
+	struct envelope a, b;
+	const char *why;
+
+	if (envelope_take(data, size, &a, &why) != want ||
+	    (want == 0) != (why == NULL) || (why != NULL && *why == '\0'))
+		abort();
+	if (want != 0)
+		return;
+	(void)envelope_check(data, size, &b);
+	if (a.rcpts != b.rcpts || a.used != b.used ||
+	    a.sender_len != b.sender_len || a.sender != b.sender)
+		abort();
+}
 
 /* qmail-queue.c's ADDR: an address and its \0 fit in this many bytes. */
 #define ADDR	1003
@@ -117,6 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (got != want)
 		abort();
 	pieces((const char *)data, size);
+	taken((const char *)data, size, got);
 	if (want != 0)
 		return 0;
 	if (env.rcpts != m.rcpts || env.used != m.pos ||

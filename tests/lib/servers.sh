@@ -19,7 +19,8 @@
 #                               PID has exited; true if it succeeded
 #   srv_failed NAME PID PORT LOG...  say why a server is not up, its own
 #                               log lines first; always false
-#   spamd_start DIR             spamd with a pinned site config in DIR;
+#   spamd_start DIR [ARGS]      spamd with a pinned site config in DIR
+#                               (and ARGS, more spamd options);
 #                               sets SPAMD_PORT, SPAMD_PID
 #   spamd_up PORT               does spamd answer?
 #   spamd_stop DIR              stop it; true once it has gone
@@ -175,20 +176,22 @@ spamd_up() {
 # background of this shell, not --daemonize'd, so that spamd_stop can reap
 # it; it writes its PID to DIR/spamd.pid itself (-r).
 spamd_start() {
-	spamd_site "$1" || return 1
+	_srv_sd=$1
+	shift
+	spamd_site "$_srv_sd" || return 1
 	SPAMD_PORT=$(free_port) || return 1
-	rm -f "$1/spamd.pid"
-	srv_remember "$1"
-	spamd --pidfile="$1/spamd.pid" \
+	rm -f "$_srv_sd/spamd.pid"
+	srv_remember "$_srv_sd"
+	spamd --pidfile="$_srv_sd/spamd.pid" \
 	    --listen="127.0.0.1:$SPAMD_PORT" --username="$SRV_USER" \
 	    --local --nouser-config --max-children=2 \
-	    --siteconfigpath="$1/site" --syslog="$1/spamd.log" \
-	    </dev/null >>"$1/spamd.out" 2>&1 &
+	    --siteconfigpath="$_srv_sd/site" --syslog="$_srv_sd/spamd.log" \
+	    "$@" </dev/null >>"$_srv_sd/spamd.out" 2>&1 &
 	SPAMD_PID=$!
-	echo "$SPAMD_PID" >"$1/spamd.started"
+	echo "$SPAMD_PID" >"$_srv_sd/spamd.started"
 	srv_wait_up "$SPAMD_PID" 60 spamd_up "$SPAMD_PORT" ||
 	    srv_failed spamd "$SPAMD_PID" "$SPAMD_PORT" \
-	    "$1/spamd.out" "$1/spamd.log"
+	    "$_srv_sd/spamd.out" "$_srv_sd/spamd.log"
 }
 
 # srv_up_or_gone PID CMD... - CMD succeeds, or PID has exited: either way

@@ -298,6 +298,11 @@ assert_conf_same(const struct conf *a, const struct conf *b)
 		for (j = 0; j < sa->nskips; j++)
 			assert_skip(&sb->skips[j], sa->skips[j].name,
 			    sa->skips[j].value);
+		ck_assert_uint_eq(sb->nonlys, sa->nonlys);
+		for (j = 0; j < sa->nonlys; j++)
+			assert_skip(&sb->onlys[j], sa->onlys[j].name,
+			    sa->onlys[j].value);
+		ck_assert_int_eq(sb->envelope, sa->envelope);
 	}
 }
 
@@ -861,6 +866,30 @@ static const struct err_case err_cases[] = {
 	    "usage: skip-if-env NAME[=VALUE] ..." },
 	{ "stage a /bin/cat\n  skip-if-env A =x\n", 2,
 	    "skip-if-env: empty variable name in \"=x\"" },
+	/* only-if-env, envelope, qfilter. */
+	{ "stage a /bin/cat\n  only-if-env\n", 2,
+	    "usage: only-if-env NAME[=VALUE] ..." },
+	{ "stage a /bin/cat\n  only-if-env =x\n", 2,
+	    "only-if-env: empty variable name in \"=x\"" },
+	{ "only-if-env A\n", 1, "\"only-if-env\" must be indented under a "
+	    "stage" },
+	{ "stage a /bin/cat\n  envelope yes\n", 2, "usage: envelope" },
+	{ "check a /bin/cat\n  envelope\n  envelope\n", 3,
+	    "duplicate \"envelope\" for stage a" },
+	{ "envelope\n", 1, "\"envelope\" must be indented under a stage" },
+	{ "qfilter q /bin/cat\n  envelope\n", 2, "a qfilter always starts "
+	    "once the envelope is in; \"envelope\" is for a stage or a "
+	    "check" },
+	{ "qfilter q /bin/cat\n  zone X margin 2\n", 2, "a qfilter's output "
+	    "is a file hi-q does not read on the way; \"zone\" needs a "
+	    "stage" },
+	{ "qfilter q\n", 1, "usage: qfilter NAME PROGRAM [ARGS...]" },
+	{ "qfilter q bin/cat\n", 1,
+	    "qfilter program \"bin/cat\" is not an absolute path" },
+	{ "stage q /bin/cat\n  qfilter r /bin/cat\n", 2,
+	    "\"qfilter\" must not be indented" },
+	{ "stage q /bin/cat\nqfilter q /bin/cat\n", 2,
+	    "stage \"q\" already defined at line 1" },
 	/* Word splitting. */
 	{ "stage a /bin/echo \"abc\n", 1, "unterminated quote" },
 	{ "stage a /bin/cat\n  on 1 red 'abc\n", 2, "unterminated quote" },
@@ -1591,6 +1620,11 @@ static const char *const round_trip_cases[] = {
 	/* Checks and zones. */
 	zone_conf,
 	"check only /bin/true\n",
+	/* Stages that see the envelope. */
+	"stage a /bin/cat\nqfilter q /bin/cat -x 'a b'\n  on 99 red 'no'\n"
+	"  timeout 9\n  only-if-env RELAYCLIENT 'SMTPAUTHUSER=a b'\n"
+	"  skip-if-env X\ncheck c /bin/true\n  envelope\n"
+	"  only-if-env A=\n",
 	"stage s /bin/cat\n  zone 'X#S' red -0.5 missing discard\n"
 	"check c /bin/cat\n  on 1,2 red 'no (#5.7.1)'\n  timeout 3\n"
 	"stage t /bin/cat\n  zone \"it's\" margin 0.25\n",

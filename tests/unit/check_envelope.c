@@ -16,6 +16,9 @@
  *	answers for that prefix, and ends with the same sender, count and
  *	bytes used.  A million recipients fed 4 KiB at a time, as qq-sink
  *	reads them, are counted whole.
+ *
+ *	envelope_take(), the reader of a qfilter's fd 4: each code with its
+ *	words for the log, trailing bytes ignored.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +315,61 @@ START_TEST(test_envelope_reset)
 }
 END_TEST
 
+/* envelope_take(): the fd 4 reader's code and words for what is wrong. */
+struct take_case {
+	const char	*data;
+	size_t		 len;
+	int		 code;
+	const char	*why;		/* NULL on QQ_OK */
+	size_t		 rcpts;
+};
+
+static const struct take_case take_cases[] = {
+	{ BYTES("Fa@b\0Tc@d\0Te@f\0\0"), QQ_OK, NULL, 2 },
+	{ BYTES("F\0\0"), QQ_OK, NULL, 0 },
+	{ BYTES("Fa@b\0Tc@d\0\0trailing"), QQ_OK, NULL, 1 },
+	{ "", 0, QQ_READ_ERROR, "it is empty", 0 },
+	{ BYTES("Fa@b\0Tc@d\0"), QQ_READ_ERROR,
+	  "it ends before its final NUL", 0 },
+	{ BYTES("Fa@b"), QQ_READ_ERROR, "it ends before its final NUL", 0 },
+	{ BYTES("Ta@b\0\0"), QQ_ENVELOPE_FORMAT, "it does not start with F",
+	  0 },
+	{ BYTES("Fa@b\0Xc@d\0\0"), QQ_ENVELOPE_FORMAT,
+	  "a recipient is not tagged T", 0 },
+};
+
+START_TEST(test_envelope_take)
+{
+	const struct take_case *t = &take_cases[_i];
+	struct envelope env;
+	const char *why;
+	int code;
+
+	code = envelope_take(t->data, t->len, &env, &why);
+	ck_assert_msg(code == t->code, "case %d: got code %d, want %d", _i,
+	    code, t->code);
+	if (t->why == NULL) {
+		ck_assert_ptr_null(why);
+		ck_assert_uint_eq(env.rcpts, t->rcpts);
+	} else
+		ck_assert_str_eq(why, t->why);
+}
+END_TEST
+
+START_TEST(test_envelope_take_long)
+{
+	char d[QQ_ADDR_MAX + 10];
+	struct envelope env;
+	const char *why;
+
+	memset(d, 'a', sizeof(d));
+	d[0] = 'F';
+	ck_assert_int_eq(envelope_take(d, sizeof(d), &env, &why),
+	    QQ_ADDR_TOO_LONG);
+	ck_assert_str_eq(why, "an address is longer than 1002 bytes");
+}
+END_TEST
+
 Suite *
 suite_envelope(void)
 {
@@ -332,6 +390,12 @@ suite_envelope(void)
 	tcase_add_test(tc, test_envelope_million);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_envelope_reset);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("take");
+	tcase_add_loop_test(tc, test_envelope_take, 0,
+	    (int)(sizeof(take_cases) / sizeof(take_cases[0])));
+	tcase_add_test(tc, test_envelope_take_long);
 	suite_add_tcase(s, tc);
 
 	return s;

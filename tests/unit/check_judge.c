@@ -6,7 +6,9 @@
  *	(from a filters.conf text) and how it ended to its outcome, whether
  *	that decides the message, the log reason and the SMTP text; a stage
  *	hi-q stopped is its kill status and tempfail whatever it returned; a
- *	stage that passes but left input unread is tempfail.  judge_unread(),
+ *	stage that passes but left input unread is tempfail; a qfilter's
+ *	defaults (0, 99, 11-40, 82 with each kind of reply text, others, a
+ *	signal) and an "on" rule over them.  judge_unread(),
  *	the one rule for input left unread, on an ended or a running stage,
  *	red, stopped by hi-q, or after the verdict.  judge_zone():
  *	score headers to green, yellow, red or tempfail with the reasons and
@@ -96,38 +98,88 @@ struct stage_case {
 	enum stage_status	 want_status;
 	const char		*why;
 	const char		*text;
+	const char		*said;		/* a qfilter's reply line */
 };
+
+#define QF	"qfilter q /bin/cat\n"
 
 static const struct stage_case stage_cases[] = {
 	{ RULES, STATUS_EXITED, 0, STATUS_RUNNING, 0, JUDGE_PASSES,
-	  OUTCOME_GREEN, STATUS_EXITED, NULL, NULL },
+	  OUTCOME_GREEN, STATUS_EXITED, NULL, NULL, NULL },
 	{ RULES, STATUS_EXITED, 2, STATUS_RUNNING, 0, JUDGE_PASSES,
-	  OUTCOME_YELLOW, STATUS_EXITED, NULL, NULL },
+	  OUTCOME_YELLOW, STATUS_EXITED, NULL, NULL, NULL },
 	{ RULES, STATUS_EXITED, 3, STATUS_RUNNING, 0, JUDGE_PASSES,
-	  OUTCOME_DISCARD, STATUS_EXITED, NULL, NULL },
+	  OUTCOME_DISCARD, STATUS_EXITED, NULL, NULL, NULL },
 	{ RULES, STATUS_EXITED, 1, STATUS_RUNNING, 0, JUDGE_DECIDES,
-	  OUTCOME_RED, STATUS_EXITED, "spam (#5.7.1)", "spam (#5.7.1)" },
+	  OUTCOME_RED, STATUS_EXITED, "spam (#5.7.1)", "spam (#5.7.1)", NULL },
 	{ RULES, STATUS_EXITED, 4, STATUS_RUNNING, 0, JUDGE_DECIDES,
-	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage s exited 4", NULL },
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage s exited 4", NULL, NULL },
 	{ RULES, STATUS_EXITED, 9, STATUS_RUNNING, 0, JUDGE_DECIDES,
-	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage s exited 9", NULL },
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage s exited 9", NULL, NULL },
 	{ RULES, STATUS_SIGNALED, 9, STATUS_RUNNING, 0, JUDGE_DECIDES,
-	  OUTCOME_RED, STATUS_SIGNALED, "stage s killed by signal 9", NULL },
+	  OUTCOME_RED, STATUS_SIGNALED, "stage s killed by signal 9", NULL,
+	  NULL },
 	{ "stage s /bin/cat\n", STATUS_SIGNALED, 15, STATUS_RUNNING, 0,
 	  JUDGE_DECIDES, OUTCOME_TEMPFAIL, STATUS_SIGNALED,
-	  "stage s killed by signal 15", NULL },
+	  "stage s killed by signal 15", NULL, NULL },
 	/* Passing, but input left in the pipe. */
 	{ RULES, STATUS_EXITED, 0, STATUS_RUNNING, 10, JUDGE_DECIDES,
 	  OUTCOME_TEMPFAIL, STATUS_EXITED,
-	  "stage s exited without reading all of its input", NULL },
+	  "stage s exited without reading all of its input", NULL, NULL },
 	/* A red exit outranks the unread input. */
 	{ RULES, STATUS_EXITED, 1, STATUS_RUNNING, 10, JUDGE_DECIDES,
-	  OUTCOME_RED, STATUS_EXITED, "spam (#5.7.1)", "spam (#5.7.1)" },
+	  OUTCOME_RED, STATUS_EXITED, "spam (#5.7.1)", "spam (#5.7.1)", NULL },
 	/* hi-q stopped it: what it returned does not count. */
 	{ RULES, STATUS_EXITED, 0, STATUS_TIMEOUT, 0, JUDGE_STOPPED,
-	  OUTCOME_TEMPFAIL, STATUS_TIMEOUT, NULL, NULL },
+	  OUTCOME_TEMPFAIL, STATUS_TIMEOUT, NULL, NULL, NULL },
 	{ RULES, STATUS_SIGNALED, 15, STATUS_ABORTED, 0, JUDGE_STOPPED,
-	  OUTCOME_TEMPFAIL, STATUS_ABORTED, NULL, NULL },
+	  OUTCOME_TEMPFAIL, STATUS_ABORTED, NULL, NULL, NULL },
+	/* A qfilter's defaults are qmail-qfilter's. */
+	{ QF, STATUS_EXITED, 0, STATUS_RUNNING, 0, JUDGE_PASSES,
+	  OUTCOME_GREEN, STATUS_EXITED, NULL, NULL, NULL },
+	{ QF, STATUS_EXITED, 99, STATUS_RUNNING, 0, JUDGE_PASSES,
+	  OUTCOME_DISCARD, STATUS_EXITED, NULL, NULL, NULL },
+	{ QF, STATUS_EXITED, 31, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_RED, STATUS_EXITED, "stage q exited 31", NULL, NULL },
+	{ QF, STATUS_EXITED, 11, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_RED, STATUS_EXITED, "stage q exited 11", NULL, NULL },
+	{ QF, STATUS_EXITED, 40, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_RED, STATUS_EXITED, "stage q exited 40", NULL, NULL },
+	{ QF, STATUS_EXITED, 41, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage q exited 41", NULL, NULL },
+	{ QF, STATUS_EXITED, 71, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage q exited 71", NULL, NULL },
+	{ QF, STATUS_SIGNALED, 11, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_SIGNALED, "stage q killed by signal 11",
+	  NULL, NULL },
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_RED, STATUS_EXITED, "no such user (#5.1.1)",
+	  "no such user (#5.1.1)", "Dno such user (#5.1.1)" },
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "greylisted (#4.7.1)",
+	  "greylisted (#4.7.1)", "Zgreylisted (#4.7.1)" },
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "busy", "busy", "Xbusy" },
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_EXITED,
+	  "qfilter q exited 82 without a reply text", NULL, "" },
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_RED, STATUS_EXITED,
+	  "qfilter q exited 82 with no usable reply text", NULL, "D" },
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_RED, STATUS_EXITED,
+	  "qfilter q exited 82 with no usable reply text", NULL,
+	  "Dbell\a" },
+	/* Not the reply channel's code: 82 without a said line. */
+	{ QF, STATUS_EXITED, 82, STATUS_RUNNING, 0, JUDGE_DECIDES,
+	  OUTCOME_TEMPFAIL, STATUS_EXITED, "stage q exited 82", NULL, NULL },
+	/* An "on" rule comes first, its text with it. */
+	{ QF "    on 99 red \"dropped (#5.7.1)\"\n", STATUS_EXITED, 99,
+	  STATUS_RUNNING, 0, JUDGE_DECIDES, OUTCOME_RED, STATUS_EXITED,
+	  "dropped (#5.7.1)", "dropped (#5.7.1)", NULL },
+	{ QF "    on 82 green\n", STATUS_EXITED, 82, STATUS_RUNNING, 0,
+	  JUDGE_PASSES, OUTCOME_GREEN, STATUS_EXITED, NULL, NULL,
+	  "Dno such user" },
 };
 
 START_TEST(test_stage)
@@ -141,7 +193,7 @@ START_TEST(test_stage)
 
 	c = judged(t->conf, &rep, t->status, t->value);
 	step = judge_stage(&c->stages[0], &rep, t->kill_as, t->unread, 0,
-	    &why, &text);
+	    t->said, &why, &text);
 	ck_assert_msg(step == t->step, "case %d: step %d, want %d", _i, step,
 	    t->step);
 	ck_assert_int_eq(rep.status, t->want_status);

@@ -194,6 +194,7 @@ static const struct status_case status_cases[] = {
 	{ STATUS_NOEXEC, 0, "noexec" },
 	{ STATUS_TIMEOUT, 0, "timeout" },
 	{ STATUS_ABORTED, 0, "aborted" },
+	{ STATUS_UNREACHED, 0, "unreached" },
 };
 
 START_TEST(test_status_round_trip)

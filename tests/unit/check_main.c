@@ -45,6 +45,7 @@ main(void)
 		suite_milter_head,
 		suite_milter_session,
 		suite_milter_edit,
+		suite_qenv,
 	};
 	SRunner *sr;
 	size_t i;

@@ -9,6 +9,9 @@
  *	spawn_check(), which "hi-q --check" uses, gives each program of the
  *	table what spawn_program gave.  The fd plan carries bytes from stdin
  *	to stdout; pgid 0 makes the child lead a group of its own.
+ *	spawn_fds(): ours on 3 and 4 crossed onto the child's 4 and 3 (each
+ *	moved out of the other's way), and a map with a target twice or out
+ *	of range refused with EINVAL.
  *	spawn_environ() drops QMAILQUEUE and keeps the rest in order.  io:
  *	io_write_all() and io_read() over a pipe, EPIPE from a pipe with no
  *	reader, EAGAIN after io_set_nonblock(), io_clear_nonblock() and
@@ -21,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,6 +166,69 @@ START_TEST(test_plumbing)
 }
 END_TEST
 
+/* read_all - what a pipe's read end gives until its end, as a string */
+static void
+read_all(int fd, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+
+	while ((n = io_read(fd, buf + len, size - 1 - (size_t)len)) > 0)
+		len += n;
+	ck_assert_int_ge(n, 0);
+	buf[len] = '\0';
+}
+
+START_TEST(test_crossed)
+{
+	struct spawn_fd map[4], bad[2];
+	char ta[4], tb[4], got[32];
+	char **argv;
+	int a[2], b[2], nul;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(a, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(b, O_CLOEXEC), 0);
+	ck_assert_int_ne(nul = open("/dev/null", O_RDWR | O_CLOEXEC), -1);
+	ck_assert_int_le(a[1], SPAWN_TARGET_MAX);
+	ck_assert_int_le(b[1], SPAWN_TARGET_MAX);
+	/*
+	 * Our a[1] becomes the child's b[1] and our b[1] its a[1]: the
+	 * child writes "to-a" on b[1]'s number and "to-b" on a[1]'s.
+	 */
+	snprintf(ta, sizeof(ta), "%d", a[1]);
+	snprintf(tb, sizeof(tb), "%d", b[1]);
+	{
+		const char *v[] = { "/bin/sh", "-c",
+		    "echo to-a >&$1; echo to-b >&$2", "sh", tb, ta, NULL };
+
+		argv = argv_dup(v);
+	}
+	map[0] = (struct spawn_fd){ 0, nul };
+	map[1] = (struct spawn_fd){ 1, nul };
+	map[2] = (struct spawn_fd){ b[1], a[1] };
+	map[3] = (struct spawn_fd){ a[1], b[1] };
+	ck_assert_int_eq(spawn_fds(argv, empty_env, map, 4, -1, &pid), 0);
+	ck_assert_int_eq(close(a[1]), 0);
+	ck_assert_int_eq(close(b[1]), 0);
+	ck_assert_int_eq(wait_code(pid), 0);
+	read_all(a[0], got, sizeof(got));
+	ck_assert_str_eq(got, "to-a\n");
+	read_all(b[0], got, sizeof(got));
+	ck_assert_str_eq(got, "to-b\n");
+	bad[0] = (struct spawn_fd){ 3, nul };
+	bad[1] = (struct spawn_fd){ 3, nul };
+	ck_assert_int_eq(spawn_fds(argv, empty_env, bad, 2, -1, &pid),
+	    EINVAL);
+	bad[1] = (struct spawn_fd){ SPAWN_TARGET_MAX + 1, nul };
+	ck_assert_int_eq(spawn_fds(argv, empty_env, bad, 2, -1, &pid),
+	    EINVAL);
+	argv_free(argv);
+	ck_assert_int_eq(close(a[0]), 0);
+	ck_assert_int_eq(close(b[0]), 0);
+	ck_assert_int_eq(close(nul), 0);
+}
+END_TEST
+
 START_TEST(test_environ)
 {
 	const char *given[] = { "A=1", "QMAILQUEUE=/var/qmail/bin/hi-q",
@@ -226,6 +293,7 @@ suite_spawn(void)
 	tcase_add_loop_test(tc, test_check, 0,
 	    sizeof(run_cases) / sizeof(run_cases[0]));
 	tcase_add_test(tc, test_plumbing);
+	tcase_add_test(tc, test_crossed);
 	tcase_add_test(tc, test_environ);
 	tcase_add_test(tc, test_io);
 	suite_add_tcase(s, tc);

@@ -33,6 +33,7 @@ Suite	*suite_milter_codec(void);
 Suite	*suite_milter_head(void);
 Suite	*suite_milter_session(void);
 Suite	*suite_milter_edit(void);
+Suite	*suite_qenv(void);
 
 /* Shared by the suites. */
 struct conf	*check_conf_text(const char *);
