@@ -56,7 +56,7 @@ HIQ_OBJS	= src/hi-q/conf.o src/hi-q/conf_top.o src/hi-q/conf_stage.o \
 		  src/hi-q/run_loop.o src/hi-q/run_start.o \
 		  src/hi-q/run_signals.o src/hi-q/run_envread.o \
 		  src/hi-q/run_hops.o src/hi-q/run_reap.o \
-		  src/hi-q/run_finish.o \
+		  src/hi-q/run_finish.o src/hi-q/run_milter.o \
 		  src/hi-q/milter_codec.o src/hi-q/milter_head.o \
 		  src/hi-q/milter_session.o src/hi-q/milter_send.o \
 		  src/hi-q/milter_reply.o src/hi-q/milter_edit.o
@@ -121,8 +121,9 @@ src/global/paths.h: FORCE
 	    '#define HIQ_QMAILD "$(QMAILD)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-hi-q.o pido.o hi-q-report.o: src/util/version.h
-hi-q.o src/hi-q/conf.o tests/unit/check_conf.o: src/global/paths.h
+hi-q.o pido.o hi-q-report.o src/hi-q/run_milter.o: src/util/version.h
+hi-q.o src/hi-q/conf.o tests/unit/check_conf.o src/hi-q/run_milter.o: \
+    src/global/paths.h
 
 # One archive per directory; a program links its own and the layers.
 src/util/libutil.a: $(UTIL_OBJS)
@@ -357,7 +358,8 @@ FUZZERS		= tests/fuzz/fuzz-conf tests/fuzz/fuzz-envelope \
 # fuzz-zone holds zone.c to the naive rule of tests/unit/zone_ref.c.
 FUZZ_UTIL	= $(UTIL_OBJS:.o=.c)
 FUZZ_SRCS_conf	= src/hi-q/conf.c src/hi-q/conf_top.c src/hi-q/conf_stage.c \
-		  src/hi-q/conf_write.c src/hi-q/rule.c src/global/outcome.c
+		  src/hi-q/conf_write.c src/hi-q/rule.c src/global/outcome.c \
+		  src/global/logfmt.c src/hi-q/milter_codec.c
 FUZZ_SRCS_envelope = src/global/envelope.c
 FUZZ_SRCS_zone	= src/hi-q/zone.c src/global/outcome.c tests/unit/zone_ref.c
 FUZZ_SRCS_milter = src/hi-q/milter_codec.c src/hi-q/milter_head.c \

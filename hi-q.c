@@ -155,6 +155,8 @@ check_programs(const struct conf *c, const char *as)
 	}
 	for (i = 0; i < c->nstages; i++) {
 		st = &c->stages[i];
+		if (st->kind == STAGE_MILTER)
+			continue;	/* a socket: the run's to connect */
 		if ((rc = spawn_check(st->argv[0])) == 0)
 			continue;
 		path = msg_visible(st->argv[0]);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=sh source-path=SCRIPTDIR/..
 # bench/milter-session.sh - what one milter session costs hi-q's side: CPU
 # (user and system) and wall time per message of tests/tools/milter-probe (one
 # session per message, the message read from a file, nothing spawned)

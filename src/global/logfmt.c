@@ -61,8 +61,15 @@ static const struct {
 	{ STATUS_TIMEOUT, WORD("timeout"), 0 },
 	{ STATUS_ABORTED, WORD("aborted"), 0 },
 	{ STATUS_UNREACHED, WORD("unreached"), 0 },
+	{ STATUS_ACCEPT, WORD("accept"), 0 },
+	{ STATUS_REJECT, WORD("reject"), 0 },
+	{ STATUS_TEMPFAIL, WORD("tempfail"), 0 },
+	{ STATUS_DISCARD, WORD("discard"), 0 },
+	{ STATUS_QUARANTINE, WORD("quarantine"), 0 },
+	{ STATUS_FAILURE, WORD("failure"), 0 },
 };
 #define NSTATUSES	(sizeof(statuses) / sizeof(statuses[0]))
+_Static_assert(NSTATUSES == STATUS_COUNT, "a word for every status");
 
 static int to_syslog;
 

@@ -4,7 +4,10 @@
  * DESCRIPTION
  *	The results the run records and the judge fills in (judge.h), and
  *	logfmt_write() writes as the per-message line (hi-q(8), LOG FORMAT).
- *	Data only.
+ *	A program stage ends with an exit or a signal (or not at all: the
+ *	statuses up to STATUS_UNREACHED); a milter stage with the milter's
+ *	final reply or its failure (the statuses after it), which its "on"
+ *	rules map to an outcome.  Data only.
  */
 #ifndef HIQ_REPORT_H
 #define HIQ_REPORT_H
@@ -23,8 +26,16 @@ enum stage_status {
 	STATUS_NOEXEC,		/* could not be started; value: errno */
 	STATUS_TIMEOUT,		/* killed at its deadline */
 	STATUS_ABORTED,		/* killed once the verdict was decided */
-	STATUS_UNREACHED	/* never started: discarded before it */
+	STATUS_UNREACHED,	/* never started: discarded before it */
+	/* A milter's end: its final reply, or its failure. */
+	STATUS_ACCEPT,		/* accept, or continue at the end */
+	STATUS_REJECT,		/* reject, or a 5xx reply code */
+	STATUS_TEMPFAIL,	/* tempfail, shutdown, or a 4xx reply code */
+	STATUS_DISCARD,
+	STATUS_QUARANTINE,	/* quarantine, then accept */
+	STATUS_FAILURE		/* unreachable, or broke the protocol */
 };
+#define STATUS_COUNT	(STATUS_FAILURE + 1)
 
 struct stage_report {
 	const char		*name;

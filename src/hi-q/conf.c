@@ -65,6 +65,7 @@ static const struct {
 	{ "stage", 0, 0, conf_top_stage },
 	{ "check", 0, 0, conf_top_stage },
 	{ "qfilter", 0, 0, conf_top_stage },
+	{ "milter", 0, 0, conf_top_stage },
 	{ "queue", 0, 1, conf_top_queue },
 	{ "spool", 0, 1, conf_top_spool },
 	{ "timeout", 0, 1, conf_top_timeout },
@@ -76,15 +77,18 @@ static const struct {
 	{ "zone", 0, 0, must_indent },
 	{ "only-if-env", 0, 0, must_indent },
 	{ "envelope", 0, 0, must_indent },
+	{ "macro", 0, 0, must_indent },
 	{ "on", 1, 0, conf_stage_on },
 	{ "timeout", 1, 1, conf_stage_timeout },
 	{ "zone", 1, 1, conf_stage_zone },
 	{ "skip-if-env", 1, 0, conf_stage_skip },
 	{ "only-if-env", 1, 0, conf_stage_skip },
 	{ "envelope", 1, 1, conf_stage_envelope },
+	{ "macro", 1, 0, conf_stage_macro },
 	{ "stage", 1, 0, must_not_indent },
 	{ "check", 1, 0, must_not_indent },
 	{ "qfilter", 1, 0, must_not_indent },
+	{ "milter", 1, 0, must_not_indent },
 	{ "queue", 1, 0, must_not_indent },
 };
 #define NDIRECTIVES	(sizeof(directives) / sizeof(directives[0]))
@@ -472,6 +476,11 @@ conf_free(struct conf *c)
 		free(st->rules);
 		free_env_matches(st->skips, st->nskips);
 		free_env_matches(st->onlys, st->nonlys);
+		for (j = 0; j < st->nmacros; j++) {
+			free(st->macros[j].name);
+			free(st->macros[j].value);
+		}
+		free(st->macros);
 		free(st->zone.header);
 	}
 	free(c->stages);
@@ -493,6 +502,8 @@ conf_kind_word(enum stage_kind k)
 		return "check";
 	case STAGE_QFILTER:
 		return "qfilter";
+	case STAGE_MILTER:
+		return "milter";
 	}
 	return "?";
 }
@@ -501,7 +512,8 @@ conf_kind_word(enum stage_kind k)
 int
 conf_stage_late(const struct stage_conf *st)
 {
-	return st->kind == STAGE_QFILTER || st->envelope;
+	return st->kind == STAGE_QFILTER || st->kind == STAGE_MILTER ||
+	    st->envelope;
 }
 
 void

@@ -9,9 +9,9 @@
  *	checks no program.  conf_free() releases a conf.
  *
  *	conf_kind_word() is the directive that opens a stage of a kind
- *	("stage", "check", "qfilter"); conf_stage_late() says whether a stage
- *	starts only once the message and the envelope are in (a qfilter, or
- *	a stage or check marked "envelope").
+ *	("stage", "check", "qfilter", "milter"); conf_stage_late() says
+ *	whether a stage starts only once the message and the envelope are in
+ *	(a qfilter, a milter, or a stage or check marked "envelope").
  *
  *	Only the end of the file ends it: a read that fails is an error, never
  *	taken for the end.  A line is at most CONF_LINE_MAX bytes and the file
@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "milter_codec.h"
 #include "rule.h"
 #include "zone.h"
 
@@ -52,6 +53,13 @@
 #define CONF_USER_MAX		32	/* "user NAME" length */
 #define CONF_CHECKS_MAX		15	/* checks in a row, between stages */
 #define CONF_LOG_STDERR		(-1)	/* log_facility: no syslog copy */
+/*
+ * A milter's silence limit, restarted by every packet it sends: Postfix's
+ * milter_content_timeout, the longest of its milter timeouts, so that no
+ * milter Postfix waits for is cut short here.
+ */
+#define CONF_MILTER_TIMEOUT_DEFAULT	300
+#define CONF_MACRO_NAME_MAX	64	/* "macro NAME VALUE": NAME's length */
 /*
  * A line of a hand-written file is short; a generated skip-if-env list
  * fits some 2,500 NAME=VALUE words on one line, and its lines add up.
@@ -75,17 +83,30 @@ struct skip_env {
  * has qmail-qfilter's interface: it starts once the message and the
  * envelope are in, with the message in a file on fd 0, a file for the new
  * message on fd 1, the envelope on fd 3 and a file for a new one on fd 4.
+ * A milter ("milter") is no program: hi-q speaks the milter protocol to
+ * the socket in argv[0] itself, once the message and the envelope are in.
  */
 enum stage_kind {
 	STAGE_FILTER,
 	STAGE_CHECK,
-	STAGE_QFILTER
+	STAGE_QFILTER,
+	STAGE_MILTER
+};
+
+/* "macro NAME VALUE": a macro a milter stage sends at connect. */
+struct conf_macro {
+	char	*name;		/* "j" or "{daemon_name}", as written */
+	char	*value;
 };
 
 struct stage_conf {
 	enum stage_kind	 kind;
 	char		*name;
-	char		**argv;		/* NULL-terminated; argv[0] the path */
+	char		**argv;		/* NULL-terminated; argv[0] the path,
+					   a milter's socket */
+	struct milter_addr addr;	/* a milter's socket, parsed */
+	struct conf_macro *macros;	/* a milter's */
+	size_t		 nmacros;
 	struct rule	*rules;
 	size_t		 nrules;
 	struct skip_env	*skips;
@@ -93,7 +114,8 @@ struct stage_conf {
 	struct skip_env	*onlys;		/* "only-if-env" */
 	size_t		 nonlys;
 	int		 envelope;	/* "envelope": starts once it is in */
-	unsigned	 timeout;	/* seconds; 0: only the message's */
+	unsigned	 timeout;	/* seconds; 0: only the message's; a
+					   milter's silence limit */
 	struct zone_conf zone;		/* zone.header NULL: none */
 	unsigned	 line;
 };

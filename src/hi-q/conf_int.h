@@ -39,7 +39,7 @@ int	 conf_fail(struct parser *, const char *, ...)
 int	 conf_uint(const char *, unsigned, unsigned, unsigned *);
 char	**conf_argv(int, const char **);
 
-/* conf_top.c: "stage", "check" and "qfilter" open a stage */
+/* conf_top.c: "stage", "check", "qfilter" and "milter" open a stage */
 int	 conf_top_stage(struct parser *, int, const char **);
 int	 conf_top_queue(struct parser *, int, const char **);
 int	 conf_top_spool(struct parser *, int, const char **);
@@ -55,5 +55,6 @@ int	 conf_stage_timeout(struct parser *, int, const char **);
 int	 conf_stage_zone(struct parser *, int, const char **);
 int	 conf_stage_skip(struct parser *, int, const char **);
 int	 conf_stage_envelope(struct parser *, int, const char **);
+int	 conf_stage_macro(struct parser *, int, const char **);
 
 #endif /* HIQ_CONF_INT_H */

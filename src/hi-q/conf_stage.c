@@ -6,12 +6,16 @@
  *	directives; a line belongs to the stage opened last: "on CODES
  *	OUTCOME [TEXT]" (any number, in order), "timeout SECONDS" and "zone
  *	..." (once each), "skip-if-env NAME[=VALUE] ..." and "only-if-env
- *	NAME[=VALUE] ..." (any number), and "envelope" (once).
+ *	NAME[=VALUE] ..." (any number), and "envelope" (once).  A milter's
+ *	"on" names a reply instead of exit codes ("on REPLY OUTCOME
+ *	[TEXT]", once per reply), and it alone takes "macro NAME VALUE"
+ *	(once per name, with or without braces).
  *	The grammar is in docs/filters.conf.5.
  *
  * ERRORS
  *	Every handler returns 0, or -1 after conf_fail() (conf_int.h).
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +29,10 @@
 
 static struct stage_conf *open_stage(const struct parser *);
 static int	 parse_codes(struct parser *, const char *, struct rule *);
-static int	 check_text(struct parser *, const char *);
+static int	 check_text(struct parser *, const char *, const char *);
+static int	 parse_reply(struct parser *, const struct stage_conf *,
+		    const char *, struct rule *);
+static size_t	 macro_core(const char *, size_t *);
 
 /* open_stage - the stage an indented line belongs to: the last opened */
 static struct stage_conf *
@@ -34,18 +41,18 @@ open_stage(const struct parser *p)
 	return &p->conf->stages[p->conf->nstages - 1];
 }
 
+/* check_text - a reply text or a macro value (what says which) */
 static int
-check_text(struct parser *p, const char *text)
+check_text(struct parser *p, const char *what, const char *text)
 {
 	const unsigned char *s;
 
 	if (strlen(text) > CONF_TEXT_MAX)
-		return conf_fail(p, "reply text longer than %d bytes",
+		return conf_fail(p, "%s longer than %d bytes", what,
 		    CONF_TEXT_MAX);
 	for (s = (const unsigned char *)text; *s != '\0'; s++)
 		if (*s < 0x20 || *s >= 0x7f)
-			return conf_fail(p, "reply text must be printable "
-			    "ASCII");
+			return conf_fail(p, "%s must be printable ASCII", what);
 	return 0;
 }
 
@@ -94,6 +101,28 @@ parse_codes(struct parser *p, const char *spec, struct rule *r)
 	return rc;
 }
 
+/*
+ * parse_reply - a milter's "on" word: accept, reject, tempfail, discard,
+ * quarantine or failure, each at most once per milter
+ */
+static int
+parse_reply(struct parser *p, const struct stage_conf *st, const char *word,
+    struct rule *r)
+{
+	size_t i;
+
+	r->kind = RULE_REPLY;
+	if (rule_reply_parse(word, &r->reply) == -1)
+		return conf_fail(p, "unknown milter reply \"%s\" (want accept, "
+		    "reject, tempfail, discard, quarantine or failure)", word);
+	for (i = 0; i < st->nrules; i++)
+		if (st->rules[i].reply == r->reply)
+			return conf_fail(p, "duplicate \"on %s\" for milter %s "
+			    "(first at line %u)", word, st->name,
+			    st->rules[i].line);
+	return 0;
+}
+
 int
 conf_stage_on(struct parser *p, int argc, const char **argv)
 {
@@ -101,10 +130,15 @@ conf_stage_on(struct parser *p, int argc, const char **argv)
 	struct rule r;
 
 	if (argc < 3 || argc > 4)
-		return conf_fail(p, "usage: on CODES OUTCOME [\"SMTP text\"]");
+		return conf_fail(p, st->kind == STAGE_MILTER ? "usage: on "
+		    "REPLY OUTCOME [\"SMTP text\"]" : "usage: on CODES "
+		    "OUTCOME [\"SMTP text\"]");
 	memset(&r, 0, sizeof(r));
 	r.line = p->line;
-	if (parse_codes(p, argv[1], &r) == -1)
+	if (st->kind == STAGE_MILTER) {
+		if (parse_reply(p, st, argv[1], &r) == -1)
+			return -1;
+	} else if (parse_codes(p, argv[1], &r) == -1)
 		return -1;
 	if (outcome_parse(argv[2], &r.outcome) == -1)
 		return conf_fail(p, "unknown outcome \"%s\" (want green, "
@@ -113,7 +147,7 @@ conf_stage_on(struct parser *p, int argc, const char **argv)
 		if (r.outcome != OUTCOME_RED && r.outcome != OUTCOME_TEMPFAIL)
 			return conf_fail(p, "reply text is only for red and "
 			    "tempfail");
-		if (check_text(p, argv[3]) == -1)
+		if (check_text(p, "reply text", argv[3]) == -1)
 			return -1;
 		r.text = xstrdup(argv[3]);
 	}
@@ -151,6 +185,9 @@ conf_stage_zone(struct parser *p, int argc, const char **argv)
 	if (st->kind == STAGE_QFILTER)
 		return conf_fail(p, "a qfilter's output is a file hi-q does not "
 		    "read on the way; \"zone\" needs a stage");
+	if (st->kind == STAGE_MILTER)
+		return conf_fail(p, "a milter answers with a reply, not a "
+		    "score header; \"zone\" needs a stage");
 	if ((argc != 4 && argc != 6) ||
 	    (strcmp(argv[2], "margin") != 0 && strcmp(argv[2], "red") != 0) ||
 	    (argc == 6 && strcmp(argv[4], "missing") != 0))
@@ -223,9 +260,71 @@ conf_stage_envelope(struct parser *p, int argc, const char **argv)
 	(void)argv;
 	if (argc != 1)
 		return conf_fail(p, "usage: envelope");
-	if (st->kind == STAGE_QFILTER)
-		return conf_fail(p, "a qfilter always starts once the envelope "
-		    "is in; \"envelope\" is for a stage or a check");
+	if (st->kind == STAGE_QFILTER || st->kind == STAGE_MILTER)
+		return conf_fail(p, "a %s always starts once the envelope is "
+		    "in; \"envelope\" is for a stage or a check",
+		    conf_kind_word(st->kind));
 	st->envelope = 1;
+	return 0;
+}
+
+/*
+ * macro_core - where a macro's name starts without its braces, and its
+ * length then: "{daemon_name}" and "daemon_name" are the same macro, as
+ * the milter session matches them
+ */
+static size_t
+macro_core(const char *name, size_t *len)
+{
+	size_t n = strlen(name);
+
+	if (n >= 2 && name[0] == '{' && name[n - 1] == '}') {
+		*len = n - 2;
+		return 1;
+	}
+	*len = n;
+	return 0;
+}
+
+/*
+ * conf_stage_macro - "macro NAME VALUE": NAME a letter or word of letters,
+ * digits and "_", with or without braces, once per milter; VALUE printable
+ * ASCII, not empty
+ */
+int
+conf_stage_macro(struct parser *p, int argc, const char **argv)
+{
+	struct stage_conf *st = open_stage(p);
+	struct conf_macro *m;
+	size_t at, len, at2, len2, i;
+
+	if (st->kind != STAGE_MILTER)
+		return conf_fail(p, "\"macro\" is for a milter");
+	if (argc == 2 || (argc == 3 && argv[2][0] == '\0'))
+		return conf_fail(p, "macro %s without a value", argv[1]);
+	if (argc != 3)
+		return conf_fail(p, "usage: macro NAME VALUE");
+	at = macro_core(argv[1], &len);
+	for (i = at; i < at + len; i++)
+		if (!isalnum((unsigned char)argv[1][i]) && argv[1][i] != '_')
+			break;
+	if (len == 0 || len > CONF_MACRO_NAME_MAX || i < at + len)
+		return conf_fail(p, "bad macro name \"%s\" (a letter, or a "
+		    "word of letters, digits and \"_\" in braces, at most "
+		    "%d)", argv[1], CONF_MACRO_NAME_MAX);
+	for (i = 0; i < st->nmacros; i++) {
+		at2 = macro_core(st->macros[i].name, &len2);
+		if (len == len2 && memcmp(argv[1] + at,
+		    st->macros[i].name + at2, len) == 0)
+			return conf_fail(p, "duplicate macro %s for milter %s",
+			    argv[1], st->name);
+	}
+	if (check_text(p, "macro value", argv[2]) == -1)
+		return -1;
+	st->macros = xreallocarray(st->macros, st->nmacros + 1,
+	    sizeof(*st->macros));
+	m = &st->macros[st->nmacros++];
+	m->name = xstrdup(argv[1]);
+	m->value = xstrdup(argv[2]);
 	return 0;
 }

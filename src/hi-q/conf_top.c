@@ -3,9 +3,9 @@
  *
  * DESCRIPTION
  *	The handlers of the lines that start at the left margin, for
- *	conf.c's table of directives: "stage", "check" and "qfilter" open a
- *	stage (its
- *	indented lines follow, for conf_stage.c); "queue", "spool",
+ *	conf.c's table of directives: "stage", "check", "qfilter" and
+ *	"milter" open a stage (its indented lines follow, for
+ *	conf_stage.c); "queue", "spool",
  *	"timeout", "reply-channel", "log" and "user" set the pipeline's own
  *	values.  The grammar is in docs/filters.conf.5.
  *	conf_facility_name() is the word of a syslog facility, for
@@ -116,12 +116,14 @@ kind_of(const char *word)
 		return STAGE_CHECK;
 	if (strcmp(word, "qfilter") == 0)
 		return STAGE_QFILTER;
+	if (strcmp(word, "milter") == 0)
+		return STAGE_MILTER;
 	return STAGE_FILTER;
 }
 
 /*
  * conf_top_stage - "stage NAME PROGRAM [ARGS]", "check NAME PROGRAM
- * [ARGS]" or "qfilter NAME PROGRAM [ARGS]"
+ * [ARGS]", "qfilter NAME PROGRAM [ARGS]" or "milter NAME SOCKET"
  */
 int
 conf_top_stage(struct parser *p, int argc, const char **argv)
@@ -129,8 +131,14 @@ conf_top_stage(struct parser *p, int argc, const char **argv)
 	struct conf *c = p->conf;
 	struct stage_conf *st;
 	enum stage_kind kind = kind_of(argv[0]);
+	struct milter_addr addr;
+	const char *why;
 	size_t i;
 
+	memset(&addr, 0, sizeof(addr));
+	if (kind == STAGE_MILTER && argc != 3)
+		return conf_fail(p, "usage: milter NAME SOCKET (unix:/PATH, "
+		    "inet:PORT@HOST or inet6:PORT@HOST)");
 	if (argc < 3)
 		return conf_fail(p, "usage: %s NAME PROGRAM [ARGS...]",
 		    argv[0]);
@@ -142,7 +150,11 @@ conf_top_stage(struct parser *p, int argc, const char **argv)
 		if (strcmp(c->stages[i].name, argv[1]) == 0)
 			return conf_fail(p, "stage \"%s\" already defined at "
 			    "line %u", argv[1], c->stages[i].line);
-	if (check_program(p, argv[0], argv[2]) == -1)
+	if (kind == STAGE_MILTER) {
+		if (milter_spec_parse(argv[2], &addr, &why) == -1)
+			return conf_fail(p, "milter %s: bad socket \"%s\": %s",
+			    argv[1], argv[2], why);
+	} else if (check_program(p, argv[0], argv[2]) == -1)
 		return -1;
 	if (kind == STAGE_CHECK && checks_in_a_row(c) > CONF_CHECKS_MAX)
 		return conf_fail(p, "more than %d checks in a row",
@@ -155,6 +167,10 @@ conf_top_stage(struct parser *p, int argc, const char **argv)
 	st->name = xstrdup(argv[1]);
 	st->argv = conf_argv(argc - 2, argv + 2);
 	st->line = p->line;
+	if (kind == STAGE_MILTER) {
+		st->addr = addr;
+		st->timeout = CONF_MILTER_TIMEOUT_DEFAULT;
+	}
 	p->seen_stage = 0;
 	return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "conf.h"
 #include "conf_int.h"
+#include "logfmt.h"
 #include "number.h"
 #include "outcome.h"
 #include "rule.h"
@@ -75,9 +76,14 @@ write_argv(FILE *fp, char *const *v)
 static void
 write_codes(FILE *fp, const struct rule *r)
 {
+	char word[LOGFMT_STATUS_MAX];
 	unsigned c, end;
 	int first = 1;
 
+	if (r->kind == RULE_REPLY) {
+		fputs(logfmt_status(word, r->reply, 0), fp);
+		return;
+	}
 	if (r->kind == RULE_ANY) {
 		fputs("*", fp);
 		return;
@@ -123,6 +129,10 @@ write_stage(FILE *fp, const struct stage_conf *st)
 		fputs("    # then: exit 0 green, 99 discard (no later stage "
 		    "runs), 11-40 red,\n    # 82 as its text on fd 6 says, any "
 		    "other exit or signal tempfail\n", fp);
+	else if (st->kind == STAGE_MILTER)
+		fputs("    # then: accept green, reject red, tempfail tempfail, "
+		    "discard discard,\n    # quarantine yellow, failure "
+		    "tempfail; a reply code 5xx red, 4xx tempfail\n", fp);
 	else
 		fputs("    # then: exit 0 green, any other exit or signal "
 		    "tempfail\n", fp);
@@ -142,6 +152,13 @@ write_stage(FILE *fp, const struct stage_conf *st)
 	write_matches(fp, "only-if-env", st->onlys, st->nonlys);
 	if (st->envelope)
 		fputs("    envelope\n", fp);
+	for (j = 0; j < st->nmacros; j++) {
+		fputs("    macro ", fp);
+		write_word(fp, st->macros[j].name);
+		fputc(' ', fp);
+		write_word(fp, st->macros[j].value);
+		fputc('\n', fp);
+	}
 }
 
 /* write_matches - one line per NAME[=VALUE] of a skip-if-env list */

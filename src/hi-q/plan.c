@@ -19,6 +19,7 @@ static int	left_out(const struct stage_conf *,
 static struct plan_hop *new_segment(struct plan *, enum plan_seg_kind, int,
 		    size_t);
 static void	end_segment(struct plan *, struct plan_hop *);
+static enum plan_seg_kind seg_kind(const struct stage_conf *);
 static void	plan_link(struct plan *, const struct conf *);
 
 /*
@@ -54,7 +55,7 @@ left_out(const struct stage_conf *sc, const char *(*lookup)(const char *))
 
 /*
  * new_segment - a segment of kind that starts with stage st; a stream's
- * first hop, from src, is returned (NULL for a qfilter)
+ * first hop, from src, is returned (NULL for a qfilter or a milter)
  */
 static struct plan_hop *
 new_segment(struct plan *pl, enum plan_seg_kind kind, int src, size_t st)
@@ -65,7 +66,7 @@ new_segment(struct plan *pl, enum plan_seg_kind kind, int src, size_t st)
 	g->kind = kind;
 	g->st0 = g->st_end = st;
 	g->hop0 = pl->nhops;
-	if (kind == PLAN_SEG_QFILTER)
+	if (kind != PLAN_SEG_STREAM)
 		return NULL;
 	h = &pl->hops[pl->nhops++];
 	h->src = src;
@@ -82,6 +83,22 @@ end_segment(struct plan *pl, struct plan_hop *h)
 	if (h != NULL)
 		h->dst[0] = PLAN_QUEUE;
 	g->nhops = pl->nhops - g->hop0;
+}
+
+/* seg_kind - the kind of segment a late stage opens */
+static enum plan_seg_kind
+seg_kind(const struct stage_conf *sc)
+{
+	switch (sc->kind) {
+	case STAGE_QFILTER:
+		return PLAN_SEG_QFILTER;
+	case STAGE_MILTER:
+		return PLAN_SEG_MILTER;
+	case STAGE_FILTER:
+	case STAGE_CHECK:
+		break;
+	}
+	return PLAN_SEG_STREAM;
 }
 
 /*
@@ -107,18 +124,16 @@ plan_link(struct plan *pl, const struct conf *c)
 		sc = &c->stages[i];
 		if (ps->skipped)
 			continue;
-		if (sc->kind == STAGE_QFILTER || (conf_stage_late(sc) &&
-		    !late) || h == NULL) {
+		if (sc->kind == STAGE_QFILTER || sc->kind == STAGE_MILTER ||
+		    (conf_stage_late(sc) && !late) || h == NULL) {
 			late = 1;
 			end_segment(pl, h);
-			h = new_segment(pl, sc->kind == STAGE_QFILTER ?
-			    PLAN_SEG_QFILTER : PLAN_SEG_STREAM, PLAN_MESSAGE,
-			    i);
+			h = new_segment(pl, seg_kind(sc), PLAN_MESSAGE, i);
 		}
 		ps->seg = pl->nsegs - 1;
 		pl->segs[ps->seg].st_end = i + 1;
 		if (h == NULL)
-			continue;	/* a qfilter */
+			continue;	/* a qfilter or a milter */
 		ps->hop_in = pl->nhops - 1;
 		ps->hop_out = -1;
 		if (sc->kind == STAGE_CHECK) {

@@ -15,7 +15,8 @@
  *	from the caller during the upload, into a spool, and has no stage at
  *	all when the first stage to run is late.  From the first late stage
  *	on, a qfilter is a segment of its own (PLAN_SEG_QFILTER: its output
- *	exists only once it has exited, and it has no hop), and every run of
+ *	exists only once it has exited, and it has no hop), so is a milter
+ *	(PLAN_SEG_MILTER: hi-q itself speaks to it), and every run of
  *	other stages and checks, marked "envelope" or not, is one streaming
  *	segment (PLAN_SEG_STREAM), fed from the spool of the segment before
  *	(PLAN_MESSAGE) and ending in a spool of its own.
@@ -56,7 +57,8 @@ _Static_assert(CONF_CHECKS_MAX + 1 <= PUMP_MAXDST,
 
 enum plan_seg_kind {
 	PLAN_SEG_STREAM,	/* hops: stages joined by pipes and pumps */
-	PLAN_SEG_QFILTER	/* one qfilter, files on its descriptors */
+	PLAN_SEG_QFILTER,	/* one qfilter, files on its descriptors */
+	PLAN_SEG_MILTER		/* one milter, spoken to by hi-q itself */
 };
 
 struct plan_seg {

@@ -11,7 +11,16 @@
  *	killed it (what waitid(2) and the run report, so no wait status has
  *	to be made up).  rule is set to it (or NULL) so the caller can find
  *	its SMTP text and line.  An end no rule matches gets the default of
- *	filters.conf(5): exit 0 is green, anything else tempfail.  Pure.
+ *	filters.conf(5): exit 0 is green, anything else tempfail.
+ *
+ *	A milter stage's rules (RULE_REPLY, "on REPLY OUTCOME [TEXT]") name
+ *	the milter's final reply, or its failure, by the status word of the
+ *	log line (report.h): accept, reject, tempfail, discard, quarantine,
+ *	failure.  rule_reply_parse() reads such a word.  rule_map_reply(rules,
+ *	n, status, &rule) is rule_map() for the status a milter stage ended
+ *	with; a timeout counts as a failure.  With no rule for it: accept
+ *	green, reject red, tempfail tempfail, discard discard, quarantine
+ *	yellow, failure tempfail (Postfix's milter_default_action).  Pure.
  *
  * ERRORS
  *	None.
@@ -22,17 +31,20 @@
 #include <stddef.h>
 
 #include "outcome.h"
+#include "report.h"
 
 enum rule_kind {
 	RULE_EXIT,		/* the exit codes in the bitmap */
 	RULE_ANY,		/* "*": any exit code */
-	RULE_SIGNAL		/* "signal": killed by any signal */
+	RULE_SIGNAL,		/* "signal": killed by any signal */
+	RULE_REPLY		/* a milter's reply, or its failure */
 };
 
 /* One "on CODES OUTCOME [TEXT]" line of filters.conf. */
 struct rule {
 	enum rule_kind	 kind;
 	unsigned char	 codes[32];	/* bit n set: exit code n matches */
+	enum stage_status reply;	/* RULE_REPLY: STATUS_ACCEPT ... */
 	enum outcome	 outcome;
 	char		*text;		/* SMTP text, or NULL */
 	unsigned	 line;
@@ -40,6 +52,9 @@ struct rule {
 
 void		 rule_add_code(struct rule *, unsigned);
 enum outcome	 rule_map(const struct rule *, size_t, int, int,
+		    const struct rule **);
+int		 rule_reply_parse(const char *, enum stage_status *);
+enum outcome	 rule_map_reply(const struct rule *, size_t, enum stage_status,
 		    const struct rule **);
 
 #endif /* HIQ_RULE_H */

@@ -5,7 +5,8 @@
  *	What every part of the run (run_int.h) may ask or do, and nothing
  *	that calls a part: run_now() is the run's one clock; run_decide()
  *	records the verdict, once, and stops what still runs (run_stop():
- *	SIGTERM now, SIGKILL after the grace, run_kill_now()); run_kill()
+ *	SIGTERM now, SIGKILL after the grace, run_kill_now(); a milter still
+ *	talking has its session closed at once); run_kill()
  *	signals the stages' group and every stage still a child of hi-q's;
  *	run_decide_stage() is run_decide() for a stage whose outcome decides
  *	the message, with its rule's SMTP text; run_settle_zone() judges a
@@ -40,6 +41,7 @@
 #include <unistd.h>
 
 #include "judge.h"
+#include "milter_session.h"
 #include "msg.h"
 #include "pump.h"
 #include "qq.h"
@@ -208,12 +210,18 @@ run_decide(struct run *r, enum outcome verdict, int code, char *reason)
 	r->code = code;
 	r->reason = reason;
 	r->t_decided = run_now();
-	/* A segment not started never will be: as if stopped at once. */
+	/*
+	 * A segment not started never will be: as if stopped at once.  So
+	 * is a milter still talking: its session is closed.
+	 */
 	for (i = 0; i < r->n; i++)
 		if (r->st[i].pid == 0 && !r->st[i].done) {
 			r->st[i].done = 1;
-			r->st[i].rep.status = STATUS_ABORTED;
+			r->st[i].rep.status = r->st[i].kill_as !=
+			    STATUS_RUNNING ? r->st[i].kill_as : STATUS_ABORTED;
 			r->st[i].rep.outcome = OUTCOME_TEMPFAIL;
+			milter_session_free(r->st[i].milter);
+			r->st[i].milter = NULL;
 		}
 	if (verdict != OUTCOME_RED && verdict != OUTCOME_TEMPFAIL)
 		return;

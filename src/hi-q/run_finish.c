@@ -93,6 +93,8 @@ run_finish_judge(struct run *r)
 	v = judge_message(sr, r->n, r->hops[0].pump.in, run_segment_out(r),
 	    &why);
 	free(sr);
+	if (why == NULL)
+		why = run_milter_note(r);	/* a quarantine, for the log */
 	if ((v == OUTCOME_GREEN || v == OUTCOME_YELLOW) &&
 	    enqueue(r, &why) == -1) {
 		run_decide(r, OUTCOME_TEMPFAIL, QQ_TEMP_REJECT, why);

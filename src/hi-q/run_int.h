@@ -33,9 +33,10 @@
  *				a run without stages, the refusal of a
  *				message, and what die() cleans up
  *	    run_segment.c	the core's second file: the one place a
- *				segment starts and finishes, by its kind
- *				(a milter will be a third), and the message
- *				and envelope as they stand
+ *				segment starts and finishes, by its kind,
+ *				and the message and envelope as they stand
+ *	    run_milter.c	the core's third file: a milter's segment,
+ *				its session polled by the loop
  *
  *	The calls form a tree, drawn from the files by a grep of each one's
  *	calls to the others' functions: the loop calls the parts, the parts
@@ -54,10 +55,12 @@
  *	                                |
  *	                          run_segment.c
  *	                                |
+ *	                          run_milter.c
+ *	                                |
  *	                              run.c
  *
- *	(run_loop.c calls the core too, and a part may call run.c
- *	directly.)
+ *	(run_loop.c calls the core too, run_milter.c's session steps and
+ *	timeout among it, and a part may call any file of the core.)
  *
  * ERRORS
  *	None of its own: each file's header says what its functions die
@@ -82,6 +85,7 @@
 #include "zone.h"
 
 struct hop;
+struct milter_session;
 struct segment;
 
 struct stage_run {
@@ -112,18 +116,25 @@ struct stage_run {
 	struct zone_tap		 tap;		/* its output's header block */
 	struct zone_tap		 tap_in;	/* its input's, for a zone */
 	int			 zone_pending;	/* exited; score not read */
-	char			*said;		/* a qfilter's reply line */
+	char			*said;		/* a qfilter's reply line, a
+						   milter's reply text */
+	struct milter_session	*milter;	/* a milter's; NULL */
+	unsigned long		 progress;	/* its packets, last seen */
+	double			 t_start;	/* a milter's start */
+	int			 pmilter;	/* its socket's pollfd; -1 */
+	char			*note;		/* a milter's quarantine */
 };
 
 /*
  * A segment (plan.h): a part of the pipeline that ends with the whole
  * message in a file.  The kinds differ only in how a segment starts,
- * when it is complete and what it leaves (run_segment.c); a milter will
- * be a third.
+ * when it is complete and what it leaves (run_segment.c, and
+ * run_milter.c for a milter).
  */
 enum segment_kind {
 	SEGMENT_STREAM,		/* hops: stages joined by pipes and pumps */
-	SEGMENT_QFILTER		/* one qfilter, files on its descriptors */
+	SEGMENT_QFILTER,	/* one qfilter, files on its descriptors */
+	SEGMENT_MILTER		/* one milter, its session in the loop */
 };
 
 enum segment_state {
@@ -234,6 +245,17 @@ const char *run_segment_said(struct stage_run *);
 const struct envelope *run_envelope_now(const struct run *, const char **);
 unsigned long long run_segment_out(const struct run *);
 void	 run_segment_close(struct run *);
+
+/* run_milter.c, the core's third file, called by run_segment.c */
+void	 run_milter_start(struct run *, struct segment *,
+	    const struct envelope *);
+int	 run_milter_events(const struct stage_run *, int *, short *);
+void	 run_milter_step(struct run *, struct stage_run *, short);
+void	 run_milter_timeout(struct run *, struct stage_run *);
+void	 run_milter_finish(struct run *, struct segment *,
+	    const struct envelope *, const char *);
+char	*run_milter_note(const struct run *);
+void	 run_milter_close(struct run *);
 
 /* run_signals.c */
 void	 run_signals_setup(struct run *);

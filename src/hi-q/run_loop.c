@@ -151,6 +151,11 @@ fire(struct run *r, const struct deadline *d)
 	switch (d->what) {
 	case DEADLINE_STAGE:
 		s = &r->st[d->stage];
+		if (s->conf->kind == STAGE_MILTER) {
+			/* Silent too long: its "on failure" rule judges. */
+			run_milter_timeout(r, s);
+			break;
+		}
 		s->kill_as = STATUS_TIMEOUT;
 		run_decide(r, OUTCOME_TEMPFAIL, -1, timed_out(r, xasprintf(
 		    "stage %s timed out after %us", s->conf->name,
@@ -303,14 +308,16 @@ poll_add(struct pollfd *pfd, size_t *n, int fd, short events, int *at)
 /*
  * poll_set - fill r->pfd: the signalfd first, then fd 1 (*i_env), the
  * pumps, the envelope pipe to qmail-queue (*i_qe), and the watches kept
- * after their stage exited; -1 when not polled
+ * after their stage exited or a milter's socket (a stage has one or the
+ * other, never both); -1 when not polled
  */
 static size_t
 poll_set(struct run *r, int *i_env, int *i_qe)
 {
 	struct hop *h;
 	size_t n = 0, i;
-	int at;
+	short events;
+	int at, fd;
 
 	*i_env = *i_qe = -1;
 	poll_add(r->pfd, &n, r->sigfd, POLLIN, &at);
@@ -326,10 +333,12 @@ poll_set(struct run *r, int *i_env, int *i_qe)
 	if (queue_envelope_fd(&r->q) != -1)
 		poll_add(r->pfd, &n, queue_envelope_fd(&r->q), POLLOUT, i_qe);
 	for (i = 0; i < r->n; i++) {
-		r->st[i].pwatch = -1;
+		r->st[i].pwatch = r->st[i].pmilter = -1;
 		if (r->st[i].done && r->st[i].fd_in != -1)
 			poll_add(r->pfd, &n, r->st[i].fd_in, POLLIN,
 			    &r->st[i].pwatch);
+		else if (run_milter_events(&r->st[i], &fd, &events))
+			poll_add(r->pfd, &n, fd, events, &r->st[i].pmilter);
 	}
 	return n;
 }
@@ -372,10 +381,15 @@ step(struct run *r)
 	}
 	if (i_qe >= 0 && r->pfd[i_qe].revents)
 		queue_envelope_now(r);
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		if (r->st[i].pwatch >= 0 && r->pfd[r->st[i].pwatch].revents)
 			run_reap_check_watch(r, &r->st[i],
 			    r->pfd[r->st[i].pwatch].revents & POLLHUP);
+		if (r->st[i].pmilter >= 0 && !r->st[i].done &&
+		    r->pfd[r->st[i].pmilter].revents)
+			run_milter_step(r, &r->st[i],
+			    r->pfd[r->st[i].pmilter].revents);
+	}
 	t = run_now();
 	run_hops_watch_stalls(r, t);
 	fire_due(r, t);

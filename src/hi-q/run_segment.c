@@ -23,6 +23,11 @@
  *	  reads an envelope, the envelope as it stands; anything on fd 5 is
  *	  a tempfail (filters.conf's "queue" decides where mail goes), and so
  *	  is an fd 4 that is not an envelope or over RUN_ENVELOPE_MAX.
+ *	- A milter: run_milter.c opens its session on the message and the
+ *	  envelope as they stand, the loop polls it, and its finish applies
+ *	  its modifications (milter_edit.h) into a new spool and envelope,
+ *	  as a qfilter's finish takes its fd 1 and fd 4.  Complete when it
+ *	  is judged.
  *
  *	A stage marked "envelope" in a stream gets qenv.h's environment too,
  *	computed once when its segment starts.  Every stage of a later
@@ -37,11 +42,8 @@
  *	it stands for the log, and run_segment_close() closes what the
  *	segments still hold.
  *
- *	This is the core's second file: it calls run.c, and nothing in
- *	run.c calls it.  A milter (issue 20) is a third kind: its start
- *	opens the session on the message as it stands, the loop polls it,
- *	and its finish applies its modifications (milter_edit.h) into a new
- *	spool and envelope, as a qfilter's finish takes its fd 1 and fd 4.
+ *	This is the core's second file: it calls run_milter.c and run.c,
+ *	and nothing in either calls it.
  *
  * ERRORS
  *	A file, a pipe or an environment that cannot be made, and a stage
@@ -414,6 +416,9 @@ run_segment_start(struct run *r, struct segment *g)
 	case SEGMENT_QFILTER:
 		qfilter_start(r, g);
 		break;
+	case SEGMENT_MILTER:
+		run_milter_start(r, g, run_envelope_now(r, NULL));
+		break;
 	}
 }
 
@@ -557,7 +562,9 @@ qfilter_finish(struct run *r, struct segment *g)
 void
 run_segment_finish(struct run *r, struct segment *g)
 {
+	const struct envelope *e;
 	const struct hop *last;
+	const char *data;
 
 	switch (g->kind) {
 	case SEGMENT_STREAM:
@@ -569,6 +576,10 @@ run_segment_finish(struct run *r, struct segment *g)
 		break;
 	case SEGMENT_QFILTER:
 		qfilter_finish(r, g);
+		break;
+	case SEGMENT_MILTER:
+		e = run_envelope_now(r, &data);
+		run_milter_finish(r, g, e, data);
 		break;
 	}
 	g->state = SEGMENT_DONE;
@@ -714,5 +725,6 @@ run_segment_close(struct run *r)
 		close_fd(&g->reply);
 		close_fd(&g->err);
 	}
+	run_milter_close(r);
 	close_fd(&r->msg);
 }

@@ -28,6 +28,7 @@
 static const char *lookup_env(const char *);
 static void	 link_hops(struct run *, const struct plan *);
 static void	 link_segments(struct run *, const struct plan *);
+static enum segment_kind seg_kind(enum plan_seg_kind);
 
 static const char *
 lookup_env(const char *name)
@@ -58,13 +59,28 @@ link_hops(struct run *r, const struct plan *pl)
 	}
 	for (i = 0; i < pl->nstages; i++) {
 		if (pl->stages[i].skipped ||
-		    r->st[i].conf->kind == STAGE_QFILTER)
-			continue;
+		    r->st[i].conf->kind == STAGE_QFILTER ||
+		    r->st[i].conf->kind == STAGE_MILTER)
+			continue;	/* no hop */
 		r->st[i].in = &r->hops[pl->stages[i].hop_in];
 		r->st[i].dst = pl->stages[i].dst;
 		if (pl->stages[i].hop_out >= 0)
 			r->st[i].out = &r->hops[pl->stages[i].hop_out];
 	}
+}
+
+static enum segment_kind
+seg_kind(enum plan_seg_kind k)
+{
+	switch (k) {
+	case PLAN_SEG_QFILTER:
+		return SEGMENT_QFILTER;
+	case PLAN_SEG_MILTER:
+		return SEGMENT_MILTER;
+	case PLAN_SEG_STREAM:
+		break;
+	}
+	return SEGMENT_STREAM;
 }
 
 /* link_segments - the plan's segments, none started */
@@ -80,8 +96,7 @@ link_segments(struct run *r, const struct plan *pl)
 	for (i = 0; i < pl->nsegs; i++) {
 		ps = &pl->segs[i];
 		g = &r->segs[i];
-		g->kind = ps->kind == PLAN_SEG_QFILTER ? SEGMENT_QFILTER :
-		    SEGMENT_STREAM;
+		g->kind = seg_kind(ps->kind);
 		g->state = SEGMENT_WAITING;
 		g->hop0 = ps->hop0;
 		g->nhops = ps->nhops;
@@ -112,6 +127,7 @@ run_start(struct run *r)
 		r->st[i].rep.name = r->st[i].conf->name;
 		r->st[i].rep.outcome = OUTCOME_GREEN;
 		r->st[i].fd_in = r->st[i].fd_out = -1;
+		r->st[i].pmilter = -1;
 		r->st[i].clock = &r->clocks[i];
 		r->clocks[i].timeout = r->conf->stages[i].timeout;
 		r->clocks[i].t_in = r->clocks[i].t_stall = -1;

@@ -229,21 +229,33 @@ add_stage(struct stage_slot *s, const struct logline_stage *l)
 {
 	struct tally_stage *sum = &s->sum;
 	unsigned long long *count;
+	int timed = 0;
 
 	sum->n++;
 	sum->outcome[l->outcome]++;
 	sum->status[l->status]++;
+	/* The time of a stage that ended by itself, or at its deadline. */
 	switch (l->status) {
 	case STATUS_EXITED:
 		sum->exits[l->value]++;
+		timed = 1;
 		break;
 	case STATUS_SIGNALED:
 		sum->signals[l->value]++;
+		timed = 1;
+		break;
+	case STATUS_TIMEOUT:
+	case STATUS_ACCEPT:
+	case STATUS_REJECT:
+	case STATUS_TEMPFAIL:
+	case STATUS_DISCARD:
+	case STATUS_QUARANTINE:
+	case STATUS_FAILURE:
+		timed = 1;
 		break;
 	case STATUS_RUNNING:
 	case STATUS_SKIPPED:
 	case STATUS_NOEXEC:
-	case STATUS_TIMEOUT:
 	case STATUS_ABORTED:
 	case STATUS_UNREACHED:
 		break;
@@ -259,8 +271,7 @@ add_stage(struct stage_slot *s, const struct logline_stage *l)
 	if (l->score == LOGLINE_SCORE_NONE && l->outcome == OUTCOME_TEMPFAIL &&
 	    l->status != STATUS_ABORTED && l->status != STATUS_RUNNING)
 		sum->deferred++;
-	if (l->status == STATUS_EXITED || l->status == STATUS_SIGNALED ||
-	    l->status == STATUS_TIMEOUT) {
+	if (timed) {
 		if (s->times == NULL)
 			s->times = xcalloc(TALLY_TIME_BINS, sizeof(*s->times));
 		s->times[time_bin(l->ms)]++;
@@ -612,7 +623,7 @@ tally_stage_statuses(const struct tally_stage *s,
 		if (s->signals[k] > 0)
 			fn(arg, logfmt_status(word, STATUS_SIGNALED, k),
 			    s->signals[k]);
-	for (k = 0; k <= STATUS_UNREACHED; k++)
+	for (k = 0; k < STATUS_COUNT; k++)
 		if (k != STATUS_EXITED && k != STATUS_SIGNALED &&
 		    s->status[k] > 0)
 			fn(arg, logfmt_status(word, (enum stage_status)k, 0),

@@ -67,7 +67,7 @@ struct tally_stage {
 	unsigned long long	 outcome[OUTCOME_COUNT];
 	unsigned long long	 exits[256];
 	unsigned long long	 signals[128];
-	unsigned long long	 status[STATUS_UNREACHED + 1];
+	unsigned long long	 status[STATUS_COUNT];
 	unsigned long long	 scored;	/* a usable score */
 	unsigned long long	 unscanned;	/* passed (green, yellow), no
 						   score */
@@ -77,7 +77,8 @@ struct tally_stage {
 	unsigned long long	 high;		/* +inf, beyond the bins */
 	unsigned long long	 low;
 	unsigned long long	 negzero;
-	unsigned long long	 timed;		/* exited, signal, timeout */
+	unsigned long long	 timed;		/* exited, signal, timeout,
+						   a milter's reply */
 	long long		 max_ms;
 };
 

@@ -113,9 +113,9 @@ send --header 'Subject: lunch on Friday' --body "$GTUBE" \
     --auth PLAIN --auth-user user@example.com --auth-password secret
 queued
 
-echo "--- hi-q learns who the client is: address, relay, user"
+echo "--- hi-q learns who the client is: address, relay, user, HELO"
 conf <<EOF2
-stage probe /bin/sh -c "env | grep -E '^(TCPREMOTEIP|RELAYCLIENT|SMTPAUTHUSER|AUTHUSER)=' | sort >>$TMP/probe/env; echo -- >>$TMP/probe/env; exec cat"
+stage probe /bin/sh -c "env | grep -E '^(TCPREMOTEIP|RELAYCLIENT|SMTPAUTHUSER|AUTHUSER|SMTPHELO)=' | sort >>$TMP/probe/env; echo -- >>$TMP/probe/env; exec cat"
 EOF2
 send >/dev/null
 send --local-interface 127.0.0.2 >/dev/null

@@ -97,6 +97,15 @@ same_conf(const struct conf *a, const struct conf *b)
 			    sizeof(x->rules[j].codes)) != 0)
 				abort();
 			same_str(x->rules[j].text, y->rules[j].text);
+			if (x->rules[j].reply != y->rules[j].reply)
+				abort();
+		}
+		if (x->nmacros != y->nmacros || x->addr.len != y->addr.len ||
+		    memcmp(&x->addr.ss, &y->addr.ss, x->addr.len) != 0)
+			abort();
+		for (j = 0; j < x->nmacros; j++) {
+			same_str(x->macros[j].name, y->macros[j].name);
+			same_str(x->macros[j].value, y->macros[j].value);
 		}
 		for (j = 0; j < x->nskips; j++) {
 			same_str(x->skips[j].name, y->skips[j].name);

@@ -46,6 +46,9 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +92,7 @@ static void		 assert_skip(const struct skip_env *, const char *,
 			    const char *);
 static void		 assert_zone(const struct zone_conf *, const char *,
 			    int, double, double, enum outcome, const char *);
+static void		 assert_written(const char *, const char *);
 static void		 assert_conf_same(const struct conf *,
 			    const struct conf *);
 
@@ -293,7 +297,17 @@ assert_conf_same(const struct conf *a, const struct conf *b)
 			rb = &sb->rules[j];
 			assert_rule(rb, ra->kind, ra->codes, ra->outcome,
 			    ra->text, rb->line);
+			ck_assert_int_eq(rb->reply, ra->reply);
 		}
+		ck_assert_uint_eq(sb->nmacros, sa->nmacros);
+		for (j = 0; j < sa->nmacros; j++) {
+			ck_assert_str_eq(sb->macros[j].name,
+			    sa->macros[j].name);
+			ck_assert_str_eq(sb->macros[j].value,
+			    sa->macros[j].value);
+		}
+		ck_assert_uint_eq(sb->addr.len, sa->addr.len);
+		ck_assert_mem_eq(&sb->addr.ss, &sa->addr.ss, sa->addr.len);
 		ck_assert_uint_eq(sb->nskips, sa->nskips);
 		for (j = 0; j < sa->nskips; j++)
 			assert_skip(&sb->skips[j], sa->skips[j].name,
@@ -718,6 +732,64 @@ START_TEST(test_parse_timeouts_per_stage)
 END_TEST
 
 /*
+ * A milter: its socket parsed, the default timeout, its "on" words as
+ * RULE_REPLY rules, its macros as written; it starts late.
+ */
+START_TEST(test_parse_milter)
+{
+	const struct stage_conf *st;
+	const struct sockaddr_un *sun;
+	const struct sockaddr_in *sin;
+	struct conf *c;
+
+	c = parse_ok("milter dkim inet:8891@127.0.0.1\n"
+	    "  on reject tempfail \"try later\"\n"
+	    "  on quarantine red\n"
+	    "  macro {daemon_name} ORIGINATING\n"
+	    "  macro j mx.example.org\n"
+	    "  only-if-env RELAYCLIENT\n"
+	    "milter clam unix:/run/clamav/milter.sock\n"
+	    "  timeout 20\n");
+	ck_assert_uint_eq(c->nstages, 2);
+	st = &c->stages[0];
+	ck_assert_int_eq(st->kind, STAGE_MILTER);
+	ck_assert_str_eq(st->name, "dkim");
+	ck_assert_str_eq(st->argv[0], "inet:8891@127.0.0.1");
+	ck_assert_ptr_null(st->argv[1]);
+	sin = (const struct sockaddr_in *)&st->addr.ss;
+	ck_assert_int_eq(sin->sin_family, AF_INET);
+	ck_assert_uint_eq(ntohs(sin->sin_port), 8891);
+	ck_assert_uint_eq(ntohl(sin->sin_addr.s_addr), 0x7f000001);
+	ck_assert_msg(st->timeout == CONF_MILTER_TIMEOUT_DEFAULT,
+	    "got timeout %u, want %u", st->timeout,
+	    CONF_MILTER_TIMEOUT_DEFAULT);
+	ck_assert_uint_eq(st->nrules, 2);
+	ck_assert_int_eq(st->rules[0].kind, RULE_REPLY);
+	ck_assert_int_eq(st->rules[0].reply, STATUS_REJECT);
+	ck_assert_int_eq(st->rules[0].outcome, OUTCOME_TEMPFAIL);
+	ck_assert_str_eq(st->rules[0].text, "try later");
+	ck_assert_int_eq(st->rules[1].reply, STATUS_QUARANTINE);
+	ck_assert_int_eq(st->rules[1].outcome, OUTCOME_RED);
+	ck_assert_ptr_null(st->rules[1].text);
+	ck_assert_uint_eq(st->nmacros, 2);
+	ck_assert_str_eq(st->macros[0].name, "{daemon_name}");
+	ck_assert_str_eq(st->macros[0].value, "ORIGINATING");
+	ck_assert_str_eq(st->macros[1].name, "j");
+	ck_assert_str_eq(st->macros[1].value, "mx.example.org");
+	ck_assert_uint_eq(st->nonlys, 1);
+	ck_assert(conf_stage_late(st));
+	st = &c->stages[1];
+	sun = (const struct sockaddr_un *)&st->addr.ss;
+	ck_assert_int_eq(sun->sun_family, AF_UNIX);
+	ck_assert_str_eq(sun->sun_path, "/run/clamav/milter.sock");
+	ck_assert_uint_eq(st->timeout, 20);
+	ck_assert_uint_eq(st->nmacros, 0);
+	ck_assert_str_eq(conf_kind_word(st->kind), "milter");
+	conf_free(c);
+}
+END_TEST
+
+/*
  * Errors: text to the line and message of the first error.
  */
 struct err_case {
@@ -1060,6 +1132,73 @@ static const struct err_case err_cases[] = {
 	    "unknown outcome \"r\\x0ded\" " OUTCOME_HINT },
 	{ "stage a\\\\b /bin/cat\n", 1, "bad stage name \"a\\x5cb\" "
 	    "(letters, digits, \"-\", \"_\" and \".\", at most 64)" },
+	/* Milters. */
+	{ "milter m\n", 1, "usage: milter NAME SOCKET (unix:/PATH, "
+	    "inet:PORT@HOST or inet6:PORT@HOST)" },
+	{ "milter m inet:1@127.0.0.1 x\n", 1, "usage: milter NAME SOCKET "
+	    "(unix:/PATH, inet:PORT@HOST or inet6:PORT@HOST)" },
+	{ "milter m tcp:1@127.0.0.1\n", 1, "milter m: bad socket "
+	    "\"tcp:1@127.0.0.1\": a milter socket must start with unix:, "
+	    "local:, inet: or inet6:" },
+	{ "milter m inet:0@127.0.0.1\n", 1, "milter m: bad socket "
+	    "\"inet:0@127.0.0.1\": a port must be a number from 1 to "
+	    "65535" },
+	{ "milter m inet:8891\n", 1, "milter m: bad socket \"inet:8891\": "
+	    "an inet socket must be PORT@HOST" },
+	{ "milter m inet:8891@mx.example.org\n", 1, "milter m: bad socket "
+	    "\"inet:8891@mx.example.org\": an inet host must be a numeric "
+	    "IPv4 address or localhost (hi-q resolves no names)" },
+	{ "milter m unix:relative\n", 1, "milter m: bad socket "
+	    "\"unix:relative\": a unix socket path must be absolute" },
+	{ "milter m unix:/a\nmilter m unix:/b\n", 2,
+	    "stage \"m\" already defined at line 1" },
+	{ "stage m /bin/cat\nmilter m unix:/b\n", 2,
+	    "stage \"m\" already defined at line 1" },
+	{ "milter m unix:/a\n  on continue green\n", 2, "unknown milter "
+	    "reply \"continue\" (want accept, reject, tempfail, discard, "
+	    "quarantine or failure)" },
+	{ "milter m unix:/a\n  on 1 red\n", 2, "unknown milter reply \"1\" "
+	    "(want accept, reject, tempfail, discard, quarantine or "
+	    "failure)" },
+	{ "milter m unix:/a\n  on reject red\n  on reject tempfail\n", 3,
+	    "duplicate \"on reject\" for milter m (first at line 2)" },
+	{ "milter m unix:/a\n  on reject gren\n", 2,
+	    "unknown outcome \"gren\" " OUTCOME_HINT },
+	{ "milter m unix:/a\n  on discard green 'x'\n", 2,
+	    "reply text is only for red and tempfail" },
+	{ "milter m unix:/a\n  on reject\n", 2,
+	    "usage: on REPLY OUTCOME [\"SMTP text\"]" },
+	{ "stage s /bin/cat\n  on reject red\n", 2, "bad exit code list "
+	    "\"reject\" (want codes 0-255, ranges a-b, \"*\" or \"signal\")" },
+	{ "milter m unix:/a\n  macro j\n", 2, "macro j without a value" },
+	{ "milter m unix:/a\n  macro j ''\n", 2,
+	    "macro j without a value" },
+	{ "milter m unix:/a\n  macro j a b\n", 2, "usage: macro NAME VALUE" },
+	{ "milter m unix:/a\n  macro j a\n  macro {j} b\n", 3,
+	    "duplicate macro {j} for milter m" },
+	{ "milter m unix:/a\n  macro {daemon_name} A\n  macro daemon_name B\n",
+	    3, "duplicate macro daemon_name for milter m" },
+	{ "milter m unix:/a\n  macro {} A\n", 2, "bad macro name \"{}\" (a "
+	    "letter, or a word of letters, digits and \"_\" in braces, at "
+	    "most 64)" },
+	{ "milter m unix:/a\n  macro '{a b}' A\n", 2, "bad macro name "
+	    "\"{a b}\" (a letter, or a word of letters, digits and \"_\" in "
+	    "braces, at most 64)" },
+	{ "milter m unix:/a\n  macro j \"a\tb\"\n", 2,
+	    "macro value must be printable ASCII" },
+	{ "stage s /bin/cat\n  macro j a\n", 2,
+	    "\"macro\" is for a milter" },
+	{ "macro j a\n", 1, "\"macro\" must be indented under a stage" },
+	{ "milter m unix:/a\n  milter n unix:/b\n", 2,
+	    "\"milter\" must not be indented" },
+	{ "milter m unix:/a\n  zone X margin 2\n", 2, "a milter answers with "
+	    "a reply, not a score header; \"zone\" needs a stage" },
+	{ "milter m unix:/a\n  envelope\n", 2, "a milter always starts once "
+	    "the envelope is in; \"envelope\" is for a stage or a check" },
+	{ "milter m unix:/a\n  timeout 0\n", 2,
+	    "usage: timeout SECONDS (1 to 86400)" },
+	{ "milter m unix:/a\n  timeout 5\n  timeout 6\n", 3,
+	    "duplicate \"timeout\" for stage m" },
 	/* The first error decides. */
 	{ "stage a /bin/cat\n  on 1 gren\n  on 2 gren\nfrob\n", 2,
 	    "unknown outcome \"gren\" (want green, yellow, red, tempfail or "
@@ -1499,6 +1638,22 @@ END_TEST
 /*
  * conf_write
  */
+
+/* assert_written - text parsed, then written, is want to the byte */
+static void
+assert_written(const char *text, const char *want)
+{
+	struct conf *c;
+	char *got;
+	int same;
+
+	c = parse_ok(text);
+	got = write_conf(c);
+	conf_free(c);
+	same = strcmp(got, want) == 0;
+	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
+	free(got);
+}
 START_TEST(test_write_defaults)
 {
 	struct conf *c;
@@ -1534,22 +1689,13 @@ START_TEST(test_write_exact)
 	    "    timeout 9\n"
 	    "    skip-if-env A=1\n"
 	    "    skip-if-env B\n";
-	struct conf *c;
-	char *got;
-	int same;
-
-	c = parse_ok("reply-channel none\n"
+	assert_written("reply-channel none\n"
 	    "stage tag /usr/local/bin/tag -s \"x y\"\n"
 	    "  on 1,3,4,5,255 red \"no (#5.7.1)\"\n"
 	    "  on signal yellow\n"
 	    "  on * discard\n"
 	    "  skip-if-env A=1 B\n"
-	    "  timeout 9\n");
-	got = write_conf(c);
-	conf_free(c);
-	same = strcmp(got, want) == 0;
-	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
-	free(got);
+	    "  timeout 9\n", want);
 }
 END_TEST
 
@@ -1578,11 +1724,7 @@ START_TEST(test_write_check_zone)
 	    "stage tag /bin/tag\n"
 	    "    # then: exit 0 green, any other exit or signal tempfail\n"
 	    "    zone 'X#Score' margin 2.5 missing green\n";
-	struct conf *c;
-	char *got;
-	int same;
-
-	c = parse_ok("stage sa /usr/bin/spamc -x\n"
+	assert_written("stage sa /usr/bin/spamc -x\n"
 	    "  timeout 9\n"
 	    "  zone X-Spam-Status red 10.0\n"
 	    "  on 1 yellow\n"
@@ -1590,12 +1732,36 @@ START_TEST(test_write_check_zone)
 	    "  skip-if-env RELAYCLIENT\n"
 	    "  on 1 red\n"
 	    "stage tag /bin/tag\n"
-	    "  zone X#Score margin 2.50 missing green\n");
-	got = write_conf(c);
-	conf_free(c);
-	same = strcmp(got, want) == 0;
-	ck_assert_msg(same, "got \"%s\", want \"%s\"", got, want);
-	free(got);
+	    "  zone X#Score margin 2.50 missing green\n", want);
+}
+END_TEST
+
+START_TEST(test_write_milter)
+{
+	static const char want[] =
+	    "queue /var/qmail/bin/qmail-queue\n"
+	    "timeout 300\n"
+	    "spool /tmp\n"
+	    "reply-channel 6 82\n"
+	    "\n"
+	    "# stage 1 of 1, line 1\n"
+	    "milter dkim inet:8891@127.0.0.1\n"
+	    "    on reject tempfail 'not now'\n"
+	    "    on failure green\n"
+	    "    # then: accept green, reject red, tempfail tempfail, "
+	    "discard discard,\n"
+	    "    # quarantine yellow, failure tempfail; a reply code 5xx red, "
+	    "4xx tempfail\n"
+	    "    timeout 300\n"
+	    "    skip-if-env RELAYCLIENT\n"
+	    "    macro '{daemon_name}' ORIGINATING\n"
+	    "    macro j mx.example.org\n";
+	assert_written("milter dkim inet:8891@127.0.0.1\n"
+	    "  macro {daemon_name} ORIGINATING\n"
+	    "  on reject tempfail 'not now'\n"
+	    "  skip-if-env RELAYCLIENT\n"
+	    "  macro j mx.example.org\n"
+	    "  on failure green\n", want);
 }
 END_TEST
 
@@ -1636,6 +1802,15 @@ static const char *const round_trip_cases[] = {
 	"stage u /bin/cat\n  zone Z red 100000000000000000000\n",
 	"log syslog\n",
 	"log syslog local3\nstage s /bin/cat\n",
+	/* Milters. */
+	"milter m unix:/run/m.sock\n",
+	"stage a /bin/cat\nmilter dkim inet:8891@127.0.0.1\n"
+	"  on reject tempfail \"it's 'busy'\"\n  on accept yellow\n"
+	"  on quarantine red\n  on failure green\n  on tempfail red x\n"
+	"  on discard discard\n  macro {daemon_name} ORIGINATING\n"
+	"  macro j 'mx example'\n  macro {auth_authen} \"a\\\\b\"\n"
+	"  timeout 7\n  skip-if-env X\nmilter m6 inet6:11332@[::1]\n"
+	"check c /bin/true\n",
 	/* Numbers "%.17f" would cut short. */
 	"stage s /bin/cat\n  zone X red 0.0000000000000000001\n"
 	"stage t /bin/cat\n  zone Y margin 0.000000000000000000000000000123\n"
@@ -1711,6 +1886,7 @@ suite_conf(void)
 	tcase_add_test(tc, test_parse_line_ends);
 	tcase_add_test(tc, test_parse_check_zone);
 	tcase_add_test(tc, test_parse_timeouts_per_stage);
+	tcase_add_test(tc, test_parse_milter);
 	tcase_add_loop_test(tc, test_parse_log, 0,
 	    (int)(sizeof(log_cases) / sizeof(log_cases[0])));
 	suite_add_tcase(s, tc);
@@ -1739,6 +1915,7 @@ suite_conf(void)
 	tc = tcase_create("write");
 	tcase_add_test(tc, test_write_defaults);
 	tcase_add_test(tc, test_write_exact);
+	tcase_add_test(tc, test_write_milter);
 	tcase_add_test(tc, test_write_check_zone);
 	tcase_add_loop_test(tc, test_write_round_trip, 0,
 	    (int)(sizeof(round_trip_cases) / sizeof(round_trip_cases[0])));

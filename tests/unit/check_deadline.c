@@ -6,7 +6,8 @@
  *	must give, in firing order, and deadline_next() with its earliest
  *	entry.  Before the verdict: a stage's timeout from the end of its
  *	input or from a stall, whichever comes first, none for a finished
- *	stage or one without a timeout; the message's timeout from the end
+ *	stage or one without a timeout (a milter's counts from its last
+ *	packet); the message's timeout from the end
  *	of fd 0, or from the last progress while fd 0 flows, and no stall
  *	limit when qmail-queue reads fd 0.  After it: the kill grace only
  *	while stages run and SIGKILL has not been sent, then the reap grace
@@ -52,6 +53,14 @@ static const struct dl_case dl_cases[] = {
 	{ { 30, 0, 0, 110, 110, NO, NO, NO, 0, 0, 0, NULL, 0 },
 	  { { 1, 0, 110, 103 } }, 1,
 	  { { 140, DEADLINE_MESSAGE, 0 } }, 1, 140 },
+	/*
+	 * A milter: its clock restarts with each packet it sends, by t_in
+	 * (the run moves it), so its silence limit counts from the last.
+	 */
+	{ { 300, 0, 0, 110, 110, NO, NO, NO, 0, 1, 0, NULL, 0 },
+	  { { 1, 2, 150, NO } }, 1,
+	  { { 152, DEADLINE_STAGE, 0 }, { 410, DEADLINE_MESSAGE, 0 } }, 2,
+	  152 },
 	/* Decided: grace, caller, qmail-queue. */
 	{ { 30, 1, 0, NO, 120, 121, 121, NO, 0, 0, 1, NULL, 0 },
 	  { { 1, 2, NO, 105 } }, 1,

@@ -195,6 +195,12 @@ static const struct status_case status_cases[] = {
 	{ STATUS_TIMEOUT, 0, "timeout" },
 	{ STATUS_ABORTED, 0, "aborted" },
 	{ STATUS_UNREACHED, 0, "unreached" },
+	{ STATUS_ACCEPT, 0, "accept" },
+	{ STATUS_REJECT, 0, "reject" },
+	{ STATUS_TEMPFAIL, 0, "tempfail" },
+	{ STATUS_DISCARD, 0, "discard" },
+	{ STATUS_QUARANTINE, 0, "quarantine" },
+	{ STATUS_FAILURE, 0, "failure" },
 };
 
 START_TEST(test_status_round_trip)
@@ -215,6 +221,7 @@ END_TEST
 static const char *const bad_statuses[] = {
 	"", "exit", "exit256", "exit-1", "exit+1", "exit1x", "signal",
 	"signal128", "skippedx", "skip", "Exit1", "running ", "exit 1",
+	"accepted", "Reject", "fail", "quarantine1",
 };
 
 START_TEST(test_status_rejects)

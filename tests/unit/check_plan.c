@@ -7,7 +7,7 @@
  *	at a time as "SRC>DST,DST", with "-" for the caller, "Q" for
  *	qmail-queue and a leading "*" on a hop hi-q pumps; skipped stages as
  *	"skip:NAME".  Segments after the first are set off by " |", a
- *	qfilter's as "qf:NAME", and "=" is the message as it stands (the
+ *	qfilter's as "qf:NAME", a milter's as "mi:NAME", and "=" is the message as it stands (the
  *	spool of the segment before).  Covered: no stage (direct), one
  *	filter, plain pipes between filters, a zone stage's pumped output,
  *	runs of checks sharing one hop, a check first and last, skip-if-env
@@ -89,6 +89,13 @@ static const struct plan_case plan_cases[] = {
 	{ "qfilter q /bin/cat\n    skip-if-env X\nstage a /bin/cat\n",
 	  { "X=1", NULL }, "skip:q *->a *a>Q" },
 	{ "qfilter q /bin/cat\n    only-if-env X\n", { NULL }, "skip:q" },
+	/* A milter is a segment of its own, as a qfilter is. */
+	{ "milter m unix:/m\n", { NULL }, "*->Q | mi:m" },
+	{ "stage a /bin/cat\nmilter m unix:/m\nmilter n unix:/n\n"
+	  "qfilter q /bin/cat\ncheck v /bin/true\n", { NULL },
+	  "*->a *a>Q | mi:m | mi:n | qf:q | *=>Q,v" },
+	{ "milter m unix:/m\n    skip-if-env RELAYCLIENT\nstage a /bin/cat\n",
+	  { "RELAYCLIENT=", NULL }, "skip:m *->a *a>Q" },
 };
 
 static const struct plan_case *cur;
@@ -161,10 +168,11 @@ render(const struct plan *pl, const struct conf *c, struct buf *b)
 		for (k = g->st0; k < g->st_end; k++)
 			if (!pl->stages[k].skipped)
 				ck_assert_uint_eq(pl->stages[k].seg, j);
-		if (g->kind == PLAN_SEG_QFILTER) {
+		if (g->kind != PLAN_SEG_STREAM) {
 			ck_assert_uint_eq(g->nhops, 0);
 			ck_assert_uint_eq(g->st_end, g->st0 + 1);
-			snprintf(tmp, sizeof(tmp), " qf:%s",
+			snprintf(tmp, sizeof(tmp), " %s:%s", g->kind ==
+			    PLAN_SEG_QFILTER ? "qf" : "mi",
 			    c->stages[g->st0].name);
 			ck_assert_int_eq(buf_append(b, tmp, strlen(tmp)), 0);
 			continue;

@@ -220,6 +220,98 @@ START_TEST(test_map_table)
 }
 END_TEST
 
+/*
+ * A milter stage's end: its status word's rule, in the order written,
+ * else the default; a timeout is a failure.  No exit rule matches it.
+ */
+struct reply_case {
+	enum stage_status	 rules[3];	/* RULE_REPLY; */
+	enum outcome		 outs[3];
+	size_t			 nrules;
+	enum stage_status	 st;
+	enum outcome		 want;
+	int			 which;
+};
+
+static const struct reply_case reply_cases[] = {
+	{ { 0 }, { 0 }, 0, STATUS_ACCEPT, OUTCOME_GREEN, -1 },
+	{ { 0 }, { 0 }, 0, STATUS_REJECT, OUTCOME_RED, -1 },
+	{ { 0 }, { 0 }, 0, STATUS_TEMPFAIL, OUTCOME_TEMPFAIL, -1 },
+	{ { 0 }, { 0 }, 0, STATUS_DISCARD, OUTCOME_DISCARD, -1 },
+	{ { 0 }, { 0 }, 0, STATUS_QUARANTINE, OUTCOME_YELLOW, -1 },
+	{ { 0 }, { 0 }, 0, STATUS_FAILURE, OUTCOME_TEMPFAIL, -1 },
+	{ { 0 }, { 0 }, 0, STATUS_TIMEOUT, OUTCOME_TEMPFAIL, -1 },
+	{ { STATUS_FAILURE }, { OUTCOME_GREEN }, 1,
+	    STATUS_FAILURE, OUTCOME_GREEN, 0 },
+	{ { STATUS_FAILURE }, { OUTCOME_GREEN }, 1,
+	    STATUS_TIMEOUT, OUTCOME_GREEN, 0 },
+	{ { STATUS_FAILURE }, { OUTCOME_GREEN }, 1,
+	    STATUS_REJECT, OUTCOME_RED, -1 },
+	{ { STATUS_QUARANTINE, STATUS_REJECT }, { OUTCOME_RED,
+	    OUTCOME_TEMPFAIL }, 2, STATUS_REJECT, OUTCOME_TEMPFAIL, 1 },
+	{ { STATUS_DISCARD, STATUS_DISCARD }, { OUTCOME_GREEN,
+	    OUTCOME_RED }, 2, STATUS_DISCARD, OUTCOME_GREEN, 0 },
+	{ { STATUS_ACCEPT }, { OUTCOME_YELLOW }, 1,
+	    STATUS_ACCEPT, OUTCOME_YELLOW, 0 },
+};
+
+START_TEST(test_map_reply)
+{
+	const struct reply_case *t = &reply_cases[_i];
+	struct rule rules[3];
+	const struct rule *which = &rules[0];
+	enum outcome got;
+	size_t i;
+	long idx;
+
+	memset(rules, 0, sizeof(rules));
+	for (i = 0; i < t->nrules; i++) {
+		rules[i].kind = RULE_REPLY;
+		rules[i].reply = t->rules[i];
+		rules[i].outcome = t->outs[i];
+	}
+	got = rule_map_reply(rules, t->nrules, t->st, &which);
+	ck_assert_msg(got == t->want, "case %d: got %s, want %s", _i,
+	    outcome_name(got), outcome_name(t->want));
+	idx = which == NULL ? -1 : (long)(which - rules);
+	ck_assert_msg(idx == t->which, "case %d: got rule %ld, want %d", _i,
+	    idx, t->which);
+	/* An exit never matches a milter's rule. */
+	ck_assert_int_eq(rule_map(rules, t->nrules, 0, 0, NULL),
+	    OUTCOME_GREEN);
+}
+END_TEST
+
+START_TEST(test_reply_parse)
+{
+	static const struct {
+		const char		*word;
+		int			 rc;
+		enum stage_status	 st;
+	} cases[] = {
+		{ "accept", 0, STATUS_ACCEPT },
+		{ "reject", 0, STATUS_REJECT },
+		{ "tempfail", 0, STATUS_TEMPFAIL },
+		{ "discard", 0, STATUS_DISCARD },
+		{ "quarantine", 0, STATUS_QUARANTINE },
+		{ "failure", 0, STATUS_FAILURE },
+		{ "timeout", -1, STATUS_RUNNING },
+		{ "exit0", -1, STATUS_RUNNING },
+		{ "continue", -1, STATUS_RUNNING },
+		{ "", -1, STATUS_RUNNING },
+	};
+	enum stage_status st;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		st = STATUS_RUNNING;
+		ck_assert_msg(rule_reply_parse(cases[i].word, &st) ==
+		    cases[i].rc && st == cases[i].st, "\"%s\": got %d",
+		    cases[i].word, (int)st);
+	}
+}
+END_TEST
+
 /* The bitmap: bit n of the 256-bit map is code n. */
 START_TEST(test_rule_add_code)
 {
@@ -253,6 +345,9 @@ suite_rule(void)
 	tcase_add_loop_test(tc, test_map_table, 0,
 	    (int)(sizeof(map_cases) / sizeof(map_cases[0])));
 	tcase_add_test(tc, test_rule_add_code);
+	tcase_add_loop_test(tc, test_map_reply, 0,
+	    (int)(sizeof(reply_cases) / sizeof(reply_cases[0])));
+	tcase_add_test(tc, test_reply_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
  *	unscanned (passed without a score) and which as deferred (the stage
  *	said tempfail itself, without a score).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,6 +318,64 @@ START_TEST(test_bands)
 }
 END_TEST
 
+/* A milter stage's status words: counted, timed, and written back. */
+static const char *const milter_lines[] = {
+	"hi-q: verdict=green code=0 from=<a@b> rcpts=1 bytes=1 out=1 "
+	    "time=0.1 stage=dkim:accept:green:0.005",
+	"hi-q: verdict=red code=31 from=<a@b> rcpts=1 bytes=1 out=1 "
+	    "time=0.1 stage=dkim:reject:red:0.010",
+	"hi-q: verdict=tempfail code=71 from=<a@b> rcpts=1 bytes=1 out=1 "
+	    "time=0.1 stage=dkim:failure:tempfail:0.020",
+	"hi-q: verdict=yellow code=0 from=<a@b> rcpts=1 bytes=1 out=1 "
+	    "time=0.1 stage=dkim:quarantine:yellow:0.030",
+};
+
+static void
+words(void *arg, const char *word, unsigned long long n)
+{
+	char *all = arg;
+	char one[64];
+
+	(void)snprintf(one, sizeof(one), "%s=%llu ", word, n);
+	(void)strncat(all, one, 255 - strlen(all));
+}
+
+START_TEST(test_milter_words)
+{
+	struct logline_parser p;
+	struct logline_rec rec;
+	enum logline_kind kind;
+	const struct tally_stage *s;
+	struct tally *t;
+	char all[256] = "";
+	size_t i;
+	char *line;
+
+	t = tally_new(NULL);
+	logline_init(&p);
+	for (i = 0; i < sizeof(milter_lines) / sizeof(milter_lines[0]); i++) {
+		line = strdup(milter_lines[i]);
+		ck_assert_ptr_nonnull(line);
+		kind = logline_parse(&p, line, strlen(line), &rec);
+		ck_assert_int_eq(kind, LOGLINE_MESSAGE);
+		tally_add(t, &rec);
+		free(line);
+	}
+	logline_free(&p);
+	s = tally_stage(t, 0);
+	ck_assert_uint_eq(s->n, 4);
+	ck_assert_uint_eq(s->status[STATUS_ACCEPT], 1);
+	ck_assert_uint_eq(s->status[STATUS_REJECT], 1);
+	ck_assert_uint_eq(s->status[STATUS_FAILURE], 1);
+	ck_assert_uint_eq(s->status[STATUS_QUARANTINE], 1);
+	ck_assert_uint_eq(s->timed, 4);
+	ck_assert_int_eq(s->max_ms, 30);
+	tally_stage_statuses(s, words, all);
+	ck_assert_str_eq(all, "accept=1 reject=1 quarantine=1 failure=1 ");
+	tally_free(t);
+}
+END_TEST
+
 Suite *
 suite_tally(void)
 {
@@ -333,6 +392,7 @@ suite_tally(void)
 	tcase_add_loop_test(tc, test_whatif, 0,
 	    (int)(sizeof(whatif_cases) / sizeof(whatif_cases[0])));
 	tcase_add_test(tc, test_bands);
+	tcase_add_test(tc, test_milter_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
