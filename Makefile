@@ -200,8 +200,10 @@ contrib/qq-sink: contrib/qq-sink.o $(SINK_LIBS)
 	    $(POPT_LIBS)
 	mv -f $@.tmp $@
 
+# --wrap=send: check_milter_session.c counts the session's writes.
 $(TEST_PROG): $(TEST_OBJS) $(LIBS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@.tmp $(TEST_OBJS) src/hi-q/libhiq.a \
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=send -o $@.tmp $(TEST_OBJS) \
+	    src/hi-q/libhiq.a \
 	    src/report/libreport.a src/pido/libpido.a $(LAYER_LIBS) \
 	    $(CHECK_LIBS) $(POPT_LIBS) -lm
 	mv -f $@.tmp $@
