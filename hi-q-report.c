@@ -172,8 +172,8 @@ static struct poptOption options[] = {
 	  "the stage whose scores to draw (default: the first with a score)",
 	  "NAME" },
 	{ "margin", 'Y', POPT_ARG_STRING, &o.margin, 0,
-	  "today's margin, for the red line (default: the lowest red score "
-	  "seen)", "Y" },
+	  "today's margin, for the red line (default: the one hi-q logged, "
+	  "red=)", "Y" },
 	{ "band", 'w', POPT_ARG_STRING, &o.band, 0,
 	  "histogram band width in points (default 1; 0.1 to 100)", "W" },
 	{ "from", 0, POPT_ARG_STRING, &o.from, 0,

@@ -38,15 +38,19 @@
 
 
 #define DEFAULT_CONFIG	HIQ_QMAILHOME "/control/filters.conf"
+/* What --check adds to a problem found as qmail-smtpd's user. */
+#define AS_SMTPD	" (as user " HIQ_QMAILD ")"
 
 extern char **environ;
 
 static void	usage(void) __attribute__((noreturn));
-static int	check_programs(const struct conf *);
-static int	check_conf(const struct conf *);
+static int	check_programs(const struct conf *, const char *);
+static int	check_conf(struct conf **);
+static int	check_as_smtpd(struct conf **);
 static int	one_message(const struct conf *);
 static int	queue_is_self(const struct conf *);
-static int	become_user(const struct conf *);
+static int	run_as(const struct conf *);
+static int	become_user(const struct conf *, const char *);
 
 /*
  * usage - the SYNOPSIS of hi-q(8), then 55: a caller that ran hi-q with
@@ -79,7 +83,7 @@ queue_is_self(const struct conf *c)
 }
 
 /*
- * become_user - started as root, run everything as the config's user
+ * run_as - started as root, run everything as the config's user
  *
  *	A caller that runs hi-q as root (local injection with QMAILQUEUE set
  *	for everyone) must not have the stages run as root without the
@@ -87,12 +91,8 @@ queue_is_self(const struct conf *c)
  *	returns the exit code, or 0.
  */
 static int
-become_user(const struct conf *c)
+run_as(const struct conf *c)
 {
-	uid_t uid;
-	gid_t gid;
-	int rc;
-
 	if (geteuid() != 0)
 		return 0;
 	if (c->user == NULL) {
@@ -101,18 +101,32 @@ become_user(const struct conf *c)
 		    "\"user NAME\"", c->file);
 		return QQ_BAD_CONFIG;
 	}
-	if ((rc = user_lookup(c->user, &uid, &gid)) == USER_UNKNOWN) {
-		msg_error("%s: user %s: no such user in %s", c->file,
-		    c->user, USER_PASSWD);
+	return become_user(c, c->user);
+}
+
+/*
+ * become_user - give up root for good, for user name (c names the file
+ * the user came from); prints why not and returns the exit code, or 0
+ */
+static int
+become_user(const struct conf *c, const char *name)
+{
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	if ((rc = user_lookup(name, &uid, &gid)) == USER_UNKNOWN) {
+		msg_error("%s: user %s: no such user in %s", c->file, name,
+		    USER_PASSWD);
 		return QQ_BAD_CONFIG;
 	}
 	if (rc == -1) {
-		msg_error_sys("%s: user %s: unable to read %s", c->file,
-		    c->user, USER_PASSWD);
+		msg_error_sys("%s: user %s: unable to read %s", c->file, name,
+		    USER_PASSWD);
 		return QQ_BAD_CONFIG;
 	}
 	if (user_become(uid, gid) == -1) {
-		msg_error_sys("unable to become user %s", c->user);
+		msg_error_sys("unable to become user %s", name);
 		return QQ_TEMP_REJECT;
 	}
 	return 0;
@@ -120,10 +134,12 @@ become_user(const struct conf *c)
 
 /*
  * check_programs - for --check: would every program run?  The test is
- * spawn_check(), the one a message's run makes before each spawn
+ * spawn_check(), the one a message's run makes before each spawn, made
+ * by the user that will run them; as ends each problem's message (" (as
+ * user NAME)" when root checks as another user, or "")
  */
 static int
-check_programs(const struct conf *c)
+check_programs(const struct conf *c, const char *as)
 {
 	const struct stage_conf *st;
 	char *path;
@@ -132,7 +148,8 @@ check_programs(const struct conf *c)
 
 	if ((rc = spawn_check(c->queue_argv[0])) != 0) {
 		path = msg_visible(c->queue_argv[0]);
-		msg_error("%s: queue %s: %s", c->file, path, strerror(rc));
+		msg_error("%s: queue %s: %s%s", c->file, path, strerror(rc),
+		    as);
 		free(path);
 		bad = 1;
 	}
@@ -143,25 +160,85 @@ check_programs(const struct conf *c)
 		if ((rc = spawn_check(st->argv[0])) == 0)
 			continue;
 		path = msg_visible(st->argv[0]);
-		msg_error("%s:%u: %s %s: %s: %s", c->file, st->line,
+		msg_error("%s:%u: %s %s: %s: %s%s", c->file, st->line,
 		    conf_kind_word(st->kind), st->name,
-		    path, strerror(rc));
+		    path, strerror(rc), as);
 		free(path);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
 }
 
-/* check_conf - --check: the programs, then the pipeline as understood */
+/*
+ * check_as_smtpd - --check as root without a "user" line: check as the
+ * user qmail-smtpd runs hi-q as (QMAILD), who reads the file itself, so
+ * *conf is read again as that user
+ */
 static int
-check_conf(const struct conf *conf)
+check_as_smtpd(struct conf **conf)
 {
-	int code;
+	struct conf_error err;
+	struct conf *c;
+	uid_t uid;
+	gid_t gid;
 
-	code = check_programs(conf) == 0 ? 0 : QQ_BAD_CONFIG;
+	if (user_lookup(HIQ_QMAILD, &uid, &gid) == USER_UNKNOWN) {
+		msg_error("%s: no \"user\" line, and no user %s in %s to "
+		    "check as: qmail-smtpd runs hi-q as %s; run --check as "
+		    "the user that runs hi-q", (*conf)->file, HIQ_QMAILD,
+		    USER_PASSWD, HIQ_QMAILD);
+		return QQ_BAD_CONFIG;
+	}
+	if (become_user(*conf, HIQ_QMAILD) != 0)
+		return QQ_BAD_CONFIG;
+	if ((c = conf_parse_file((*conf)->file, &err)) == NULL) {
+		if (err.line > 0)
+			msg_error("%s:%u: %s" AS_SMTPD, err.file, err.line,
+			    err.text);
+		else
+			msg_error("%s: %s" AS_SMTPD, err.file, err.text);
+		conf_error_free(&err);
+		return QQ_BAD_CONFIG;
+	}
+	conf_free(*conf);
+	*conf = c;
+	return 0;
+}
+
+/*
+ * check_conf - --check: the programs, then the pipeline as understood
+ *
+ *	Started as root, hi-q checks as the user that will run it: the
+ *	file's "user", or without one qmail-smtpd's (check_as_smtpd()).  A
+ *	message run as root without a "user" line is refused; a check is
+ *	not, since qmail-smtpd, which runs hi-q as its own user, needs none.
+ */
+static int
+check_conf(struct conf **conf)
+{
+	const char *as = "";
+	char *named = NULL;
+	int code = 0, smtpd = 0;
+
+	if (geteuid() == 0 && (*conf)->user == NULL) {
+		code = check_as_smtpd(conf);
+		as = AS_SMTPD;
+		smtpd = 1;
+	} else if (geteuid() == 0) {
+		if (become_user(*conf, (*conf)->user) != 0)
+			code = QQ_BAD_CONFIG;
+		else if (getuid() != 0)
+			as = named = xasprintf(" (as user %s)", (*conf)->user);
+	}
+	if (code == 0 && check_programs(*conf, as) != 0)
+		code = QQ_BAD_CONFIG;
+	free(named);
 	if (code == 0) {
-		printf("# %s: ok\n", conf->file);
-		conf_write(stdout, conf);
+		printf("# %s: ok\n", (*conf)->file);
+		if (smtpd)
+			printf("# checked as %s, qmail-smtpd's user: no "
+			    "\"user\" line needed\n", HIQ_QMAILD);
+		conf_write(stdout, *conf);
 	}
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		msg_error_sys("write error");
@@ -254,13 +331,11 @@ main(int argc, char **argv)
 	} else if (queue_is_self(conf))
 		msg_error("%s: the queue program is hi-q itself; name the "
 		    "real qmail-queue", conf->file);
-	else if ((code = become_user(conf)) == 0) {
-		if (check)
-			code = check_conf(conf);
-		else {
-			code = one_message(conf);
-			ran = 1;
-		}
+	else if (check)
+		code = check_conf(&conf);
+	else if ((code = run_as(conf)) == 0) {
+		code = one_message(conf);
+		ran = 1;
 	}
 	/* The caller of a hi-q that could not start must not block. */
 	if (!ran && !check)

@@ -14,22 +14,26 @@ BEGIN {
 		c = sprintf("%.3f", 0.001 + rand() * 0.01)
 		from = "<user" int(rand() * 5000) "@example.org>"
 		b = 1000 + int(rand() * 60000)
+		qp = 1000 + int(rand() * 4000000)
 		head = "hi-q: verdict=%s code=%d from=" from " rcpts=1 bytes=" b
 		if (r < 0.05) {
 			printf "hi-q: verdict=green code=0 from=" from " rcpts=1 " \
-			    "bytes=- out=- time=%s stage=spamc:skipped:green:0.000\n", t
+			    "bytes=- out=- time=%s qp=%d qq=%d " \
+			    "stage=spamc:skipped:green:0.000\n", t, qp, qp + 1
 			continue
 		}
 		if (r < 0.06) {
-			printf head " out=0 time=2.0%02d stage=spamc:exit69:tempfail:" \
-			    "2.011 stage=clamav:aborted:tempfail:0.000 reason=\"spam " \
+			printf head " out=0 time=2.0%02d qp=%d " \
+			    "stage=spamc:exit69:tempfail:2.011 " \
+			    "stage=clamav:aborted:tempfail:0.000 reason=\"spam " \
 			    "filter unavailable, try later (#4.3.0)\"\n", "tempfail", 82,
-			    int(rand() * 99)
+			    int(rand() * 99), qp
 			continue
 		}
 		if (r < 0.08) {
-			printf head " out=%d time=%s stage=spamc:exit0:green:%s " \
-			    "stage=clamav:exit0:green:%s\n", "green", 0, b, t, t, c
+			printf head " out=%d time=%s qp=%d qq=%d " \
+			    "stage=spamc:exit0:green:%s stage=clamav:exit0:green:%s\n",
+			    "green", 0, b, t, qp, qp + 3, t, c
 			continue
 		}
 		if (r < 0.80)
@@ -49,8 +53,12 @@ BEGIN {
 			v = "red"
 		code = v == "red" ? 82 : 0
 		ex = v == "green" ? 0 : 1
-		printf head " out=%d time=%s stage=spamc:exit%d:%s:%s:score=%s/5.0",
-		    v, code, b + 300, t, ex, v, t, s
+		if (v == "red")
+			q = ""
+		else
+			q = " qq=" (qp + 3)
+		printf head " out=%d time=%s qp=%d%s stage=spamc:exit%d:%s:%s:" \
+		    "score=%s/5.0:red=7.0", v, code, b + 300, t, qp, q, ex, v, t, s
 		if (v == "red")
 			printf " stage=clamav:aborted:tempfail:0.000 reason=\"message " \
 			    "looks like spam (#5.7.1)\"\n"

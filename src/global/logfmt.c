@@ -10,7 +10,6 @@
  * ERRORS
  *	See logfmt.h.
  */
-#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include "number.h"
 
 #define K(f)	(keys[f].word)
+#define P(p)	(parts[p].word)
 #define WORD(w)	w, sizeof(w) - 1
 
 /* The keys, in the order of enum logfmt_field, with their lengths. */
@@ -34,7 +34,16 @@ static const struct {
 } keys[LOGFMT_OTHER] = {
 	{ WORD("verdict=") }, { WORD("code=") }, { WORD("from=") },
 	{ WORD("rcpts=") }, { WORD("bytes=") }, { WORD("out=") },
-	{ WORD("time=") }, { WORD("stage=") }, { WORD("reason=") }
+	{ WORD("time=") }, { WORD("qp=") }, { WORD("qq=") },
+	{ WORD("stage=") }, { WORD("reason=") }
+};
+
+/* The parts of a stage's field, in the order of enum logfmt_part. */
+static const struct {
+	const char	*word;
+	size_t		 len;
+} parts[LOGFMT_PART_OTHER] = {
+	{ WORD("score=") }, { WORD("red=") }
 };
 
 /* The status words of hi-q(8); max > 0: a number up to max follows. */
@@ -110,7 +119,11 @@ put_visible(struct buf *b, const char *s, size_t n, const char *also)
 
 /*
  * logfmt_format - "hi-q: verdict=V code=C from=<S> rcpts=N bytes=N out=N
- * time=T[ stage=NAME:STATUS:OUTCOME:SECONDS[:score=S/R]]...[ reason="R"]"
+ * time=T qp=PID[ qq=PID][ stage=NAME:STATUS:OUTCOME:SECONDS[:score=S/R
+ * :red=L]]...[ reason="R"]"
+ *
+ *	A pid of 0 is not written: qq= is there only when qmail-queue was
+ *	started.
  */
 char *
 logfmt_format(const struct report *r)
@@ -137,13 +150,18 @@ logfmt_format(const struct report *r)
 		put(&b, " %s%zu %s- %s- %s%.3f", K(LOGFMT_RCPTS), r->rcpts,
 		    K(LOGFMT_BYTES), K(LOGFMT_OUT), K(LOGFMT_TIME),
 		    r->seconds);
+	if (r->qp > 0)
+		put(&b, " %s%ld", K(LOGFMT_QP), (long)r->qp);
+	if (r->qq > 0)
+		put(&b, " %s%ld", K(LOGFMT_QQ), (long)r->qq);
 	for (i = 0; i < r->nstages; i++) {
 		s = &r->stages[i];
 		put(&b, " %s%s:", K(LOGFMT_STAGE), s->name);
 		put(&b, "%s", logfmt_status(status, s->status, s->value));
 		put(&b, ":%s:%.3f", outcome_name(s->outcome), s->seconds);
 		if (s->have_score)
-			put(&b, ":score=%.1f/%.1f", s->score, s->required);
+			put(&b, ":%s%.1f/%.1f:%s%.1f", P(LOGFMT_SCORE),
+			    s->score, s->required, P(LOGFMT_RED), s->red);
 	}
 	if (r->reason != NULL) {
 		put(&b, " %s\"", K(LOGFMT_REASON));
@@ -170,6 +188,7 @@ logfmt_key(enum logfmt_field f)
  *	keys are found by their first letter (first[], built from keys[] at
  *	the first call: a key's index + 1, and in also[] the next key with
  *	the same letter), and compared four bytes at a time (key_is()).
+ *	qp= and qq= are the keys shorter than that.
  */
 enum logfmt_field
 logfmt_field(const char *tok, size_t len, size_t *at)
@@ -181,7 +200,6 @@ logfmt_field(const char *tok, size_t len, size_t *at)
 
 	if (!ready) {
 		for (i = LOGFMT_OTHER; i > 0; i--) {
-			assert(keys[i - 1].len >= 4);	/* for key_is() */
 			also[i - 1] = first[(unsigned char)keys[i - 1].word[0]];
 			first[(unsigned char)keys[i - 1].word[0]] =
 			    (unsigned char)i;
@@ -201,18 +219,44 @@ logfmt_field(const char *tok, size_t len, size_t *at)
 	return LOGFMT_OTHER;
 }
 
-/* key_is - tok starts with the n bytes of key, n at least 4 */
+const char *
+logfmt_part_key(enum logfmt_part p)
+{
+	return (size_t)p < LOGFMT_PART_OTHER ? parts[p].word : "";
+}
+
+/* logfmt_part - which part the word s is; *at is where its value starts */
+enum logfmt_part
+logfmt_part(const char *s, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < LOGFMT_PART_OTHER; i++)
+		if (word_is(s, parts[i].word, parts[i].len)) {
+			*at = parts[i].len;
+			return (enum logfmt_part)i;
+		}
+	return LOGFMT_PART_OTHER;
+}
+
+/*
+ * key_is - tok, of n bytes at least, starts with the n bytes of key: the
+ * first four at once when there are four
+ */
 static int
 key_is(const char *tok, const char *key, size_t n)
 {
 	uint32_t a, b;
-	size_t j;
+	size_t j = 0;
 
-	memcpy(&a, tok, sizeof(a));
-	memcpy(&b, key, sizeof(b));
-	if (a != b)
-		return 0;
-	for (j = sizeof(a); j < n; j++)
+	if (n >= sizeof(a)) {
+		memcpy(&a, tok, sizeof(a));
+		memcpy(&b, key, sizeof(b));
+		if (a != b)
+			return 0;
+		j = sizeof(a);
+	}
+	for (; j < n; j++)
 		if (tok[j] != key[j])
 			return 0;
 	return 1;

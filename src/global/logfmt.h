@@ -22,6 +22,10 @@
  *	("exit1", "signal9", "skipped", ...), logfmt_status_parse() reads
  *	one back, its number included.
  *
+ *	logfmt_part_key() and logfmt_part() are logfmt_key() and
+ *	logfmt_field() for the parts of a stage's field after its SECONDS
+ *	("score=", "red="), in a NUL-terminated word.
+ *
  * ERRORS
  *	Logging never fails the message: a write error on stderr is ignored
  *	(there is nowhere left to report it).  logfmt_status_parse()
@@ -47,10 +51,19 @@ enum logfmt_field {
 	LOGFMT_BYTES,
 	LOGFMT_OUT,
 	LOGFMT_TIME,
+	LOGFMT_QP,
+	LOGFMT_QQ,
 	LOGFMT_STAGE,
 	LOGFMT_REASON,
 	LOGFMT_OTHER,		/* KEY=VALUE of a later version */
 	LOGFMT_NONE		/* not a field */
+};
+
+/* The parts of a stage's field after its SECONDS, in their order. */
+enum logfmt_part {
+	LOGFMT_SCORE,		/* score=S/R */
+	LOGFMT_RED,		/* red=L */
+	LOGFMT_PART_OTHER	/* of a later version */
 };
 
 char		*logfmt_format(const struct report *);
@@ -58,6 +71,8 @@ void		 logfmt_write(const struct report *);
 void		 logfmt_set_syslog(int);
 const char	*logfmt_key(enum logfmt_field);
 enum logfmt_field logfmt_field(const char *, size_t, size_t *);
+const char	*logfmt_part_key(enum logfmt_part);
+enum logfmt_part logfmt_part(const char *, size_t *);
 const char	*logfmt_status(char [LOGFMT_STATUS_MAX], enum stage_status,
 		    int);
 int		 logfmt_status_parse(const char *, enum stage_status *,

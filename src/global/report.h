@@ -12,6 +12,8 @@
 #ifndef HIQ_REPORT_H
 #define HIQ_REPORT_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include "outcome.h"
@@ -44,6 +46,7 @@ struct stage_report {
 	int			 have_score;	/* a zone read a score */
 	double			 score;
 	double			 required;
+	double			 red;		/* with a score: red from */
 };
 
 struct report {
@@ -61,6 +64,10 @@ struct report {
 	const char		*reason;	/* why, or NULL */
 	int			 direct;	/* qmail-queue read fd 0: no
 						   byte counts */
+	pid_t			 qp;		/* hi-q's pid: the caller's
+						   "qp" */
+	pid_t			 qq;		/* qmail-queue's; 0: never
+						   started */
 };
 
 #endif /* HIQ_REPORT_H */

@@ -172,14 +172,15 @@ judge_zone(const struct stage_conf *sc, struct stage_report *rep,
 	*text = NULL;
 	rep->outcome = outcome_combine(rep->outcome, zone_judge(tap, &zwhy));
 	rep->have_score = zone_tap_score(tap, &rep->score, &rep->required);
+	if (rep->have_score)
+		rep->red = zone_red_from(&sc->zone, rep->required);
 	switch (rep->outcome) {
 	case OUTCOME_RED:
 		if ((*text = first_red_text(sc)) != NULL)
 			*why = xstrdup(*text);
 		else if (rep->have_score)
 			*why = xasprintf("stage %s scored %.1f, red from %.1f",
-			    sc->name, rep->score, sc->zone.absolute ?
-			    sc->zone.red_at : rep->required + sc->zone.margin);
+			    sc->name, rep->score, rep->red);
 		else
 			*why = xasprintf("stage %s: %s", sc->name,
 			    zwhy != NULL ? zwhy : "red");

@@ -22,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -211,6 +212,7 @@ prepare(struct milter_session *s)
 enum milter_status
 milter_session_start(struct milter_session *s)
 {
+	static const int one = 1;
 	int fd;
 
 	if (prepare(s) != MILTER_RUNNING)
@@ -221,6 +223,11 @@ milter_session_start(struct milter_session *s)
 		return milter_fail(s, "cannot make a socket: %s",
 		    strerror(errno));
 	s->fd = fd;
+	/* hi-q writes a burst at a time (SESSION_BATCH): send it at once. */
+	if (s->addr.ss.ss_family != AF_UNIX && setsockopt(fd, IPPROTO_TCP,
+	    TCP_NODELAY, &one, sizeof(one)) == -1)
+		return milter_fail(s, "cannot set TCP_NODELAY: %s",
+		    strerror(errno));
 	if (connect(fd, (struct sockaddr *)&s->addr.ss, s->addr.len) == 0)
 		return milter_send_optneg(s);
 	if (errno != EINPROGRESS && errno != EINTR)
@@ -380,18 +387,20 @@ milter_session_step(struct milter_session *s, short revents)
 				return s->status;
 			moved = 1;
 		}
+		/* Queue the steps up to the next reply, then write them. */
+		while (!s->awaiting && s->step != STEP_END &&
+		    s->step != STEP_OPTNEG && s->step != STEP_CONNECTING &&
+		    s->out.len - s->out_off < SESSION_BATCH) {
+			if (milter_send_step(s) == -1)
+				return s->status;
+			moved = 1;
+		}
 		if (s->out_off < s->out.len) {
 			if ((w = do_write(s)) == -1)
 				return s->status;
 			moved |= w;
 			if (s->out_off < s->out.len)
 				break;
-		}
-		if (!s->awaiting && s->step != STEP_END &&
-		    s->step != STEP_OPTNEG && s->step != STEP_CONNECTING) {
-			if (milter_send_step(s) == -1)
-				return s->status;
-			moved = 1;
 		}
 		if (!moved)
 			break;

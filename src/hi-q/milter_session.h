@@ -39,7 +39,10 @@
  *	caller's first Received field is hidden when params->hide_received
  *	is set (milter_head_hidden()).  The body with every LF as CRLF, in
  *	chunks of at most 65535 bytes; a SKIP reply ends it early.  After
- *	the final reply, Q, and the socket is closed.
+ *	the final reply, Q, and the socket is closed.  The packets up to
+ *	the next one that waits for a reply go out in one write (over TCP
+ *	with TCP_NODELAY): a milter that replies only at the end of the
+ *	message gets it all at once.
  *
  *	Macros: for each stage, the names the milter listed for it in its
  *	O reply, else the defaults below, each sent if it has a value: from

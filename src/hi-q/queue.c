@@ -67,6 +67,12 @@ queue_reap(struct queue *q)
 	return 1;
 }
 
+pid_t
+queue_pid(const struct queue *q)
+{
+	return q->pid > 0 ? q->pid : 0;
+}
+
 void
 queue_commit(struct queue *q)
 {

@@ -21,6 +21,10 @@
  *	queue_reap() collects qmail-queue if it has exited, and returns 1
  *	then (its wait status is q->status), 0 if it has not.
  *
+ *	queue_pid() is qmail-queue's pid once it was started, reaped or not,
+ *	and 0 when it never was: the pid qmail-send logs as "qp" for the
+ *	message (hi-q(8), qq=).
+ *
  * ERRORS
  *	queue_start returns 0 or spawn_program()'s errno value (the program
  *	could not be run; q->pid is 0); -1 with errno set when a pipe could
@@ -49,6 +53,7 @@ struct queue {
 void	queue_init(struct queue *);
 int	queue_start(struct queue *, char *const [], char *const [], int);
 int	queue_reap(struct queue *);
+pid_t	queue_pid(const struct queue *);
 void	queue_commit(struct queue *);
 int	queue_envelope_fd(const struct queue *);
 void	queue_write_envelope(struct queue *, const char *, size_t);

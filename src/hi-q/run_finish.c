@@ -240,6 +240,8 @@ run_finish(struct run *r)
 	rep.stages = sr;
 	rep.nstages = r->n;
 	rep.reason = r->reason;
+	rep.qp = getpid();	/* the "qp" qmail-smtpd's 250 names */
+	rep.qq = queue_pid(&r->q);
 	logfmt_write(&rep);
 	free(sr);
 	return code;

@@ -14,6 +14,7 @@
  *	See zone.h.  Out of memory: die(QQ_OOM).
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,7 @@ static size_t	block_end(const char *, size_t, size_t);
 static int	number_after(const char *, size_t, const char *, double *);
 static int	next_field(const char *, size_t, size_t *, const char *,
 		    struct buf *);
+static double	red_line(const struct zone_conf *, double);
 static int	value_cmp(const void *, const void *);
 static void	seen_build(struct zone_seen *, const struct zone_tap *,
 		    const char *);
@@ -342,6 +344,28 @@ find_header(const struct zone_tap *t, const char *name, char **value,
 	return count;
 }
 
+/*
+ * red_line - where red starts for a required score: red_at, or required +
+ * margin less a slack, since that is a sum of two decimals and may land
+ * just above the score SpamAssassin printed for it (3.1 + 0.2 > 3.3)
+ */
+static double
+red_line(const struct zone_conf *zc, double required)
+{
+	return zc->absolute ? zc->red_at :
+	    required + zc->margin - ZONE_SUM_SLACK;
+}
+
+/*
+ * zone_red_from - the red line in the tenths of the log: the lowest score
+ * of one decimal that zone_judge() makes red (never -0.0)
+ */
+double
+zone_red_from(const struct zone_conf *zc, double required)
+{
+	return ceil(red_line(zc, required) * 10) / 10 + 0.0;
+}
+
 enum outcome
 zone_judge(struct zone_tap *t, char **why)
 {
@@ -378,12 +402,7 @@ zone_judge(struct zone_tap *t, char **why)
 	}
 	free(value);
 	t->have_score = 1;
-	/*
-	 * required + margin is a sum of two decimals and may land just above
-	 * the score SpamAssassin printed for it (3.1 + 0.2 > 3.3).
-	 */
-	red = zc->absolute ? zc->red_at :
-	    t->required + zc->margin - ZONE_SUM_SLACK;
+	red = red_line(zc, t->required);
 	if (t->score >= red)
 		return OUTCOME_RED;
 	if (t->score >= t->required)

@@ -31,6 +31,10 @@
  *	(pump.h): it returns 0 once the tap has seen all it wants.
  *	zone_tap_settled() says the same; zone_tap_score() gives the score
  *	and the required score the header held, and returns 0 if it had none.
+ *	zone_red_from(zc, required) is the red line for that required score
+ *	as the log gives it (hi-q(8), red=): the lowest score of one decimal
+ *	that zone_judge() makes red, 7.0 for 5.0 and "margin 2", 7.3 for
+ *	"red 7.25".
  *
  *	zone_parse_status() reads "Yes, score=5.5 required=5.0 tests=..."
  *	on its own, for the tests.
@@ -78,6 +82,7 @@ void		 zone_tap_set_input(struct zone_tap *,
 int		 zone_tap_take(void *, const char *, size_t);
 int		 zone_tap_settled(const struct zone_tap *);
 int		 zone_tap_score(const struct zone_tap *, double *, double *);
+double		 zone_red_from(const struct zone_conf *, double);
 enum outcome	 zone_judge(struct zone_tap *, char **);
 void		 zone_tap_free(struct zone_tap *);
 int		 zone_parse_status(const char *, size_t, double *, double *);

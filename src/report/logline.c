@@ -15,6 +15,7 @@
  * ERRORS
  *	See logline.h.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,7 +288,8 @@ read_tenths(const char *s, long long *t, enum logline_score *kind,
 }
 
 /*
- * read_stage - NAME:STATUS:OUTCOME:SECONDS[:score=S/R][:...] into *st
+ * read_stage - NAME:STATUS:OUTCOME:SECONDS[:score=S/R][:red=L][:...] into
+ * *st
  *
  *	Returns NULL, or why the field cannot be read.  last says the field
  *	ends the line, where a short field means the line was cut.
@@ -298,6 +300,7 @@ read_stage(char *s, struct logline_stage *st, int last)
 	char *part[4], *rest, *slash;
 	enum logline_score k2;
 	long long req;
+	size_t at;
 	int i, nz2;
 
 	memset(st, 0, sizeof(*st));
@@ -324,18 +327,28 @@ read_stage(char *s, struct logline_stage *st, int last)
 	for (; rest != NULL; rest = s) {
 		if ((s = strchr(rest, ':')) != NULL)
 			*s++ = '\0';
-		if (strncmp(rest, "score=", 6) != 0)
-			continue;	/* unknown: ignored */
-		if ((slash = strchr(rest + 6, '/')) == NULL)
-			return last && s == NULL ? "" : "score without /";
-		*slash++ = '\0';
-		if (read_tenths(rest + 6, &st->score10, &st->score,
-		    &st->negzero) == -1 ||
-		    read_tenths(slash, &req, &k2, &nz2) == -1)
-			return "bad score";
-		st->required10 = req;
-		if (k2 != LOGLINE_SCORE_OK)
-			st->score = LOGLINE_SCORE_NAN;	/* no threshold */
+		switch (logfmt_part(rest, &at)) {
+		case LOGFMT_SCORE:
+			if ((slash = strchr(rest + at, '/')) == NULL)
+				return last && s == NULL ? "" :
+				    "score without /";
+			*slash++ = '\0';
+			if (read_tenths(rest + at, &st->score10, &st->score,
+			    &st->negzero) == -1 ||
+			    read_tenths(slash, &req, &k2, &nz2) == -1)
+				return "bad score";
+			st->required10 = req;
+			if (k2 != LOGLINE_SCORE_OK)	/* no threshold */
+				st->score = LOGLINE_SCORE_NAN;
+			break;
+		case LOGFMT_RED:
+			if (read_tenths(rest + at, &st->red10, &k2, &nz2) == -1)
+				return "bad red line";
+			st->have_red = k2 == LOGLINE_SCORE_OK;
+			break;
+		case LOGFMT_PART_OTHER:
+			break;		/* unknown: ignored */
+		}
 	}
 	return NULL;
 }
@@ -431,6 +444,16 @@ read_field(struct logline_parser *p, struct logline_rec *rec,
 			return "line ends inside a stage field";
 		}
 		return why;
+	case LOGFMT_QP:
+	case LOGFMT_QQ:
+		if (number_uint(val, strlen(val), INT_MAX, &v) == -1 ||
+		    v == 0)
+			why = "bad pid";
+		else if (f == LOGFMT_QP)
+			rec->qp = (long long)v;
+		else
+			rec->qq = (long long)v;
+		break;
 	case LOGFMT_RCPTS:
 	case LOGFMT_BYTES:
 	case LOGFMT_OUT:

@@ -11,10 +11,11 @@
  *	line in place (ends fields with NULs); the record points into it and
  *	into the parser, both valid until the next call.
  *
- *	Scores and required scores are kept in tenths, as hi-q prints them
- *	("%.1f"), so comparisons are exact.  A score that is not a finite
- *	number of tenths within +-LOGLINE_SCORE_MAX (nan, inf, 1e308) is
- *	marked, not converted.
+ *	Scores, required scores and red lines are kept in tenths, as hi-q
+ *	prints them ("%.1f"), so comparisons are exact.  A score that is not
+ *	a finite number of tenths within +-LOGLINE_SCORE_MAX (nan, inf,
+ *	1e308) is marked, not converted; such a red line is none.  The pids
+ *	(qp=, qq=) are read and checked, for a reader that wants them.
  *
  * ERRORS
  *	logline_parse() returns the kind of line; for LOGLINE_MALFORMED and
@@ -67,6 +68,8 @@ struct logline_stage {
 	long long		 score10;
 	long long		 required10;
 	int			 negzero;	/* the score read "-0.0" */
+	int			 have_red;	/* ":red=": red10 is set */
+	long long		 red10;		/* the red line, in tenths */
 };
 
 struct logline_rec {
@@ -75,6 +78,8 @@ struct logline_rec {
 	enum outcome		 verdict;
 	int			 code;
 	long long		 ms;		/* time= */
+	long long		 qp;		/* hi-q's pid; 0: none */
+	long long		 qq;		/* qmail-queue's; 0: none */
 	const struct logline_stage *stages;
 	size_t			 nstages;
 	const char		*why;

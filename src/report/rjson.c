@@ -97,9 +97,10 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 	item.sep = "";
 	tally_stage_statuses(s, status_item, &item);
 	fprintf(fp, "},\n     \"scored\": %llu, \"unscanned\": %llu, "
-	    "\"nan\": %llu, \"inf\": %llu, \"-inf\": %llu, "
-	    "\"negative_zero\": %llu,\n     \"ran\": %llu", s->scored,
-	    s->unscanned, s->nan, s->high, s->low, s->negzero, s->timed);
+	    "\"deferred\": %llu, \"nan\": %llu, \"inf\": %llu, "
+	    "\"-inf\": %llu, \"negative_zero\": %llu,\n     \"ran\": %llu",
+	    s->scored, s->unscanned, s->deferred, s->nan, s->high, s->low,
+	    s->negzero, s->timed);
 	if (s->timed > 0) {
 		fputs(", \"p50\": ", fp);
 		ms(fp, tally_percentile(t, i, 50));

@@ -40,6 +40,7 @@ static void	write_marks(FILE *, const struct band *, long long,
 		    const char *, char);
 static void	write_histogram(FILE *, const struct tally *,
 		    const struct band *, size_t, long long);
+static void	write_no_red(FILE *, const struct tally *, long long);
 static void	write_whatif(FILE *, const struct tally *);
 static void	whatif_row(FILE *, const struct tally *, long long, long long,
 		    long long, int);
@@ -150,6 +151,7 @@ write_stage(FILE *fp, const struct tally *t, size_t i)
 		w.col = 12;
 		word(&w, "scored", s->scored);
 		word(&w, "unscanned", s->unscanned);
+		word(&w, "deferred", s->deferred);
 		if (s->nan > 0)
 			word(&w, "unusable (nan)", s->nan);
 		if (s->high > 0)
@@ -213,6 +215,22 @@ shown(const struct band *b, size_t n, size_t i, long long th, long long red)
 	return 0;
 }
 
+/*
+ * write_no_red - neither --margin nor the log's red= gives the red line:
+ * say so, and what the log does show
+ */
+static void
+write_no_red(FILE *fp, const struct tally *t, long long th)
+{
+	char s[32];
+	long long d;
+
+	fputs("; no red line\n(the log has no red=, --margin Y gives it)", fp);
+	if (tally_lowest_red(t, &d) == 0)
+		fprintf(fp, "; the lowest red score %s",
+		    bands_fmt(s, sizeof(s), th + d));
+}
+
 static void
 write_histogram(FILE *fp, const struct tally *t, const struct band *b,
     size_t n, long long width)
@@ -233,9 +251,9 @@ write_histogram(FILE *fp, const struct tally *t, const struct band *b,
 	if (have_th)
 		fprintf(fp, "; threshold %s", bands_fmt(s1, sizeof(s1), th));
 	if (have_th && have_m)
-		fprintf(fp, ", red from %s%s",
-		    bands_fmt(s2, sizeof(s2), th + m),
-		    tally_margin_given(t) ? "" : " (the lowest red seen)");
+		fprintf(fp, ", red from %s", bands_fmt(s2, sizeof(s2), th + m));
+	else if (have_th)
+		write_no_red(fp, t, th);
 	fprintf(fp, "\n%*s %*s  G green, Y yellow, R red, o other\n",
 	    LABEL_W, "score", COUNT_W, "messages");
 	for (i = 0; i < n; i++) {

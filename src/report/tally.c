@@ -29,6 +29,13 @@ struct stage_slot {
 	unsigned long long	*times;		/* TALLY_TIME_BINS */
 };
 
+/* The values seen most often, of at most TALLY_REQUIRED_MAX kinds. */
+struct mode {
+	long long		 v[TALLY_REQUIRED_MAX];
+	unsigned long long	 n[TALLY_REQUIRED_MAX];
+	size_t			 len;
+};
+
 struct day_slot {
 	char			 name[11];
 	unsigned long long	 verdict[OUTCOME_COUNT];
@@ -46,13 +53,12 @@ struct tally {
 	char			*score_stage;
 	unsigned long long	(*hist)[TALLY_NZONES];
 	unsigned long long	(*diff)[TALLY_NZONES];
-	long long		 required[TALLY_REQUIRED_MAX];
-	unsigned long long	 required_n[TALLY_REQUIRED_MAX];
-	size_t			 nrequired;
+	struct mode		 required;
+	struct mode		 logged;	/* red= less required */
 	int			 have_red;
 	long long		 red_min;	/* lowest red - required */
 	int			 have_margin;
-	long long		 margin;
+	long long		 margin;	/* tally_set_margin()'s */
 };
 
 static size_t		 time_bin(long long);
@@ -66,6 +72,8 @@ static void		 add_stage(struct stage_slot *,
 static void		 add_score(struct tally *,
 			    const struct logline_stage *);
 static long long	 clamp(long long, long long, long long);
+static void		 mode_add(struct mode *, long long);
+static int		 mode_get(const struct mode *, long long *);
 static enum tally_zone	 zone_of(enum outcome);
 
 struct tally *
@@ -230,8 +238,6 @@ add_stage(struct stage_slot *s, const struct logline_stage *l)
 	switch (l->status) {
 	case STATUS_EXITED:
 		sum->exits[l->value]++;
-		if (l->score == LOGLINE_SCORE_NONE)
-			sum->unscanned++;
 		timed = 1;
 		break;
 	case STATUS_SIGNALED:
@@ -254,6 +260,17 @@ add_stage(struct stage_slot *s, const struct logline_stage *l)
 	case STATUS_UNREACHED:
 		break;
 	}
+	/*
+	 * Without a score: passed on unscanned (over spamc's -s, spamd down
+	 * without -x), or deferred by the stage itself (spamd down with -x,
+	 * a timeout).  A stage stopped because another decided is neither.
+	 */
+	if (l->score == LOGLINE_SCORE_NONE && l->status == STATUS_EXITED &&
+	    (l->outcome == OUTCOME_GREEN || l->outcome == OUTCOME_YELLOW))
+		sum->unscanned++;
+	if (l->score == LOGLINE_SCORE_NONE && l->outcome == OUTCOME_TEMPFAIL &&
+	    l->status != STATUS_ABORTED && l->status != STATUS_RUNNING)
+		sum->deferred++;
 	if (timed) {
 		if (s->times == NULL)
 			s->times = xcalloc(TALLY_TIME_BINS, sizeof(*s->times));
@@ -289,7 +306,6 @@ add_score(struct tally *t, const struct logline_stage *l)
 {
 	enum tally_zone z = zone_of(l->outcome);
 	long long d;
-	size_t i;
 
 	switch (l->score) {
 	case LOGLINE_SCORE_NONE:
@@ -313,15 +329,41 @@ add_score(struct tally *t, const struct logline_stage *l)
 		t->have_red = 1;
 		t->red_min = d;
 	}
-	for (i = 0; i < t->nrequired; i++)
-		if (t->required[i] == l->required10)
+	mode_add(&t->required, l->required10);
+	if (l->have_red)
+		mode_add(&t->logged, l->red10 - l->required10);
+}
+
+/* mode_add - count v; a kind past the first TALLY_REQUIRED_MAX is not */
+static void
+mode_add(struct mode *m, long long v)
+{
+	size_t i;
+
+	for (i = 0; i < m->len; i++)
+		if (m->v[i] == v)
 			break;
-	if (i == t->nrequired) {
+	if (i == m->len) {
 		if (i == TALLY_REQUIRED_MAX)
 			return;
-		t->required[t->nrequired++] = l->required10;
+		m->v[m->len++] = v;
 	}
-	t->required_n[i]++;
+	m->n[i]++;
+}
+
+/* mode_get - the value counted most often (the first of a tie); -1: none */
+static int
+mode_get(const struct mode *m, long long *v)
+{
+	size_t i, best = 0;
+
+	if (m->len == 0)
+		return -1;
+	for (i = 1; i < m->len; i++)
+		if (m->n[i] > m->n[best])
+			best = i;
+	*v = m->v[best];
+	return 0;
 }
 
 void
@@ -428,38 +470,34 @@ tally_score_stage(const struct tally *t)
 int
 tally_threshold(const struct tally *t, long long *t10)
 {
-	size_t i, best = 0;
-
-	if (t->nrequired == 0)
-		return -1;
-	for (i = 1; i < t->nrequired; i++)
-		if (t->required_n[i] > t->required_n[best])
-			best = i;
-	*t10 = t->required[best];
-	return 0;
+	return mode_get(&t->required, t10);
 }
 
 /*
- * tally_margin - the margin Y in tenths: as set, or the lowest red score
- * above its required one
+ * tally_margin - the margin Y in tenths: as set, or the logged red line
+ * less the required score, the one most messages had; -1: neither
  */
 int
 tally_margin(const struct tally *t, long long *m10)
 {
-	if (t->have_margin)
-		*m10 = t->margin;
-	else if (t->have_red)
-		*m10 = t->red_min;
-	else
-		return -1;
+	if (!t->have_margin)
+		return mode_get(&t->logged, m10);
+	*m10 = t->margin;
 	return 0;
 }
 
-/* tally_margin_given - whether the margin was set, not inferred */
+/*
+ * tally_lowest_red - the lowest score of a red message, less its required
+ * score, at or above it: a fact, not the red line (red may have come from
+ * a rule)
+ */
 int
-tally_margin_given(const struct tally *t)
+tally_lowest_red(const struct tally *t, long long *d10)
 {
-	return t->have_margin;
+	if (!t->have_red)
+		return -1;
+	*d10 = t->red_min;
+	return 0;
 }
 
 /* tally_score_span - the lowest and highest score bin in use */

@@ -7,9 +7,12 @@
  *	tally_count() counts a line of each kind, tally_add() adds a message
  *	record (logline.h), and the functions below read the figures:
  *	messages per verdict (in all, per day), per stage (outcomes, exit
- *	statuses, skips, unscanned, time percentiles), the score histogram
- *	in bands of tenths, and the what-if counts for another threshold
- *	and margin.  tally_stage_statuses() hands a writer a stage's
+ *	statuses, skips, unscanned, deferred, time percentiles), the score
+ *	histogram in bands of tenths, and the what-if counts for another
+ *	threshold and margin.  The threshold is the required score most
+ *	messages had; the margin is the one tally_set_margin() gave, or else
+ *	the red line hi-q logged (red=) less the required score, the one
+ *	most messages had: a log without red= has none.  tally_stage_statuses() hands a writer a stage's
  *	statuses by their words in the log, in one order for every output.
  *
  *	Memory is bounded whatever the number of lines: scores are counted
@@ -20,7 +23,7 @@
  *	256 bins per power of two, so a percentile is at most 0.4% below the
  *	true value), at most TALLY_STAGES_MAX stage names and TALLY_DAYS_MAX
  *	days (the rest are counted together), and TALLY_REQUIRED_MAX
- *	distinct required scores.
+ *	distinct required scores and as many distinct margins.
  *
  * ERRORS
  *	None; out of memory: xalloc.h.
@@ -66,7 +69,10 @@ struct tally_stage {
 	unsigned long long	 signals[128];
 	unsigned long long	 status[STATUS_COUNT];
 	unsigned long long	 scored;	/* a usable score */
-	unsigned long long	 unscanned;	/* exited, no score */
+	unsigned long long	 unscanned;	/* passed (green, yellow), no
+						   score */
+	unsigned long long	 deferred;	/* said tempfail itself, no
+						   score */
 	unsigned long long	 nan;		/* score nan, or no threshold */
 	unsigned long long	 high;		/* +inf, beyond the bins */
 	unsigned long long	 low;
@@ -109,7 +115,7 @@ long long	 tally_percentile(const struct tally *, size_t, unsigned);
 const char	*tally_score_stage(const struct tally *);
 int		 tally_threshold(const struct tally *, long long *);
 int		 tally_margin(const struct tally *, long long *);
-int		 tally_margin_given(const struct tally *);
+int		 tally_lowest_red(const struct tally *, long long *);
 int		 tally_score_span(const struct tally *, long long *,
 		    long long *);
 void		 tally_band(const struct tally *, long long, long long,

@@ -20,7 +20,9 @@
  *	spawn_check(path) says whether spawn_program() would run path: only
  *	a regular file that the effective user may execute.  spawn_program()
  *	calls it first, and "hi-q --check" calls it for every program, so
- *	the two refuse the same programs with the same reason.
+ *	the two refuse the same programs with the same reason; a check
+ *	started as root first becomes the user who will run hi-q, so that
+ *	the effective user is that one.
  *
  *	spawn_environ(env, name) returns a copy of an environment without the
  *	variable name (hi-q drops QMAILQUEUE, which names hi-q itself: a

@@ -49,9 +49,10 @@ echo "exit $?"
 # The README's "On a qmail host", step by step as it writes them, on a
 # stand-in host: qmail's tree in $TMP/qmail (QMAILHOME and PREFIX, which
 # the README names, are set for make; the installed filters.conf's queue
-# is qq-sink), and nobody in qmaild's place.  The packages are this
-# machine's: tests/fresh-root installs only those the README names, on a
-# pristine Debian, before it follows the same steps.
+# is qq-sink), and nobody in qmaild's place (QMAILD, which the README
+# names too: the user "hi-q --check" run as root checks as).  The packages
+# are this machine's: tests/fresh-root installs only those the README
+# names, on a pristine Debian, before it follows the same steps.
 readme_host_steps "$TOP/README.md" >"$TMP/steps"
 QH="$TMP/qmail"
 mkdir -p "$QH/bin" "$TMP/queue"
@@ -83,21 +84,42 @@ while IFS= read -r step; do
 	*)
 		echo "$step" | sed -e "s|/var/qmail/|$QH/|g" \
 		    -e 's/qmaild/nobody/g' >"$TMP/step"
-		env QMAILHOME="$QH" PREFIX="$TMP/usr" sh "$TMP/step" \
-		    </dev/null >"$TMP/out" 2>&1
+		env QMAILHOME="$QH" PREFIX="$TMP/usr" QMAILD=nobody \
+		    sh "$TMP/step" </dev/null >"$TMP/out" 2>&1
 		echo "exit $?"
 		case $step in
 		make*) (cd "$TMP" && find qmail usr -type f | sort) ;;
-		*) head -n 1 "$TMP/out" | sed "s|$TMP|TMP|g" ;;
+		*) head -n 2 "$TMP/out" | sed "s|$TMP|TMP|g" ;;
 		esac
 		;;
 	esac
 done <"$TMP/steps"
 
-echo "--- --check as root: 55 without a user line (issue 18 asks for 0)"
-"$QH/bin/hi-q" --check >"$TMP/out" 2>&1
+# check_as_root FILE - the installed hi-q's --check of FILE, run as root
+check_as_root() {
+	"$QH/bin/hi-q" --check -c "$1" >"$TMP/out" 2>&1
+	echo "exit $?"
+	sed -n "/^# stage/q; s|$TMP|TMP|g; p" "$TMP/out"
+}
+
+echo "--- --check as root, without a user line, checks as qmail-smtpd's user:"
+echo "--- a stage program only root may run is named, 55"
+cp /bin/cat "$TMP/rootonly"
+chmod 700 "$TMP/rootonly"
+sed "s|^stage spamc /usr/bin/spamc |stage spamc $TMP/rootonly |" \
+    "$QH/control/filters.conf" >"$TMP/own.conf"
+check_as_root "$TMP/own.conf"
+
+echo "--- ... and it reads the file as that user: one only root may read, 55"
+cp "$QH/control/filters.conf" "$TMP/private.conf"
+chmod 600 "$TMP/private.conf"
+check_as_root "$TMP/private.conf"
+
+echo "--- ... where the host has no such user, --check says so, 55"
+make -s hi-q QMAILD=no-such-user-hiq >/dev/null 2>&1
+./hi-q --check -c "$QH/control/filters.conf" 2>&1 | sed "s|$TMP|TMP|g"
+./hi-q --check -c "$QH/control/filters.conf" >/dev/null 2>&1
 echo "exit $?"
-sed "s|$TMP|TMP|g" "$TMP/out"
 
 echo "--- a message through the installed hi-q, as qmail-smtpd runs it for a"
 echo "--- relay client (RELAYCLIENT: the spamc stage is skipped): queued"

@@ -97,10 +97,12 @@ shipped_conf() {
 	fi
 }
 
-# mask - hide what changes from run to run: times, pids, queue ids, and
-# after a failure how far the message had got (out=)
+# mask - hide what changes from run to run: times, pids (hi-q's qp= and
+# qmail-queue's qq= among them), queue ids, and after a failure how far
+# the message had got (out=)
 mask() {
 	sed -e 's/time=[0-9][0-9.]*/time=T/' \
+	    -e 's/ qp=[0-9][0-9]*/ qp=P/' -e 's/ qq=[0-9][0-9]*/ qq=Q/' \
 	    -e '/ code=0 /!s/ out=[0-9][0-9]*/ out=N/' \
 	    -e 's/\(stage=[^: ]*:[^: ]*:[^: ]*:\)[0-9][0-9.]*/\1S/g' \
 	    -e 's/pid [0-9][0-9]*/pid P/g' \

@@ -52,6 +52,35 @@ echo "--- ham: 250, green"
 send --header 'Subject: lunch on Friday'
 queued
 
+echo "--- the 250 traced to its queue entry: the reply's qp is hi-q's qp=,"
+echo "--- and qq= the queue program's pid, which names the entry (qmail-send"
+echo "--- logs it as qp)"
+fresh_queue
+_from=$(wc -l <"$LOG")
+qp_reply=$(smtp_send "$QPSMTPD_PORT" "$TMP/swaks" --from a@example.org \
+    --to b@example.com --header 'Subject: lunch on Friday' |
+    sed -n 's/^250 Queued! [0-9]* qp \([0-9]*\) .*/\1/p')
+line=$(tail -n +"$((_from + 1))" "$LOG" | grep ' hi-q: verdict=')
+qp_log=$(echo "$line" | sed -n 's/.* qp=\([0-9]*\) .*/\1/p')
+qq_log=$(echo "$line" | sed -n 's/.* qq=\([0-9]*\) .*/\1/p')
+# qq-sink names the entry SECONDS.NANOSECONDS.PID.1 (qq-sink(8)).
+qq_entry=
+for e in "$Q"/new/*; do
+	qq_entry=$(basename "$e" | cut -d. -f3)
+done
+if [ -n "$qp_reply" ] && [ "$qp_reply" = "$qp_log" ]; then
+	echo "the reply's qp is the log's qp="
+else
+	echo "the reply says qp $qp_reply, the log qp=$qp_log"
+fi
+if [ -n "$qq_entry" ] && [ "$qq_entry" = "$qq_log" ]; then
+	echo "the entry's pid is the log's qq="
+else
+	echo "the entry's pid is $qq_entry, the log says qq=$qq_log"
+fi
+[ "$qp_log" != "$qq_log" ] && echo "two processes: hi-q and qmail-queue"
+queued
+
 echo "--- the marked subject: 250, yellow, queued with X-Spam-Flag: YES"
 fresh_queue
 send --header 'Subject: yellowtest lunch on Friday'

@@ -267,24 +267,25 @@ struct zone_case {
 	const char	*output;	/* what the stage wrote */
 	enum outcome	 outcome;
 	int		 have_score;
+	double		 red;		/* the red line, with a score */
 	const char	*why;
 	const char	*text;
 };
 
 static const struct zone_case zone_cases[] = {
 	{ ZONE, "X-Spam-Status: No, score=1.0 required=5.0\n\nbody\n",
-	  OUTCOME_GREEN, 1, NULL, NULL },
-	{ ZONE, "X-Spam-Status: Yes, score=6.0 required=5.0\n\nbody\n",
-	  OUTCOME_YELLOW, 1, NULL, NULL },
+	  OUTCOME_GREEN, 1, 8.0, NULL, NULL },
+	{ ZONE, "X-Spam-Status: Yes, score=6.0 required=4.5\n\nbody\n",
+	  OUTCOME_YELLOW, 1, 7.5, NULL, NULL },
 	{ ZONE, "X-Spam-Status: Yes, score=8.0 required=5.0\n\nbody\n",
-	  OUTCOME_RED, 1, "spam (#5.7.1)", "spam (#5.7.1)" },
+	  OUTCOME_RED, 1, 8.0, "spam (#5.7.1)", "spam (#5.7.1)" },
 	{ ZONE_NOTEXT, "X-Spam-Status: Yes, score=12.5 required=5.0\n\n",
-	  OUTCOME_RED, 1, "stage s scored 12.5, red from 10.0", NULL },
-	{ ZONE_NOTEXT, "Subject: none\n\nbody\n", OUTCOME_YELLOW, 0, NULL,
-	  NULL },
+	  OUTCOME_RED, 1, 10.0, "stage s scored 12.5, red from 10.0", NULL },
+	{ ZONE_NOTEXT, "Subject: none\n\nbody\n", OUTCOME_YELLOW, 0, 0,
+	  NULL, NULL },
 	{ ZONE, "X-Spam-Status: No, score=1.0 required=5.0\n"
 	  "X-Spam-Status: No, score=1.0 required=5.0\n\n", OUTCOME_TEMPFAIL,
-	  0, "stage s: 2 X-Spam-Status headers", NULL },
+	  0, 0, "stage s: 2 X-Spam-Status headers", NULL },
 };
 
 START_TEST(test_zone)
@@ -303,6 +304,9 @@ START_TEST(test_zone)
 	step = judge_zone(&c->stages[0], &rep, &tap, &why, &text);
 	ck_assert_int_eq(step, t->why != NULL ? JUDGE_DECIDES : JUDGE_PASSES);
 	ck_assert_int_eq(rep.have_score, t->have_score);
+	if (t->have_score)
+		ck_assert_msg(rep.red == t->red, "case %d: got red from %g, "
+		    "want %g", _i, rep.red, t->red);
 	assert_judged(_i, &rep, t->outcome, why, t->why, text, t->text);
 	free(why);
 	zone_tap_free(&tap);

@@ -8,9 +8,11 @@
  *	(nan, inf, -0.0, what "%.1f" makes of 1e20), against the record,
  *	kind and day written by hand.  Numbers outside the one grammar of
  *	number.h ("0x10", "1e308", "+5", "Infinity") in time=, a stage's
- *	time and a score make the line malformed, with the reason.  One
- *	case formats a line with logfmt_format() and reads it back, so
- *	writer and reader cannot drift apart.
+ *	time and a score make the line malformed, with the reason.  The
+ *	pids (qp=, qq=) and a stage's red line (:red=) are read where they
+ *	are and 0 where a line from before them has none.  One case formats
+ *	a line with logfmt_format() and reads it back, so writer and reader
+ *	cannot drift apart.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,9 @@
 #define L_GREEN	"hi-q: verdict=green code=0 from=<a@example.org> rcpts=1 " \
 		"bytes=21 out=21 time=0.003 stage=cat:exit0:green:0.001"
 #define SPAMC	"stage=spamc:exit1:yellow:0.042:score="
+
+static char	*parse_as(struct logline_parser *, struct logline_rec *,
+		    const char *, enum logline_kind, const char *, int);
 
 struct line_case {
 	const char		*tz;
@@ -224,6 +229,101 @@ out:
 END_TEST
 
 /*
+ * The pids (qp=, qq=) and the red line (a stage's :red=): read where they
+ * are, 0 where they are not (a line from before them still reads), and a
+ * bad one makes the line malformed, or truncated where it ends it.
+ */
+struct field_case {
+	const char		*line;
+	enum logline_kind	 kind;
+	const char		*why;
+	long long		 qp, qq;
+	int			 have_red;
+	long long		 red10;
+};
+
+#define F_HEAD	"hi-q: verdict=yellow code=0 from=<> rcpts=1 bytes=1 out=1 " \
+		"time=0.1"
+
+static const struct field_case field_cases[] = {
+	/* 0: queued: both pids, the red line after the score */
+	{ F_HEAD " qp=7052 qq=7054 " SPAMC "6.9/5.0:red=7.0", MSG, NULL,
+	  7052, 7054, 1, 70 },
+	/* 1: a line from before them: none of the three */
+	{ F_HEAD " " SPAMC "6.9/5.0", MSG, NULL, 0, 0, 0, 0 },
+	/* 2: rejected: qmail-queue never started; in any order */
+	{ F_HEAD " " SPAMC "6.9/5.0:red=-1.5 qp=1", MSG, NULL, 1, 0, 1,
+	  -15 },
+	{ F_HEAD " qq=2147483647 stage=s:exit1:red:0.1:red=7.3:score=8.0/5.0",
+	  MSG, NULL, 0, 2147483647, 1, 73 },
+	/* 4: a red line that is no number of tenths is none */
+	{ F_HEAD " " SPAMC "6.9/5.0:red=inf", MSG, NULL, 0, 0, 0, 0 },
+	{ F_HEAD " " SPAMC "6.9/5.0:red=nan", MSG, NULL, 0, 0, 0, 0 },
+	/* 6-12: malformed */
+	{ F_HEAD " qp=0 rcpts=1", LOGLINE_MALFORMED, "bad pid", 0, 0, 0, 0 },
+	{ F_HEAD " qp=-1 rcpts=1", LOGLINE_MALFORMED, "bad pid", 0, 0, 0, 0 },
+	{ F_HEAD " qq=2147483648 rcpts=1", LOGLINE_MALFORMED, "bad pid", 0, 0,
+	  0, 0 },
+	{ F_HEAD " qq=0x10 rcpts=1", LOGLINE_MALFORMED, "bad pid", 0, 0, 0,
+	  0 },
+	{ F_HEAD " qp= rcpts=1", LOGLINE_MALFORMED, "bad pid", 0, 0, 0, 0 },
+	{ F_HEAD " " SPAMC "6.9/5.0:red=x rcpts=1", LOGLINE_MALFORMED,
+	  "bad red line", 0, 0, 0, 0 },
+	{ F_HEAD " " SPAMC "6.9/5.0:red=7.0/5.0 rcpts=1", LOGLINE_MALFORMED,
+	  "bad red line", 0, 0, 0, 0 },
+	/* 13: cut inside the last pid */
+	{ F_HEAD " qp=", LOGLINE_TRUNCATED, "line ends inside a field", 0, 0,
+	  0, 0 },
+};
+
+/*
+ * parse_as - a copy of text read by p into rec, of kind want and, if why
+ * is not NULL, for that reason (case i); the copy, which rec points into,
+ * is the caller's to free
+ */
+static char *
+parse_as(struct logline_parser *p, struct logline_rec *rec, const char *text,
+    enum logline_kind want, const char *why, int i)
+{
+	enum logline_kind kind;
+	char *line;
+
+	line = strdup(text);
+	ck_assert_ptr_nonnull(line);
+	logline_init(p);
+	kind = logline_parse(p, line, strlen(line), rec);
+	ck_assert_msg(kind == want, "case %d: got kind %d (%s), want %d", i,
+	    kind, rec->why ? rec->why : "-", want);
+	if (why != NULL)
+		ck_assert_msg(rec->why != NULL && strcmp(rec->why, why) == 0,
+		    "case %d: got reason \"%s\", want \"%s\"", i,
+		    rec->why != NULL ? rec->why : "(none)", why);
+	return line;
+}
+
+START_TEST(test_fields)
+{
+	const struct field_case *c = &field_cases[_i];
+	const struct logline_stage *st;
+	struct logline_parser p;
+	struct logline_rec rec;
+	char *line;
+
+	line = parse_as(&p, &rec, c->line, c->kind, c->why, _i);
+	if (c->kind == LOGLINE_MESSAGE) {
+		ck_assert_int_eq(rec.qp, c->qp);
+		ck_assert_int_eq(rec.qq, c->qq);
+		st = &rec.stages[rec.nstages - 1];
+		ck_assert_int_eq(st->have_red, c->have_red);
+		if (c->have_red)
+			ck_assert_int_eq(st->red10, c->red10);
+	}
+	logline_free(&p);
+	free(line);
+}
+END_TEST
+
+/*
  * Numbers outside the one grammar (number.h): the line is malformed, with
  * the reason.  strtod(3) read "0x10" as 16 and "1e308" as a score.
  */
@@ -247,6 +347,10 @@ static const struct number_case number_cases[] = {
 	{ NUM_HEAD "time=0.1 " SPAMC "Infinity/5.0", "bad score" },
 	{ NUM_HEAD "time=0.1 " SPAMC "NAN/5.0", "bad score" },
 	{ NUM_HEAD "time=0.1 " SPAMC "5nan/5.0", "bad score" },
+	{ NUM_HEAD "time=0.1 " SPAMC "6.0/5.0:red=1e1", "bad red line" },
+	{ NUM_HEAD "time=0.1 " SPAMC "6.0/5.0:red=+7.0", "bad red line" },
+	{ NUM_HEAD "time=0.1 qp=1e3 rcpts=1", "bad pid" },
+	{ NUM_HEAD "time=0.1 qq=+5 rcpts=1", "bad pid" },
 };
 
 START_TEST(test_numbers)
@@ -254,18 +358,9 @@ START_TEST(test_numbers)
 	const struct number_case *c = &number_cases[_i];
 	struct logline_parser p;
 	struct logline_rec rec;
-	enum logline_kind kind;
 	char *line;
 
-	line = strdup(c->line);
-	ck_assert_ptr_nonnull(line);
-	logline_init(&p);
-	kind = logline_parse(&p, line, strlen(line), &rec);
-	ck_assert_msg(kind == LOGLINE_MALFORMED, "case %d: got kind %d, "
-	    "want %d (malformed)", _i, kind, LOGLINE_MALFORMED);
-	ck_assert_msg(rec.why != NULL && strcmp(rec.why, c->why) == 0,
-	    "case %d: got reason \"%s\", want \"%s\"", _i,
-	    rec.why != NULL ? rec.why : "(none)", c->why);
+	line = parse_as(&p, &rec, c->line, LOGLINE_MALFORMED, c->why, _i);
 	logline_free(&p);
 	free(line);
 }
@@ -275,13 +370,15 @@ END_TEST
 START_TEST(test_round_trip)
 {
 	struct stage_report sr[7] = {
-		{ "a", STATUS_EXITED, 1, OUTCOME_YELLOW, 0.042, 1, 6.9, 5.0 },
-		{ "b", STATUS_SIGNALED, 9, OUTCOME_TEMPFAIL, 1.0, 0, 0, 0 },
-		{ "c", STATUS_SKIPPED, 0, OUTCOME_GREEN, 0, 0, 0, 0 },
-		{ "d", STATUS_NOEXEC, 2, OUTCOME_TEMPFAIL, 0, 0, 0, 0 },
-		{ "e", STATUS_TIMEOUT, 0, OUTCOME_TEMPFAIL, 120, 0, 0, 0 },
-		{ "f", STATUS_ABORTED, 0, OUTCOME_TEMPFAIL, 0.5, 0, 0, 0 },
-		{ "g", STATUS_RUNNING, 0, OUTCOME_TEMPFAIL, 0, 1, -0.04, 5 },
+		{ "a", STATUS_EXITED, 1, OUTCOME_YELLOW, 0.042, 1, 6.9, 5.0,
+		    7.3 },
+		{ "b", STATUS_SIGNALED, 9, OUTCOME_TEMPFAIL, 1.0, 0, 0, 0, 0 },
+		{ "c", STATUS_SKIPPED, 0, OUTCOME_GREEN, 0, 0, 0, 0, 0 },
+		{ "d", STATUS_NOEXEC, 2, OUTCOME_TEMPFAIL, 0, 0, 0, 0, 0 },
+		{ "e", STATUS_TIMEOUT, 0, OUTCOME_TEMPFAIL, 120, 0, 0, 0, 0 },
+		{ "f", STATUS_ABORTED, 0, OUTCOME_TEMPFAIL, 0.5, 0, 0, 0, 0 },
+		{ "g", STATUS_RUNNING, 0, OUTCOME_TEMPFAIL, 0, 1, -0.04, 5,
+		    -1 },
 	};
 	static const enum stage_status want[7] = {
 		STATUS_EXITED, STATUS_SIGNALED, STATUS_SKIPPED, STATUS_NOEXEC,
@@ -304,6 +401,8 @@ START_TEST(test_round_trip)
 	r.stages = sr;
 	r.nstages = 7;
 	r.reason = "stage e timed out \"after\" 120s";
+	r.qp = 7052;
+	r.qq = 7054;
 	line = logfmt_format(&r);
 	line[strlen(line) - 1] = '\0';		/* the newline */
 	logline_init(&p);
@@ -312,6 +411,8 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(rec.verdict, OUTCOME_TEMPFAIL);
 	ck_assert_int_eq(rec.code, 71);
 	ck_assert_int_eq(rec.ms, 121500);
+	ck_assert_int_eq(rec.qp, 7052);
+	ck_assert_int_eq(rec.qq, 7054);
 	ck_assert_uint_eq(rec.nstages, 7);
 	for (i = 0; i < 7; i++) {
 		ck_assert_str_eq(rec.stages[i].name, sr[i].name);
@@ -319,6 +420,11 @@ START_TEST(test_round_trip)
 		ck_assert_int_eq(rec.stages[i].outcome, sr[i].outcome);
 	}
 	ck_assert_int_eq(rec.stages[0].score10, 69);
+	ck_assert_int_eq(rec.stages[0].have_red, 1);
+	ck_assert_int_eq(rec.stages[0].red10, 73);
+	ck_assert_int_eq(rec.stages[1].have_red, 0);
+	ck_assert_int_eq(rec.stages[6].have_red, 1);
+	ck_assert_int_eq(rec.stages[6].red10, -10);
 	ck_assert_int_eq(rec.stages[4].ms, 120000);
 	/* -0.04 prints as "-0.0": a negative zero */
 	ck_assert_int_eq(rec.stages[6].score10, 0);
@@ -338,6 +444,8 @@ suite_logline(void)
 	tc = tcase_create("lines");
 	tcase_add_loop_test(tc, test_line_table, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_loop_test(tc, test_fields, 0,
+	    (int)(sizeof(field_cases) / sizeof(field_cases[0])));
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_loop_test(tc, test_numbers, 0,
 	    (int)(sizeof(number_cases) / sizeof(number_cases[0])));

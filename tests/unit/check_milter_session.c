@@ -401,6 +401,21 @@ run_free(struct run *r)
 	ck_assert_int_eq(rmdir(r->dir), 0);
 }
 
+/*
+ * The test program is linked with --wrap=send (Makefile): every send()
+ * of the session is counted here, then made.
+ */
+ssize_t	__real_send(int, const void *, size_t, int);
+ssize_t	__wrap_send(int, const void *, size_t, int);
+static unsigned long sends;
+
+ssize_t
+__wrap_send(int fd, const void *buf, size_t n, int flags)
+{
+	sends++;
+	return __real_send(fd, buf, n, flags);
+}
+
 START_TEST(test_session_table)
 {
 	const struct sess_case *t = &sess_cases[_i];
@@ -449,6 +464,30 @@ got_is(const struct run *r, size_t i, int cmd, const char *want, size_t n)
 }
 
 #define GOT(r, i, cmd, s)	got_is(r, i, cmd, s, sizeof(s) - 1)
+
+/*
+ * A milter that replies only at the end of the message gets everything
+ * from connect to end of message in one write, not one write a packet:
+ * a burst of small writes waits on Nagle's rule and the milter's delayed
+ * acknowledgement (40 ms a message on Linux).  Three writes in all:
+ * option negotiation, the burst, quit.
+ */
+START_TEST(test_session_one_write)
+{
+	static const struct sess_case t = { .protocol = NR_ALL, .after = {
+	    ['C'] = { "", 0 }, ['H'] = { "", 0 }, ['M'] = { "", 0 },
+	    ['R'] = { "", 0 }, ['T'] = { "", 0 }, ['L'] = { "", 0 },
+	    ['N'] = { "", 0 }, ['B'] = { "", 0 } }, .status = MILTER_DONE };
+	struct run r;
+
+	sends = 0;
+	run_case(&r, &t, NULL, "", 0);
+	ck_assert_str_eq(r.sent, "ODCHDMDRDRTLLNBEQ");
+	ck_assert_int_eq(r.status, MILTER_DONE);
+	ck_assert_uint_eq(sends, 3);
+	run_free(&r);
+}
+END_TEST
 
 START_TEST(test_session_packets)
 {
@@ -705,6 +744,7 @@ suite_milter_session(void)
 	tcase_add_loop_test(tc, test_session_table, 0,
 	    sizeof(sess_cases) / sizeof(sess_cases[0]));
 	tcase_add_test(tc, test_session_packets);
+	tcase_add_test(tc, test_session_one_write);
 	tcase_add_test(tc, test_session_leadspc_and_local);
 	tcase_add_test(tc, test_session_symlist);
 	tcase_add_test(tc, test_session_mods);

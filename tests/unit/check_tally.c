@@ -6,7 +6,11 @@
  *	sides of each line, 1000, inf and nan, an unscanned, a skipped and
  *	a deferred message) are parsed and counted; the verdicts, stage
  *	figures, percentiles, bands and what-if rows are checked against
- *	values worked out by hand in the comments.
+ *	values worked out by hand in the comments.  Those lines have no
+ *	red=, so there is no red line unless --margin gives one; lines with
+ *	red= give it.  A table of single stage fields says which count as
+ *	unscanned (passed without a score) and which as deferred (the stage
+ *	said tempfail itself, without a score).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +44,25 @@ static const char *const lines[] = {
 	"something else",
 };
 
+/* Lines with the red line hi-q logs: 7.0 twice, 8.0 once (5.0 required). */
+static const char *const logged[] = {
+	HEAD("green") "exit0:green:0.010:score=1.0/5.0:red=7.0",
+	HEAD("yellow") "exit1:yellow:0.010:score=5.5/5.0:red=7.0",
+	HEAD("red") "exit1:red:0.010:score=8.0/5.0:red=8.0",
+	HEAD("green") "exit0:green:0.010:score=2.0/5.0",
+};
+
+static struct tally *load_lines(const char *, const char *const *,
+		    size_t);
+
 static struct tally *
 load(const char *stage)
+{
+	return load_lines(stage, lines, sizeof(lines) / sizeof(lines[0]));
+}
+
+static struct tally *
+load_lines(const char *stage, const char *const *text, size_t n)
 {
 	struct logline_parser p;
 	struct logline_rec rec;
@@ -52,8 +73,8 @@ load(const char *stage)
 
 	t = tally_new(stage);
 	logline_init(&p);
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		s = strdup(lines[i]);
+	for (i = 0; i < n; i++) {
+		s = strdup(text[i]);
 		ck_assert_ptr_nonnull(s);
 		kind = logline_parse(&p, s, strlen(s), &rec);
 		tally_count(t, kind, rec.form);
@@ -100,7 +121,8 @@ START_TEST(test_counts)
 	ck_assert_uint_eq(s->scored, 7);	/* lines 1 to 7 */
 	ck_assert_uint_eq(s->high, 1);		/* inf */
 	ck_assert_uint_eq(s->nan, 1);
-	ck_assert_uint_eq(s->unscanned, 2);	/* lines 9 and 11 */
+	ck_assert_uint_eq(s->unscanned, 1);	/* line 9 */
+	ck_assert_uint_eq(s->deferred, 1);	/* line 11, exit 69 */
 	ck_assert_uint_eq(s->timed, 11);	/* all but the skipped */
 	/* 10, 20, ... 100 ms and 1001: nearest ranks 6, 10 and 11 */
 	ck_assert_int_eq(tally_percentile(t, 0, 50), 60);
@@ -126,10 +148,10 @@ START_TEST(test_scores)
 	ck_assert_str_eq(tally_score_stage(t), "spamc");
 	ck_assert_int_eq(tally_threshold(t, &th), 0);
 	ck_assert_int_eq(th, 50);
-	/* the lowest red, 7.0, is 2.0 above 5.0 */
-	ck_assert_int_eq(tally_margin(t, &m), 0);
-	ck_assert_int_eq(m, 20);
-	ck_assert_int_eq(tally_margin_given(t), 0);
+	/* no red= and no --margin: no red line, only the lowest red seen */
+	ck_assert_int_eq(tally_margin(t, &m), -1);
+	ck_assert_int_eq(tally_lowest_red(t, &m), 0);
+	ck_assert_int_eq(m, 20);		/* 7.0 is 2.0 above 5.0 */
 	tally_set_margin(t, 25);
 	ck_assert_int_eq(tally_margin(t, &m), 0);
 	ck_assert_int_eq(m, 25);
@@ -154,7 +176,65 @@ START_TEST(test_scores)
 	t = load("clam");
 	ck_assert_int_eq(tally_threshold(t, &th), -1);
 	ck_assert_int_eq(tally_margin(t, &m), -1);
+	ck_assert_int_eq(tally_lowest_red(t, &m), -1);
 	ck_assert_int_eq(tally_score_span(t, &lo, &hi), -1);
+	tally_free(t);
+}
+END_TEST
+
+/* The red line hi-q logged: the margin most lines had; --margin wins. */
+START_TEST(test_logged_red)
+{
+	long long th, m;
+	struct tally *t;
+
+	t = load_lines(NULL, logged, sizeof(logged) / sizeof(logged[0]));
+	ck_assert_int_eq(tally_threshold(t, &th), 0);
+	ck_assert_int_eq(th, 50);
+	ck_assert_int_eq(tally_margin(t, &m), 0);
+	ck_assert_int_eq(m, 20);		/* 7.0 twice, 8.0 once */
+	ck_assert_int_eq(tally_lowest_red(t, &m), 0);
+	ck_assert_int_eq(m, 30);		/* the red 8.0 */
+	tally_set_margin(t, 15);
+	ck_assert_int_eq(tally_margin(t, &m), 0);
+	ck_assert_int_eq(m, 15);
+	tally_free(t);
+}
+END_TEST
+
+/*
+ * One stage field each: unscanned is mail the stage passed on without a
+ * score; deferred is a tempfail of the stage's own without one.
+ */
+static const struct {
+	const char		*line;
+	unsigned long long	 unscanned, deferred;
+} pass_cases[] = {
+	{ HEAD("green") "exit0:green:0.1", 1, 0 },	/* over -s */
+	{ HEAD("yellow") "exit1:yellow:0.1", 1, 0 },
+	{ HEAD("tempfail") "exit69:tempfail:2.0", 0, 1 },	/* spamd down */
+	{ HEAD("tempfail") "timeout:tempfail:60.0", 0, 1 },
+	{ HEAD("tempfail") "noexec:tempfail:0.0", 0, 1 },
+	{ HEAD("tempfail") "signal9:tempfail:0.1", 0, 1 },
+	{ HEAD("red") "aborted:tempfail:0.1 stage=clam:exit1:red:0.1", 0, 0 },
+	{ HEAD("tempfail") "running:tempfail:0.0", 0, 0 },
+	{ HEAD("green") "skipped:green:0.0", 0, 0 },	/* RELAYCLIENT */
+	{ HEAD("red") "exit2:red:0.1", 0, 0 },		/* red, not passed */
+	{ HEAD("green") "exit0:green:0.1:score=1.0/5.0:red=7.0", 0, 0 },
+	{ HEAD("tempfail") "exit1:tempfail:0.1:score=nan/5.0", 0, 0 },
+};
+
+START_TEST(test_unscanned_deferred)
+{
+	const struct tally_stage *s;
+	struct tally *t;
+
+	t = load_lines(NULL, &pass_cases[_i].line, 1);
+	s = tally_stage(t, 0);
+	ck_assert_msg(s->unscanned == pass_cases[_i].unscanned &&
+	    s->deferred == pass_cases[_i].deferred, "case %d: got unscanned "
+	    "%llu, deferred %llu; want %llu, %llu", _i, s->unscanned,
+	    s->deferred, pass_cases[_i].unscanned, pass_cases[_i].deferred);
 	tally_free(t);
 }
 END_TEST
@@ -306,6 +386,9 @@ suite_tally(void)
 	tc = tcase_create("figures");
 	tcase_add_test(tc, test_counts);
 	tcase_add_test(tc, test_scores);
+	tcase_add_test(tc, test_logged_red);
+	tcase_add_loop_test(tc, test_unscanned_deferred, 0,
+	    (int)(sizeof(pass_cases) / sizeof(pass_cases[0])));
 	tcase_add_loop_test(tc, test_whatif, 0,
 	    (int)(sizeof(whatif_cases) / sizeof(whatif_cases[0])));
 	tcase_add_test(tc, test_bands);

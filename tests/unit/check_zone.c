@@ -23,6 +23,10 @@
  *	zone_parse_status(): a table of values to scores or failure, among
  *	them "score=" inside another word, which must not count.
  *
+ *	zone_red_from(): the red line the log gives, the lowest score of one
+ *	decimal that is red, for margins and "red" values in tenths and
+ *	between them, sums not exact in binary, and never -0.0.
+ *
  *	The stage's input (zone_tap_set_input()): a field already there,
  *	byte for byte, does not count, whoever wrote it; one the stage added
  *	beside it, or in its place, does.  Each table case, 600 generated
@@ -865,6 +869,43 @@ static const struct status_case status_cases[] = {
 	    1234567890123456789012345678901.0, 1 },
 };
 
+/* The red line in the log's tenths: { absolute, margin or red, required } */
+static const struct {
+	int		 absolute;
+	double		 at;
+	double		 required;
+	const char	*want;
+} red_cases[] = {
+	{ 0, 2, 5.0, "7.0" },
+	{ 0, 0.2, 3.1, "3.3" },		/* 3.1 + 0.2 > 3.3 in binary */
+	{ 0, 0.25, 5.0, "5.3" },	/* 5.25: 5.2 is not red, 5.3 is */
+	{ 0, 2, -1.0, "1.0" },
+	{ 0, 0, 5.0, "5.0" },
+	{ 1, 7, 5.0, "7.0" },
+	{ 1, 7.25, 5.0, "7.3" },
+	{ 1, 0.0000000000000000001, 5.0, "0.1" },
+	{ 1, -0.05, 5.0, "0.0" },	/* not "-0.0" */
+	{ 1, -0.15, 5.0, "-0.1" },
+};
+
+START_TEST(test_red_from)
+{
+	struct zone_conf zc;
+	char got[64];
+
+	memset(&zc, 0, sizeof(zc));
+	zc.absolute = red_cases[_i].absolute;
+	if (zc.absolute)
+		zc.red_at = red_cases[_i].at;
+	else
+		zc.margin = red_cases[_i].at;
+	(void)snprintf(got, sizeof(got), "%.1f",
+	    zone_red_from(&zc, red_cases[_i].required));
+	ck_assert_msg(strcmp(got, red_cases[_i].want) == 0, "case %d: got "
+	    "%s, want %s", _i, got, red_cases[_i].want);
+}
+END_TEST
+
 START_TEST(test_parse_status)
 {
 	const struct status_case *t = &status_cases[_i];
@@ -919,6 +960,8 @@ suite_zone(void)
 	tc = tcase_create("status");
 	tcase_add_loop_test(tc, test_parse_status, 0,
 	    (int)(sizeof(status_cases) / sizeof(status_cases[0])));
+	tcase_add_loop_test(tc, test_red_from, 0,
+	    (int)(sizeof(red_cases) / sizeof(red_cases[0])));
 	suite_add_tcase(s, tc);
 
 	return s;
