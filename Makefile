@@ -416,14 +416,15 @@ check-load: all $(TEST_TOOLS)
 # bench-reject: a red message against a green one, hi-q at BEFORE_REV (or
 # BEFORE=path) beside this tree's (or AFTER=path); bench-reject-quick
 # takes few pairs.  bench-flood: a header flood through a zone stage, old
-# hi-q beside new, the same way.
+# hi-q beside new, the same way.  bench-milter: rspamd through a milter
+# stage against rspamd through contrib/rspamc-exit.
 bench bench-quick bench-reject bench-reject-quick bench-smtp \
     bench-scanners bench-flood bench-flood-quick bench-qfilter \
-    bench-qfilter-quick: all
+    bench-qfilter-quick bench-milter bench-milter-quick: all
 	$(MAKE) -C bench $@
 
 .PHONY: bench bench-quick bench-reject bench-reject-quick bench-smtp \
-    bench-qfilter bench-qfilter-quick \
+    bench-qfilter bench-qfilter-quick bench-milter bench-milter-quick \
 	bench-scanners bench-flood bench-flood-quick fuzz fuzz-build check-load
 .PHONY: install-init uninstall-init
 .PHONY: FORCE all check check-unit check-e2e check-layers check-valgrind \

@@ -6,6 +6,16 @@
 
 step() { printf '%s: %s\n' "$me" "$*" >&2; }
 
+# paired_rounds: P, the rounds counted, and WARM, the warm-up rounds
+# before them, for qqbench: 41 and 2, or 5 and 1 with QUICK=1
+paired_rounds() {
+	if [ "${QUICK:-0}" = 1 ]; then
+		P=5 WARM=1
+	else
+		P=41 WARM=2
+	fi
+}
+
 # need PROGRAM...: each one is there, or the script stops
 need() {
 	for p in "$@"; do

@@ -39,11 +39,7 @@ trap 'exit 130' HUP INT PIPE TERM
 
 started=$(date +%s)
 load_before=$(cat /proc/loadavg)
-if [ "$QUICK" = 1 ]; then
-	P=5 WARM=1
-else
-	P=41 WARM=2
-fi
+paired_rounds
 
 two_hiq raw-qfilter
 QQB=$out/qqbench

@@ -109,6 +109,22 @@ mask() {
 	    -e "s|$TMP|TMP|g"
 }
 
+# qpsmtpd_send ARGS - one message through the test's qpsmtpd (tests/lib/
+# servers.sh; QPSMTPD_PORT, its log in LOG) with swaks, ARGS its options
+# (--from, --to ...): the reply to the end of DATA, the queue id masked,
+# then hi-q's lines that qpsmtpd logged meanwhile, masked.  qpsmtpd logs
+# hi-q's line before it answers the client; its stock queue plugin leaves
+# hi-q's stderr unlogged, on qpsmtpd's own.
+qpsmtpd_send() {
+	_from=$(wc -l <"$LOG")
+	smtp_send "$QPSMTPD_PORT" "$TMP/swaks" "$@" |
+	    sed 's/^250 Queued! .*/250 Queued! TIME qp PID <MESSAGE-ID>/'
+	tail -n +"$((_from + 1))" "$LOG" |
+	    sed -n -e 's/^[0-9]* (queue) [^ ]*: \(hi-q: .*\)/\1/p; t' \
+	    -e '/^hi-q: /p' | mask |
+	    sed 's/ bytes=[0-9][0-9]*/ bytes=N/; s/ out=[0-9][0-9]*/ out=N/'
+}
+
 # run_hiq MSGFILE ENVFILE [ARGS] - run hi-q; print its masked stderr and
 # its exit status
 run_hiq() {

@@ -76,6 +76,26 @@
 #                               one more configuration line; sets
 #                               MILTER_PORT, MILTER_PID
 #   clamav_milter_stop DIR      stop it; true once it has gone
+#   spamass_milter_start DIR SPAMDPORT [ARGS]
+#                               Debian's spamass-milter, scanning through
+#                               spamc with the spamd on 127.0.0.1:SPAMDPORT,
+#                               on the unix socket DIR/sock/milter (a
+#                               directory of its own, mode 700), ARGS more
+#                               of its options (-r 15 ...); sets
+#                               MILTER_SOCK, MILTER_PID
+#   spamass_milter_stop DIR     stop it; true once it has gone
+#   opendmarc_start DIR [LINE...]
+#                               OpenDMARC as SRV_USER on the unix socket
+#                               DIR/sock/milter (DIR/sock SRV_USER's, mode
+#                               700), in a network namespace of its own:
+#                               no DNS at all, so every lookup fails at
+#                               once, the same on every host; authserv-id
+#                               mx.example.com, each LINE one more line of
+#                               its configuration; sets MILTER_SOCK,
+#                               MILTER_PID
+#   opendmarc_stop DIR          stop it; true once it has gone
+#   milter_sock_up PATH         does a milter accept connections on the
+#                               unix socket PATH?
 #   srv_freeze PID...           SIGSTOP them (a server that never answers)
 #   srv_thaw                    SIGCONT what srv_freeze stopped
 #   srv_stop_all                stop every server started here (for traps),
@@ -98,8 +118,13 @@
 # DIR, with rspamd's GTUBE-like test patterns on (XJS... reject, ZJS...
 # rewrite subject, YJS... add header, AJS... no action), fixed action
 # thresholds (add header 6, rewrite subject 8, reject 15, no greylist),
-# and a Subject with the word "softtest" forcing "soft reject".  Hyperscan
-# is off, so it starts in seconds without compiling a regexp cache.
+# a Subject with the word "softtest" forcing "soft reject" and one with
+# "quarantinetest" forcing "quarantine" (what rspamd's proxy tells a milter
+# client to hold).  Hyperscan is off, so it starts in seconds without
+# compiling a regexp cache.  Its resolver is one of ours that answers
+# every query SERVFAIL at once (srv_servfail_start): every lookup (SPF,
+# DMARC, the client's name, RBLs) fails, so the scores are the same on a
+# host with a network as on one without, and no lookup waits.
 
 SRV_USER=${SRV_USER:-nobody}
 SRV_DIRS=
@@ -329,22 +354,34 @@ rspamd_ruled() {
 	    2>/dev/null | grep -q '^Action: soft reject'
 }
 
-# rspamd_local DIR - DIR/local.d: the test patterns, the thresholds and
-# the soft reject rule
+# rspamd_local DIR DNSPORT - DIR/local.d: the test patterns, the resolver
+# on 127.0.0.1:DNSPORT, the thresholds and the soft reject and quarantine
+# rules
 rspamd_local() {
 	mkdir -p "$1" || return 1
 	printf '%s\n' 'enable_test_patterns = true;' \
-	    'disable_hyperscan = true;' >"$1/options.inc" || return 1
+	    'disable_hyperscan = true;' \
+	    "dns { nameserver = [\"127.0.0.1:$2\"]; }" \
+	    >"$1/options.inc" || return 1
 	printf '%s\n' 'reject = 15;' 'rewrite_subject = 8;' \
-	    'add_header = 6;' 'greylist = null;' >"$1/actions.conf" ||
+	    'add_header = 6;' 'greylist = null;' \
+	    'quarantine { flags = ["no_threshold"]; }' >"$1/actions.conf" ||
 	    return 1
 	echo '/softtest/' >"$1/softtest.map" || return 1
+	echo '/quarantinetest/' >"$1/quarantinetest.map" || return 1
 	cat >"$1/multimap.conf" <<EOF || return 1
 HIQ_SOFTTEST {
     type = "header";
     header = "Subject";
     regexp = true;
     map = "$1/softtest.map";
+    score = 0.0;
+}
+HIQ_QUARANTINETEST {
+    type = "header";
+    header = "Subject";
+    regexp = true;
+    map = "$1/quarantinetest.map";
     score = 0.0;
 }
 EOF
@@ -355,18 +392,68 @@ rules {
         expression = "HIQ_SOFTTEST";
         message = "try again later";
     }
+    HIQ_QUARANTINE {
+        action = "quarantine";
+        expression = "HIQ_QUARANTINETEST";
+    }
 }
 EOF
 }
 
-# rspamd_start DIR - start rspamd in the foreground (-f) of a background
-# job and return once it answers.  Only the normal worker (the one rspamc
-# talks to) runs; its log is DIR/log/rspamd.log.
+# srv_servfail_start DIR - a DNS server of ours on a free UDP port of
+# 127.0.0.1 (python3, no module beyond its own) that answers every query
+# at once with SERVFAIL, the question echoed; sets SERVFAIL_PORT.  Stopped
+# with DIR's other servers (srv_stop_dir DIR servfail).
+srv_servfail_start() {
+	mkdir -p "$1" || return 1
+	cat >"$1/servfail.py" <<'EOF' || return 1
+import socket, struct, sys
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    q, peer = sock.recvfrom(65535)
+    if len(q) < 12 or q[2] & 0x80:
+        continue                        # no query
+    qid, flags, qdcount = struct.unpack("!HHH", q[:6])
+    end = 12
+    if qdcount == 1:                    # echo the question: labels, 0,
+        while end < len(q) and 0 < q[end] < 64:   # type, class
+            end += 1 + q[end]
+        end += 5
+    if qdcount != 1 or end > len(q):
+        qdcount, end = 0, 12
+    flags = 0x8000 | (flags & 0x7900) | 0x0080 | 2      # SERVFAIL
+    sock.sendto(struct.pack("!6H", qid, flags, qdcount, 0, 0, 0) +
+                q[12:end], peer)
+EOF
+	SERVFAIL_PORT=$(free_port) || return 1
+	srv_remember "$1"
+	/usr/bin/python3 "$1/servfail.py" "$SERVFAIL_PORT" \
+	    </dev/null >>"$1/servfail.out" 2>&1 &
+	_srv_w=$!
+	echo "$_srv_w" >"$1/servfail.started"
+	srv_wait_up "$_srv_w" 30 srv_udp_up "$SERVFAIL_PORT" ||
+	    srv_failed servfail "$_srv_w" "$SERVFAIL_PORT" "$1/servfail.out"
+}
+
+# srv_udp_up PORT - does something listen on UDP 127.0.0.1:PORT?
+srv_udp_up() {
+	ss -Hlun "sport = :$1" | grep -q .
+}
+
+# rspamd_start DIR [milter] - start rspamd in the foreground (-f) of a
+# background job and return once it answers.  The normal worker (the one
+# rspamc talks to) runs; with "milter" also the proxy worker in milter mode,
+# scanning itself (self_scan: no second hop to the normal worker), on
+# another free port.  Its log is DIR/log/rspamd.log.
 rspamd_start() {
 	_srv_d=$1
 	mkdir -p "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" || return 1
-	rspamd_local "$_srv_d/local/local.d" || return 1
+	srv_servfail_start "$_srv_d" || return 1
+	rspamd_local "$_srv_d/local/local.d" "$SERVFAIL_PORT" || return 1
 	RSPAMD_PORT=$(free_port) || return 1
+	RSPAMD_MILTER_PORT=
+	[ "${2:-}" != milter ] || RSPAMD_MILTER_PORT=$(free_port) || return 1
 	cat >"$_srv_d/rspamd.conf" <<EOF || return 1
 # hi-q's tests: Debian's rules, one worker on a port of our own.
 .include "\$CONFDIR/common.conf"
@@ -386,6 +473,22 @@ worker "normal" {
     count = 1;
 }
 EOF
+	if [ -n "$RSPAMD_MILTER_PORT" ]; then
+		cat >>"$_srv_d/rspamd.conf" <<EOF || return 1
+worker "rspamd_proxy" {
+    bind_socket = "127.0.0.1:$RSPAMD_MILTER_PORT";
+    milter = yes;
+    timeout = 120s;
+    upstream "local" {
+        default = yes;
+        self_scan = yes;
+    }
+    count = 1;
+    spam_header = "X-Spam";
+    reject_message = "Spam message rejected";
+}
+EOF
+	fi
 	chown "$SRV_USER" "$_srv_d/run" "$_srv_d/db" "$_srv_d/log" &&
 	    chmod -R a+rX "$_srv_d" || return 1
 	srv_remember "$_srv_d"
@@ -398,13 +501,17 @@ EOF
 	echo "$RSPAMD_PID" >"$_srv_d/rspamd.started"
 	srv_wait_up "$RSPAMD_PID" 120 rspamd_ruled "$RSPAMD_PORT" ||
 	    srv_failed rspamd "$RSPAMD_PID" "$RSPAMD_PORT" \
+	    "$_srv_d/rspamd.out" "$_srv_d/log/rspamd.log" || return 1
+	[ -z "$RSPAMD_MILTER_PORT" ] ||
+	    srv_wait_up "$RSPAMD_PID" 60 milter_up "$RSPAMD_MILTER_PORT" ||
+	    srv_failed rspamd "$RSPAMD_PID" "$RSPAMD_MILTER_PORT" \
 	    "$_srv_d/rspamd.out" "$_srv_d/log/rspamd.log"
 }
 
 # rspamd_stop DIR - stop the rspamd started in DIR, by its PID: SIGTERM
-# makes its main process stop its workers
+# makes its main process stop its workers; then its resolver
 rspamd_stop() {
-	srv_stop_dir "$1" rspamd
+	srv_stop_dir "$1" rspamd && srv_stop_dir "$1" servfail
 }
 
 # smtp_up PORT - does an SMTP server greet us with 220?
@@ -602,6 +709,83 @@ clamav_milter_stop() {
 	srv_stop_dir "$1" clamav-milter
 }
 
+# milter_sock_up PATH - does something accept connections on the unix
+# socket PATH?
+milter_sock_up() {
+	perl -MIO::Socket::UNIX -e '
+	    IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1;' "$1"
+}
+
+# spamass_milter_start DIR SPAMDPORT [ARGS] - spamass-milter in the
+# foreground of a background job (without -f it does not fork), its socket
+# in a directory only root (its user here, and hi-q's in the tests) can
+# reach.  It runs spamc for each message, aimed at the spamd on
+# 127.0.0.1:SPAMDPORT; -i with no network: it scans mail from 127.0.0.1
+# too, where Debian's default options would let it pass unscanned.
+spamass_milter_start() {
+	_srv_d=$1
+	_srv_p=$2
+	shift 2
+	mkdir -p "$_srv_d/sock" && chmod 700 "$_srv_d/sock" || return 1
+	MILTER_SOCK="$_srv_d/sock/milter"
+	rm -f "$MILTER_SOCK"
+	srv_remember "$_srv_d"
+	spamass-milter -p "$MILTER_SOCK" -P "$_srv_d/spamass-milter.pid" \
+	    "$@" -- -d 127.0.0.1 -p "$_srv_p" \
+	    </dev/null >>"$_srv_d/spamass-milter.out" 2>&1 &
+	MILTER_PID=$!
+	echo "$MILTER_PID" >"$_srv_d/spamass-milter.started"
+	srv_wait_up "$MILTER_PID" 60 milter_sock_up "$MILTER_SOCK" ||
+	    srv_failed spamass-milter "$MILTER_PID" "$MILTER_SOCK" \
+	    "$_srv_d/spamass-milter.out"
+}
+
+# spamass_milter_stop DIR - stop the spamass-milter started in DIR
+spamass_milter_stop() {
+	srv_stop_dir "$1" spamass-milter
+}
+
+# opendmarc_start DIR [LINE...] - OpenDMARC in the foreground of a
+# background job.  It looks up the From domain's DMARC record in the DNS,
+# which a test cannot serve: in a network namespace with no interface but
+# its own loopback every lookup fails at once instead of timing out, or
+# of answering where the host has a resolver.  Its socket is a file, which
+# hi-q reaches from outside the namespace; it runs as SRV_USER, whose
+# directory (mode 700) the socket is in, so root and SRV_USER (a hi-q
+# under qpsmtpd) reach it, no one else.
+opendmarc_start() {
+	_srv_d=$1
+	shift
+	mkdir -p "$_srv_d/sock" && chown "$SRV_USER" "$_srv_d/sock" &&
+	    chmod 700 "$_srv_d/sock" || return 1
+	MILTER_SOCK="$_srv_d/sock/milter"
+	rm -f "$MILTER_SOCK"
+	{
+		echo "Socket local:$MILTER_SOCK"
+		echo "Background false"
+		echo "PidFile $_srv_d/sock/opendmarc.pid"
+		echo "UserID $SRV_USER"
+		echo "Syslog false"
+		echo "AuthservID mx.example.com"
+		for _srv_l in "$@"; do
+			echo "$_srv_l"
+		done
+	} >"$_srv_d/opendmarc.conf" || return 1
+	srv_remember "$_srv_d"
+	unshare --net opendmarc -f -c "$_srv_d/opendmarc.conf" \
+	    </dev/null >>"$_srv_d/opendmarc.out" 2>&1 &
+	MILTER_PID=$!
+	echo "$MILTER_PID" >"$_srv_d/opendmarc.started"
+	srv_wait_up "$MILTER_PID" 60 milter_sock_up "$MILTER_SOCK" ||
+	    srv_failed opendmarc "$MILTER_PID" "$MILTER_SOCK" \
+	    "$_srv_d/opendmarc.out"
+}
+
+# opendmarc_stop DIR - stop the OpenDMARC started in DIR
+opendmarc_stop() {
+	srv_stop_dir "$1" opendmarc
+}
+
 # srv_stop_dir DIR NAME - stop server NAME started in DIR by the PID in
 # DIR/NAME.started; true once it has gone
 srv_stop_dir() {
@@ -639,6 +823,8 @@ srv_stop_all() {
 		pymilter_stop "$_srv_x" || _srv_ok=1
 		opendkim_stop "$_srv_x" || _srv_ok=1
 		clamav_milter_stop "$_srv_x" || _srv_ok=1
+		spamass_milter_stop "$_srv_x" || _srv_ok=1
+		opendmarc_stop "$_srv_x" || _srv_ok=1
 	done
 	return $_srv_ok
 }
