@@ -471,8 +471,10 @@ conf_free(struct conf *c)
 		st = &c->stages[i];
 		free(st->name);
 		free_argv(st->argv);
-		for (j = 0; j < st->nrules; j++)
+		for (j = 0; j < st->nrules; j++) {
 			free(st->rules[j].text);
+			free(st->rules[j].header);
+		}
 		free(st->rules);
 		free_env_matches(st->skips, st->nskips);
 		free_env_matches(st->onlys, st->nonlys);

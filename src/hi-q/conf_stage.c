@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 #include "conf_int.h"
@@ -116,9 +117,47 @@ parse_reply(struct parser *p, const struct stage_conf *st, const char *word,
 		return conf_fail(p, "unknown milter reply \"%s\" (want accept, "
 		    "reject, tempfail, discard, quarantine or failure)", word);
 	for (i = 0; i < st->nrules; i++)
-		if (st->rules[i].reply == r->reply)
+		if (st->rules[i].kind == RULE_REPLY &&
+		    st->rules[i].reply == r->reply)
 			return conf_fail(p, "duplicate \"on %s\" for milter %s "
 			    "(first at line %u)", word, st->name,
+			    st->rules[i].line);
+	return 0;
+}
+
+/*
+ * header_name_ok - a header field's name: not empty, printable ASCII
+ * without a space or a colon
+ */
+static int
+header_name_ok(const char *name)
+{
+	const char *s;
+
+	for (s = name; *s != '\0'; s++)
+		if (*s <= ' ' || *s >= 0x7f || *s == ':')
+			return 0;
+	return s != name;
+}
+
+/*
+ * parse_header - a milter's "on header NAME": the outcome of an accept
+ * that adds the field NAME, each name at most once per milter
+ */
+static int
+parse_header(struct parser *p, const struct stage_conf *st, const char *name,
+    struct rule *r)
+{
+	size_t i;
+
+	r->kind = RULE_HEADER;
+	if (!header_name_ok(name))
+		return conf_fail(p, "bad header name \"%s\"", name);
+	for (i = 0; i < st->nrules; i++)
+		if (st->rules[i].kind == RULE_HEADER &&
+		    strcasecmp(st->rules[i].header, name) == 0)
+			return conf_fail(p, "duplicate \"on header %s\" for "
+			    "milter %s (first at line %u)", name, st->name,
 			    st->rules[i].line);
 	return 0;
 }
@@ -128,14 +167,26 @@ conf_stage_on(struct parser *p, int argc, const char **argv)
 {
 	struct stage_conf *st = open_stage(p);
 	struct rule r;
+	int header;
 
+	/* A milter's "on header NAME ...": one word more. */
+	header = st->kind == STAGE_MILTER && argc >= 2 &&
+	    strcmp(argv[1], "header") == 0;
+	if (header) {
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || argc > 4)
-		return conf_fail(p, st->kind == STAGE_MILTER ? "usage: on "
+		return conf_fail(p, header ? "usage: on header NAME OUTCOME "
+		    "[\"SMTP text\"]" : st->kind == STAGE_MILTER ? "usage: on "
 		    "REPLY OUTCOME [\"SMTP text\"]" : "usage: on CODES "
 		    "OUTCOME [\"SMTP text\"]");
 	memset(&r, 0, sizeof(r));
 	r.line = p->line;
-	if (st->kind == STAGE_MILTER) {
+	if (header) {
+		if (parse_header(p, st, argv[1], &r) == -1)
+			return -1;
+	} else if (st->kind == STAGE_MILTER) {
 		if (parse_reply(p, st, argv[1], &r) == -1)
 			return -1;
 	} else if (parse_codes(p, argv[1], &r) == -1)
@@ -151,6 +202,8 @@ conf_stage_on(struct parser *p, int argc, const char **argv)
 			return -1;
 		r.text = xstrdup(argv[3]);
 	}
+	if (header)
+		r.header = xstrdup(argv[1]);
 	st->rules = xreallocarray(st->rules, st->nrules + 1,
 	    sizeof(*st->rules));
 	st->rules[st->nrules++] = r;
@@ -176,7 +229,6 @@ conf_stage_zone(struct parser *p, int argc, const char **argv)
 {
 	struct stage_conf *st = open_stage(p);
 	struct zone_conf *z = &st->zone;
-	const char *s;
 	double v;
 
 	if (st->kind == STAGE_CHECK)
@@ -193,10 +245,7 @@ conf_stage_zone(struct parser *p, int argc, const char **argv)
 	    (argc == 6 && strcmp(argv[4], "missing") != 0))
 		return conf_fail(p, "usage: zone HEADER margin Y | zone HEADER "
 		    "red SCORE, then optionally: missing OUTCOME");
-	for (s = argv[1]; *s != '\0'; s++)
-		if (*s <= ' ' || *s >= 0x7f || *s == ':')
-			break;
-	if (*s != '\0' || s == argv[1])
+	if (!header_name_ok(argv[1]))
 		return conf_fail(p, "bad header name \"%s\"", argv[1]);
 	if (number_parse(argv[3], strlen(argv[3]), &v) == -1)
 		return conf_fail(p, "bad number \"%s\"", argv[3]);

@@ -80,6 +80,11 @@ write_codes(FILE *fp, const struct rule *r)
 	unsigned c, end;
 	int first = 1;
 
+	if (r->kind == RULE_HEADER) {
+		fputs("header ", fp);
+		write_word(fp, r->header);
+		return;
+	}
 	if (r->kind == RULE_REPLY) {
 		fputs(logfmt_status(word, r->reply, 0), fp);
 		return;

@@ -5,6 +5,7 @@
  *	See rule.h.
  */
 #include <stddef.h>
+#include <strings.h>
 
 #include "logfmt.h"
 #include "outcome.h"
@@ -36,6 +37,7 @@ matches(const struct rule *r, int signaled, int code)
 			return 0;
 		return (r->codes[code / 8] >> (code % 8)) & 1;
 	case RULE_REPLY:
+	case RULE_HEADER:
 		return 0;	/* a milter's rule; no exit matches it */
 	}
 	return 0;
@@ -126,4 +128,16 @@ rule_map_reply(const struct rule *rules, size_t n, enum stage_status st,
 		*which = NULL;
 	k = reply_index(st);
 	return k == -1 ? OUTCOME_TEMPFAIL : replies[k].fallback;
+}
+
+const struct rule *
+rule_header(const struct rule *rules, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rules[i].kind == RULE_HEADER &&
+		    strcasecmp(rules[i].header, name) == 0)
+			return &rules[i];
+	return NULL;
 }

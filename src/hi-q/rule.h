@@ -20,7 +20,12 @@
  *	n, status, &rule) is rule_map() for the status a milter stage ended
  *	with; a timeout counts as a failure.  With no rule for it: accept
  *	green, reject red, tempfail tempfail, discard discard, quarantine
- *	yellow, failure tempfail (Postfix's milter_default_action).  Pure.
+ *	yellow, failure tempfail (Postfix's milter_default_action).
+ *
+ *	A milter's "on header NAME OUTCOME [TEXT]" (RULE_HEADER) is for a
+ *	milter that accepts the message and adds a header field NAME, as
+ *	rspamd's "add header" action does: rule_header(rules, n, name) is
+ *	the first such rule for the field name (any case), or NULL.  Pure.
  *
  * ERRORS
  *	None.
@@ -37,7 +42,8 @@ enum rule_kind {
 	RULE_EXIT,		/* the exit codes in the bitmap */
 	RULE_ANY,		/* "*": any exit code */
 	RULE_SIGNAL,		/* "signal": killed by any signal */
-	RULE_REPLY		/* a milter's reply, or its failure */
+	RULE_REPLY,		/* a milter's reply, or its failure */
+	RULE_HEADER		/* a milter accepted, adding this header */
 };
 
 /* One "on CODES OUTCOME [TEXT]" line of filters.conf. */
@@ -45,6 +51,7 @@ struct rule {
 	enum rule_kind	 kind;
 	unsigned char	 codes[32];	/* bit n set: exit code n matches */
 	enum stage_status reply;	/* RULE_REPLY: STATUS_ACCEPT ... */
+	char		*header;	/* RULE_HEADER: the field's name */
 	enum outcome	 outcome;
 	char		*text;		/* SMTP text, or NULL */
 	unsigned	 line;
@@ -54,6 +61,7 @@ void		 rule_add_code(struct rule *, unsigned);
 enum outcome	 rule_map(const struct rule *, size_t, int, int,
 		    const struct rule **);
 int		 rule_reply_parse(const char *, enum stage_status *);
+const struct rule *rule_header(const struct rule *, size_t, const char *);
 enum outcome	 rule_map_reply(const struct rule *, size_t, enum stage_status,
 		    const struct rule **);
 

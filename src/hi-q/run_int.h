@@ -122,7 +122,8 @@ struct stage_run {
 	unsigned long		 progress;	/* its packets, last seen */
 	double			 t_start;	/* a milter's start */
 	int			 pmilter;	/* its socket's pollfd; -1 */
-	char			*note;		/* a milter's quarantine */
+	char			*note;		/* a milter's quarantine, or
+						   its "on header" */
 };
 
 /*

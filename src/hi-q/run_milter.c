@@ -84,6 +84,8 @@ static char	*control_me(void);
 static const char **rcpt_list(const struct envelope *);
 static void	 ended(struct run *, struct stage_run *,
 		    enum milter_status);
+static const struct rule *added_header(const struct stage_run *,
+		    const char **);
 static void	 judge(struct run *, struct stage_run *, enum stage_status);
 static char	*reason(const struct stage_run *, enum stage_status);
 static void	 done_with(struct stage_run *);
@@ -312,13 +314,40 @@ reason(const struct stage_run *s, enum stage_status st)
 }
 
 /*
+ * added_header - the first "on header" rule (in the file's order) for a
+ * header field the milter's modifications add, insert or change to a
+ * value, or NULL; *field is that field's name as the milter wrote it
+ */
+static const struct rule *
+added_header(const struct stage_run *s, const char **field)
+{
+	const struct milter_mods *m = milter_session_mods(s->milter);
+	const struct milter_mod *d;
+	const struct rule *best = NULL, *hit;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		d = &m->mod[i];
+		if ((d->cmd == 'h' || d->cmd == 'i' || d->cmd == 'm') &&
+		    d->value != NULL && d->value[0] != '\0' &&
+		    (hit = rule_header(s->conf->rules, s->conf->nrules,
+		    d->name)) != NULL && (best == NULL || hit < best)) {
+			best = hit;
+			*field = d->name;
+		}
+	}
+	return best;
+}
+
+/*
  * judge - s ended as st: its rules give its outcome; red and tempfail
  * decide the message, with the rule's text or the milter's
  */
 static void
 judge(struct run *r, struct stage_run *s, enum stage_status st)
 {
-	const struct rule *rule;
+	const struct rule *rule, *hr = NULL;
+	const char *field = NULL;
 	const char *text = NULL;
 	char *why;
 
@@ -330,6 +359,13 @@ judge(struct run *r, struct stage_run *s, enum stage_status st)
 	s->rep.outcome = rule_map_reply(s->conf->rules, s->conf->nrules, st,
 	    &rule);
 	why = reason(s, st);
+	if (st == STATUS_ACCEPT && (hr = added_header(s, &field)) != NULL) {
+		rule = hr;
+		s->rep.outcome = hr->outcome;
+		free(why);
+		why = xasprintf("milter %s: accept, adding %s", s->conf->name,
+		    field);
+	}
 	switch (s->rep.outcome) {
 	case OUTCOME_RED:
 	case OUTCOME_TEMPFAIL:
@@ -347,7 +383,7 @@ judge(struct run *r, struct stage_run *s, enum stage_status st)
 	case OUTCOME_YELLOW:
 		if (st == STATUS_ACCEPT || st == STATUS_QUARANTINE) {
 			/* Its modifications are run_milter_finish()'s. */
-			if (st == STATUS_QUARANTINE)
+			if (st == STATUS_QUARANTINE || hr != NULL)
 				s->note = why;
 			else
 				free(why);

@@ -71,9 +71,10 @@ echo "--- rspamd's proxy worker as a milter, the defaults: the stage"
 conf <<EOF
 milter rspamd $RSPAMD_MILTER
 EOF
-"$HIQ" --check -c "$TMP/filters.conf" |
-    sed "s|$TMP|TMP|; s|$RSPAMD_MILTER_PORT|PORT|"
-echo "exit $?"
+"$HIQ" --check -c "$TMP/filters.conf" >"$TMP/check"
+rc=$?
+sed "s|$TMP|TMP|; s|$TOP/|TOP/|; s|$RSPAMD_MILTER_PORT|PORT|" "$TMP/check"
+echo "exit $rc"
 
 echo "--- rspamd, no action: accept, green, queued unchanged"
 reply "$TMP/ham"
@@ -109,6 +110,7 @@ conf <<EOF
 milter rspamd $RSPAMD_MILTER
     on quarantine yellow
     on reject red "message looks like spam (#5.7.1)"
+    on header X-Spam yellow
 EOF
 reply "$TMP/quarantine"
 queued
@@ -116,14 +118,26 @@ rm -rf "$Q"
 reply "$TMP/gtube"
 queued
 
+echo "--- rspamd's add header with \"on header X-Spam yellow\": yellow,"
+echo "--- delivered with the field, the reason logged; no action: green"
+reply "$TMP/header"
+queued
+fields X-Spam Subject
+rm -rf "$Q"
+reply "$TMP/ham"
+queued
+rm -rf "$Q"
+
 echo "--- spamass-milter with the tests' spamd, -r 15: the stage"
 spamass_milter_start "$TMP/spamass" "$SPAMD_PORT" -r 15 \
     -R "spam rejected by SpamAssassin" || exit 1
 conf <<EOF
 milter spamassassin unix:$MILTER_SOCK
 EOF
-"$HIQ" --check -c "$TMP/filters.conf" | sed "s|$TMP|TMP|"
-echo "exit $?"
+"$HIQ" --check -c "$TMP/filters.conf" >"$TMP/check"
+rc=$?
+sed "s|$TMP|TMP|; s|$TOP/|TOP/|" "$TMP/check"
+echo "exit $rc"
 
 echo "--- spamass-milter, ham: green, queued with X-Spam-Status: No"
 reply "$TMP/ham"
@@ -212,6 +226,7 @@ SPAMC="/usr/bin/spamc -d 127.0.0.1 -p $SPAMD_PORT"
 	    sed "s|^stage spamc /usr/bin/spamc |stage spamc $SPAMC |"
 	echo "milter rspamd $RSPAMD_MILTER"
 	echo "    on reject red \"message looks like spam (#5.7.1)\""
+	echo "    on header X-Spam yellow"
 	echo "milter dmarc $DMARC"
 	echo "    on reject red \"the From field breaks DMARC's rules (#5.7.1)\""
 } >"$TMP/filters.conf"
@@ -257,6 +272,13 @@ echo "--- queued with rspamd's Subject"
 send --header 'Subject: lunch on Friday' --body "$(pattern Z)"
 queued
 fields Subject
+fresh_queue
+
+echo "--- rspamd's add header: 250, yellow by the on header line, queued"
+echo "--- with rspamd's X-Spam"
+send --header 'Subject: lunch on Friday' --body "$(pattern Y)"
+queued
+fields X-Spam
 fresh_queue
 
 echo "--- two From fields: OpenDMARC's reject, 554 with the on line's text,"

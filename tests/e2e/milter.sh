@@ -120,6 +120,22 @@ for t in reject reply550 "quarantine accept"; do
 	msg "$t" >"$TMP/m"
 	smtpd "$TMP/m"
 done
+echo "--- \"on header\" lines: an accept adding X-Added is red with the"
+echo "--- line's text, nothing queued; one inserting X-Top is yellow, queued"
+echo "--- with it; deleting X-Drop (a change to nothing) adds no field: green"
+conf <<EOF
+milter mod $M
+  on header X-Added red "tagged as spam by the milter (#5.7.1)"
+  on header x-top yellow
+  on header X-Drop red
+EOF
+for t in addheader insheader0 delete; do
+	echo "X-Test: $t"
+	msg "$t" >"$TMP/m"
+	smtpd "$TMP/m"
+	cat "$Q"/new/*/message 2>/dev/null | grep -e '^X-Top' -e '^X-Drop'
+	rm -rf "$Q"
+done
 echo "--- skip-if-env: a relay client is not sent to the milter"
 conf <<EOF
 milter mod $M

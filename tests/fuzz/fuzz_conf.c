@@ -97,6 +97,7 @@ same_conf(const struct conf *a, const struct conf *b)
 			    sizeof(x->rules[j].codes)) != 0)
 				abort();
 			same_str(x->rules[j].text, y->rules[j].text);
+			same_str(x->rules[j].header, y->rules[j].header);
 			if (x->rules[j].reply != y->rules[j].reply)
 				abort();
 		}

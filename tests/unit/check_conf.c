@@ -748,6 +748,8 @@ START_TEST(test_parse_milter)
 	    "  macro {daemon_name} ORIGINATING\n"
 	    "  macro j mx.example.org\n"
 	    "  only-if-env RELAYCLIENT\n"
+	    "  on header X-Spam yellow\n"
+	    "  on header x-virus red \"infected\"\n"
 	    "milter clam unix:/run/clamav/milter.sock\n"
 	    "  timeout 20\n");
 	ck_assert_uint_eq(c->nstages, 2);
@@ -763,7 +765,23 @@ START_TEST(test_parse_milter)
 	ck_assert_msg(st->timeout == CONF_MILTER_TIMEOUT_DEFAULT,
 	    "got timeout %u, want %u", st->timeout,
 	    CONF_MILTER_TIMEOUT_DEFAULT);
-	ck_assert_uint_eq(st->nrules, 2);
+	ck_assert_uint_eq(st->nrules, 4);
+	ck_assert_int_eq(st->rules[2].kind, RULE_HEADER);
+	ck_assert_str_eq(st->rules[2].header, "X-Spam");
+	ck_assert_int_eq(st->rules[2].outcome, OUTCOME_YELLOW);
+	ck_assert_ptr_null(st->rules[2].text);
+	ck_assert_int_eq(st->rules[3].kind, RULE_HEADER);
+	ck_assert_str_eq(st->rules[3].header, "x-virus");
+	ck_assert_int_eq(st->rules[3].outcome, OUTCOME_RED);
+	ck_assert_str_eq(st->rules[3].text, "infected");
+	/* Found by its name in any case; no reply rule is one. */
+	ck_assert_ptr_eq(rule_header(st->rules, st->nrules, "x-spam"),
+	    &st->rules[2]);
+	ck_assert_ptr_eq(rule_header(st->rules, st->nrules, "X-VIRUS"),
+	    &st->rules[3]);
+	ck_assert_ptr_null(rule_header(st->rules, st->nrules, "X-Spam-Flag"));
+	ck_assert_int_eq(rule_map_reply(st->rules, st->nrules, STATUS_ACCEPT,
+	    NULL), OUTCOME_GREEN);
 	ck_assert_int_eq(st->rules[0].kind, RULE_REPLY);
 	ck_assert_int_eq(st->rules[0].reply, STATUS_REJECT);
 	ck_assert_int_eq(st->rules[0].outcome, OUTCOME_TEMPFAIL);
@@ -1162,6 +1180,20 @@ static const struct err_case err_cases[] = {
 	    "failure)" },
 	{ "milter m unix:/a\n  on reject red\n  on reject tempfail\n", 3,
 	    "duplicate \"on reject\" for milter m (first at line 2)" },
+	{ "milter m unix:/a\n  on header X-Spam yellow\n"
+	    "  on header x-spam red\n", 3, "duplicate \"on header x-spam\" "
+	    "for milter m (first at line 2)" },
+	{ "milter m unix:/a\n  on header X:Spam yellow\n", 2,
+	    "bad header name \"X:Spam\"" },
+	{ "milter m unix:/a\n  on header X-Spam\n", 2,
+	    "usage: on header NAME OUTCOME [\"SMTP text\"]" },
+	{ "milter m unix:/a\n  on header X-Spam maybe\n", 2,
+	    "unknown outcome \"maybe\" " OUTCOME_HINT },
+	{ "milter m unix:/a\n  on header X-Spam yellow 'x'\n", 2,
+	    "reply text is only for red and tempfail" },
+	{ "stage s /bin/cat\n  on header X-Spam\n", 2,
+	    "bad exit code list \"header\" (want codes 0-255, ranges a-b, "
+	    "\"*\" or \"signal\")" },
 	{ "milter m unix:/a\n  on reject gren\n", 2,
 	    "unknown outcome \"gren\" " OUTCOME_HINT },
 	{ "milter m unix:/a\n  on discard green 'x'\n", 2,
@@ -1748,6 +1780,8 @@ START_TEST(test_write_milter)
 	    "milter dkim inet:8891@127.0.0.1\n"
 	    "    on reject tempfail 'not now'\n"
 	    "    on failure green\n"
+	    "    on header X-Spam yellow\n"
+	    "    on header X-Virus red 'spam (#5.7.1)'\n"
 	    "    # then: accept green, reject red, tempfail tempfail, "
 	    "discard discard,\n"
 	    "    # quarantine yellow, failure tempfail; a reply code 5xx red, "
@@ -1761,7 +1795,9 @@ START_TEST(test_write_milter)
 	    "  on reject tempfail 'not now'\n"
 	    "  skip-if-env RELAYCLIENT\n"
 	    "  macro j mx.example.org\n"
-	    "  on failure green\n", want);
+	    "  on failure green\n"
+	    "  on header X-Spam yellow\n"
+	    "  on header X-Virus red 'spam (#5.7.1)'\n", want);
 }
 END_TEST
 
@@ -1804,6 +1840,9 @@ static const char *const round_trip_cases[] = {
 	"log syslog local3\nstage s /bin/cat\n",
 	/* Milters. */
 	"milter m unix:/run/m.sock\n",
+	"milter r inet:11332@127.0.0.1\n  on header X-Spam yellow\n"
+	"  on header X-Rspamd-Virus red \"virus (#5.7.1)\"\n"
+	"  on header x-score discard\n",
 	"stage a /bin/cat\nmilter dkim inet:8891@127.0.0.1\n"
 	"  on reject tempfail \"it's 'busy'\"\n  on accept yellow\n"
 	"  on quarantine red\n  on failure green\n  on tempfail red x\n"
