@@ -118,3 +118,14 @@ envelope_take(const char *data, size_t len, struct envelope *env,
 	}
 	return rc;
 }
+
+const char *
+envelope_rcpt(const struct envelope *env, const char *prev)
+{
+	const char *p;
+
+	/* Past F<sender>\0, or past prev's NUL: a T, or the final \0. */
+	p = prev == NULL ? env->sender + env->sender_len + 1 :
+	    prev + strlen(prev) + 1;
+	return *p == 'T' ? p + 1 : NULL;
+}

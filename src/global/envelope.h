@@ -21,6 +21,11 @@
  *	and for any other than QQ_OK, *why says what is wrong in words for
  *	the log ("it does not start with F", ...).
  *
+ *	envelope_rcpt(&env, prev) walks the recipients of an envelope that
+ *	envelope_check() passed, over the same data: the first recipient's
+ *	address (past its T, ending in its NUL) when prev is NULL, else the
+ *	one after prev; NULL after the last.
+ *
  * ERRORS
  *	QQ_READ_ERROR		the bytes end before the final \0 (also: none)
  *	QQ_ENVELOPE_FORMAT	no leading F, or a tag other than T
@@ -44,5 +49,6 @@ struct envelope {
 int	envelope_check(const char *, size_t, struct envelope *);
 int	envelope_more(const char *, size_t, struct envelope *);
 int	envelope_take(const char *, size_t, struct envelope *, const char **);
+const char *envelope_rcpt(const struct envelope *, const char *);
 
 #endif /* HIQ_ENVELOPE_H */

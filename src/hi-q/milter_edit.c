@@ -255,7 +255,7 @@ static int
 env_read(struct edit *ed, const char *env, size_t len)
 {
 	struct envelope e;
-	const char *p, *z;
+	const char *p;
 
 	if (envelope_check(env, len, &e) != QQ_OK) {
 		ed->err = "the envelope is not one qmail-queue takes";
@@ -264,12 +264,8 @@ env_read(struct edit *ed, const char *env, size_t len)
 	ed->sender = xasprintf("%.*s", (int)e.sender_len, e.sender);
 	ed->rcap = e.rcpts + 1;
 	ed->rcpt = xreallocarray(NULL, ed->rcap, sizeof(*ed->rcpt));
-	/* Past F, the sender and its NUL: T<rcpt>\0 until the final NUL. */
-	for (p = e.sender + e.sender_len + 1; *p == 'T'; p = z + 1) {
-		z = memchr(p, '\0', (size_t)(env + e.used - p));
-		ed->rcpt[ed->nrcpt++] = xasprintf("%.*s", (int)(z - p - 1),
-		    p + 1);
-	}
+	for (p = envelope_rcpt(&e, NULL); p != NULL; p = envelope_rcpt(&e, p))
+		ed->rcpt[ed->nrcpt++] = xstrdup(p);
 	return 0;
 }
 

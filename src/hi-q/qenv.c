@@ -60,18 +60,15 @@ int
 qenv_make(struct qenv *qe, char *const base[], const struct envelope *e,
     unsigned long long msgsize, pid_t ppid, char **why)
 {
-	const char *at, *r, *first, *one = NULL;
+	const char *at, *r, *one = NULL;
 	char *rcpts, num[32];
 	size_t i, n, len, total = 0;
 
 	memset(qe, 0, sizeof(*qe));
 	*why = NULL;
-	/* The recipients follow the sender's NUL: T<rcpt>\0 ... \0. */
-	first = e->sender + e->sender_len + 1;
-	for (r = first; *r == 'T'; r += n + 2) {
-		n = strlen(r + 1);
-		total += n + 1;
-		one = r + 1;
+	for (r = envelope_rcpt(e, NULL); r != NULL; r = envelope_rcpt(e, r)) {
+		total += strlen(r) + 1;
+		one = r;
 	}
 	if (total > QENV_VALUE_MAX) {
 		*why = xasprintf("QMAILRCPTS would hold %zu bytes, more than "
@@ -86,9 +83,10 @@ qenv_make(struct qenv *qe, char *const base[], const struct envelope *e,
 	add(qe, "QMAILHOST", at != NULL ? at + 1 : "", at != NULL ?
 	    e->sender_len - len - 1 : 0);
 	rcpts = xmalloc(total + 1);
-	for (r = first, len = 0; *r == 'T'; r += n + 2) {
-		n = strlen(r + 1);
-		memcpy(rcpts + len, r + 1, n);
+	len = 0;
+	for (r = envelope_rcpt(e, NULL); r != NULL; r = envelope_rcpt(e, r)) {
+		n = strlen(r);
+		memcpy(rcpts + len, r, n);
 		rcpts[len + n] = '\n';
 		len += n + 1;
 	}

@@ -79,7 +79,6 @@
 /* The macros hi-q computes, past the stage's own. */
 #define OWN_MACROS	4
 
-static const char *env_get(char *const *, const char *);
 static char	*control_me(void);
 static const char **rcpt_list(const struct envelope *);
 static void	 ended(struct run *, struct stage_run *,
@@ -92,18 +91,6 @@ static void	 done_with(struct stage_run *);
 static void	 fail(struct run *, struct stage_run *, char *);
 static int	 apply(struct run *, struct stage_run *,
 		    const struct envelope *, const char *);
-
-/* env_get - NAME's value in the stages' environment, or NULL */
-static const char *
-env_get(char *const *env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; env != NULL && *env != NULL; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
 
 /*
  * control_me - the first line of QMAILHOME/control/me, qmail's own name,
@@ -141,14 +128,12 @@ control_me(void)
 static const char **
 rcpt_list(const struct envelope *e)
 {
-	const char *p = e->sender + e->sender_len + 1, **v;
-	size_t i;
+	const char *p, **v;
+	size_t i = 0;
 
 	v = xcalloc(e->rcpts ? e->rcpts : 1, sizeof(*v));
-	for (i = 0; i < e->rcpts; i++) {
-		v[i] = p + 1;	/* past the T */
-		p += strlen(p) + 1;
-	}
+	for (p = envelope_rcpt(e, NULL); p != NULL; p = envelope_rcpt(e, p))
+		v[i++] = p;
 	return v;
 }
 
@@ -176,7 +161,7 @@ run_milter_start(struct run *r, struct segment *g, const struct envelope *e)
 		mac[n++] = (struct milter_macro){ sc->macros[i].name,
 		    sc->macros[i].value, 1 };
 	for (i = 0; i < sizeof(auth) / sizeof(auth[0]); i++)
-		if ((v = env_get(r->env, auth[i])) != NULL && v[0] != '\0') {
+		if ((v = getenv(auth[i])) != NULL && v[0] != '\0') {
 			mac[n++] = (struct milter_macro){ "{auth_authen}", v,
 			    0 };
 			break;
@@ -191,10 +176,10 @@ run_milter_start(struct run *r, struct segment *g, const struct envelope *e)
 	rcpts = rcpt_list(e);
 	memset(&mp, 0, sizeof(mp));
 	mp.addr = sc->addr;
-	mp.client_addr = env_get(r->env, "TCPREMOTEIP");
-	mp.client_name = env_get(r->env, "TCPREMOTEHOST");
-	mp.client_port = env_get(r->env, "TCPREMOTEPORT");
-	mp.helo = env_get(r->env, "SMTPHELO");
+	mp.client_addr = getenv("TCPREMOTEIP");
+	mp.client_name = getenv("TCPREMOTEHOST");
+	mp.client_port = getenv("TCPREMOTEPORT");
+	mp.helo = getenv("SMTPHELO");
 	mp.macros = mac;
 	mp.nmacros = n;
 	mp.sender = sender;

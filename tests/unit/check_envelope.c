@@ -131,6 +131,26 @@ assert_pieces(const char *data, size_t len, int n)
 	}
 }
 
+/*
+ * assert_walk - envelope_rcpt() over a checked envelope gives env's count
+ * of recipients, each inside the bytes env used
+ */
+static void
+assert_walk(const struct envelope *env, const char *data, int i)
+{
+	const char *r;
+	size_t n = 0;
+
+	for (r = envelope_rcpt(env, NULL); r != NULL;
+	    r = envelope_rcpt(env, r)) {
+		ck_assert_msg(r > data && r + strlen(r) < data + env->used,
+		    "case %d: recipient %zu outside the envelope", i, n);
+		n++;
+	}
+	ck_assert_msg(n == env->rcpts, "case %d: walked %zu recipients, "
+	    "want %zu", i, n, env->rcpts);
+}
+
 START_TEST(test_envelope_table)
 {
 	const struct env_case *t = &env_cases[_i];
@@ -156,6 +176,34 @@ START_TEST(test_envelope_table)
 	    "case %d: got rcpts %zu, want %zu", _i, env.rcpts, t->rcpts);
 	ck_assert_msg(env.used == t->used,
 	    "case %d: got used %zu, want %zu", _i, env.used, t->used);
+	assert_walk(&env, t->data, _i);
+}
+END_TEST
+
+/*
+ * Walking the recipients: each past its T, in order, even an empty one;
+ * the sender's bytes and what follows the final NUL never taken for one.
+ */
+START_TEST(test_envelope_rcpt)
+{
+	static const char data[] = "Fa@example.org\0Tb@example.com\0T\0"
+	    "Tc@example.net\0\0Tnot@one\0\0";
+	static const char none[] = "F\0\0";
+	struct envelope env;
+	const char *r;
+
+	ck_assert_int_eq(envelope_check(BYTES(data), &env), QQ_OK);
+	r = envelope_rcpt(&env, NULL);
+	ck_assert_str_eq(r, "b@example.com");
+	ck_assert_ptr_eq(r, data + 16);
+	r = envelope_rcpt(&env, r);
+	ck_assert_str_eq(r, "");
+	r = envelope_rcpt(&env, r);
+	ck_assert_str_eq(r, "c@example.net");
+	ck_assert_ptr_null(envelope_rcpt(&env, r));
+	/* qmail-queue takes no recipient at all; the walk gives none. */
+	ck_assert_int_eq(envelope_check(BYTES(none), &env), QQ_OK);
+	ck_assert_ptr_null(envelope_rcpt(&env, NULL));
 }
 END_TEST
 
@@ -390,6 +438,7 @@ suite_envelope(void)
 	tcase_add_test(tc, test_envelope_million);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_envelope_reset);
+	tcase_add_test(tc, test_envelope_rcpt);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("take");
