@@ -28,15 +28,14 @@ stage three /bin/cat
 EOF2
 run_hiq "$TMP/big" "$TMP/env"
 queued
-cmp "$TMP/big" "$Q"/new/*/message && echo "message identical"
-cmp "$TMP/env" "$Q"/new/*/envelope && echo "envelope identical"
+identical "$TMP/big" "$TMP/env"
 rm -rf "$Q"
 
 echo "--- no stage at all: straight to qmail-queue"
 conf </dev/null
 run_hiq "$TMP/big" "$TMP/env"
 queued
-cmp "$TMP/big" "$Q"/new/*/message && echo "message identical"
+identical "$TMP/big"
 rm -rf "$Q"
 
 echo "--- red: exit 31, nothing queued"
@@ -355,7 +354,7 @@ stage spam $FILTERS/exit-after-read.sh 1
 EOF2
 RELAYCLIENT="" run_hiq "$TMP/big" "$TMP/env"
 queued
-cmp "$TMP/big" "$Q"/new/*/message && echo "message identical"
+identical "$TMP/big"
 rm -rf "$Q"
 
 echo "--- stages inherit no descriptor, no QMAILQUEUE, no ignored signal"
@@ -439,7 +438,7 @@ stage slow $FILTERS/slow-read.sh 65536 0.3
 EOF2
 run_hiq "$TMP/large" "$TMP/env"
 queued
-cmp "$TMP/large" "$Q"/new/*/message && echo "message identical"
+identical "$TMP/large"
 rm -rf "$Q"
 
 echo "--- qmail-queue exits 0 without reading the envelope: not queued, 71"

@@ -137,6 +137,14 @@ run_hiq() {
 	echo "exit $_rc"
 }
 
+# identical MSG [ENV] - is the one queued message MSG, byte for byte (and
+# its envelope ENV)?  cmp says where they differ.
+identical() {
+	cmp "$1" "$Q"/new/*/message && echo "message identical"
+	[ $# -lt 2 ] ||
+	    { cmp "$2" "$Q"/new/*/envelope && echo "envelope identical"; }
+}
+
 # queued - how many messages the sink committed, and none half-made
 queued() {
 	_n=$(find "$Q/new" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l)

@@ -57,8 +57,7 @@ queued
 echo "--- deny-types: a .pdf passes, and writing nothing leaves it identical"
 run_hiq "$TMP/pdf" "$TMP/env1"
 queued
-cmp "$TMP/pdf" "$Q"/new/*/message && echo "message identical"
-cmp "$TMP/env1" "$Q"/new/*/envelope && echo "envelope identical"
+identical "$TMP/pdf" "$TMP/env1"
 rm -rf "$Q"
 
 echo "--- 99 drops the message: exit 0, nothing queued, no later stage runs"
@@ -86,8 +85,7 @@ qfilter b $QF/nothing
 EOF2
 run_hiq "$TMP/exe" "$TMP/env2"
 queued
-cmp "$TMP/exe" "$Q"/new/*/message && echo "message identical"
-cmp "$TMP/env2" "$Q"/new/*/envelope && echo "envelope identical"
+identical "$TMP/exe" "$TMP/env2"
 rm -rf "$Q"
 
 echo "--- fd 0 is a file: a qfilter reads it twice"

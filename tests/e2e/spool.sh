@@ -44,8 +44,7 @@ EOF
 run_hiq "$TMP/big" "$TMP/env"
 starts
 queued
-cmp "$TMP/big" "$Q"/new/*/message && echo "message identical"
-cmp "$TMP/env" "$Q"/new/*/envelope && echo "envelope identical"
+identical "$TMP/big" "$TMP/env"
 rm -rf "$Q"
 
 echo "--- yellow: queued byte for byte too"
@@ -56,7 +55,7 @@ EOF
 run_hiq "$TMP/small" "$TMP/env"
 starts
 queued
-cmp "$TMP/small" "$Q"/new/*/message && echo "message identical"
+identical "$TMP/small"
 rm -rf "$Q"
 
 for v in red tempfail discard; do
