@@ -247,6 +247,20 @@ run_decide_stage(struct run *r, const struct stage_run *s, char *why,
 	run_decide(r, s->rep.outcome, -1, why);
 }
 
+/*
+ * run_fail - hi-q cannot go on with the message (a spool, a stage's
+ * files, its changes): tempfail, why (malloc'd) warned and the reason;
+ * s, when it has ended, is tempfail too, so the log blames it
+ */
+void
+run_fail(struct run *r, struct stage_run *s, char *why)
+{
+	msg_warn("%s", why);
+	if (s != NULL && s->done)
+		s->rep.outcome = OUTCOME_TEMPFAIL;
+	run_decide(r, OUTCOME_TEMPFAIL, -1, why);
+}
+
 /* run_stop - SIGTERM to the stages; KILL follows after the grace */
 void
 run_stop(struct run *r, enum stage_status as)

@@ -227,6 +227,7 @@ void	 run_on_die(struct run *);
 void	 run_decide(struct run *, enum outcome, int, char *);
 void	 run_decide_stage(struct run *, const struct stage_run *, char *,
 	    const char *);
+void	 run_fail(struct run *, struct stage_run *, char *);
 void	 run_stop(struct run *, enum stage_status);
 void	 run_kill(struct run *, int);
 void	 run_kill_now(struct run *);

@@ -88,7 +88,6 @@ static const struct rule *added_header(const struct stage_run *,
 static void	 judge(struct run *, struct stage_run *, enum stage_status);
 static char	*reason(const struct stage_run *, enum stage_status);
 static void	 done_with(struct stage_run *);
-static void	 fail(struct run *, struct stage_run *, char *);
 static int	 apply(struct run *, struct stage_run *,
 		    const struct envelope *, const char *);
 
@@ -394,19 +393,10 @@ done_with(struct stage_run *s)
 	s->milter = NULL;
 }
 
-/* fail - the milter's changes cannot be made: why (malloc'd) decides */
-static void
-fail(struct run *r, struct stage_run *s, char *why)
-{
-	msg_warn("%s", why);
-	s->rep.outcome = OUTCOME_TEMPFAIL;
-	run_decide(r, OUTCOME_TEMPFAIL, -1, why);
-}
-
 /*
  * apply - the modifications of s's milter to the message and envelope as
  * they stand (e over data): a new spool and a new envelope, which become
- * them; -1 after fail()
+ * them; -1 after run_fail()
  */
 static int
 apply(struct run *r, struct stage_run *s, const struct envelope *e,
@@ -420,7 +410,7 @@ apply(struct run *r, struct stage_run *s, const struct envelope *e,
 	int out;
 
 	if ((out = spool_open(r->conf->spool)) == -1) {
-		fail(r, s, xasprintf("milter %s: unable to make a spool in %s: "
+		run_fail(r, s, xasprintf("milter %s: unable to make a spool in %s: "
 		    "%s", name, r->conf->spool, strerror(errno)));
 		return -1;
 	}
@@ -428,17 +418,17 @@ apply(struct run *r, struct stage_run *s, const struct envelope *e,
 	if (milter_edit_apply(r->msg, milter_session_mods(s->milter),
 	    milter_session_body_fd(s->milter), 1, data, e->used, out, &env,
 	    &nrcpts, &err) == -1 || fstat(out, &sb) == -1) {
-		fail(r, s, xasprintf("milter %s: unable to apply its changes: "
+		run_fail(r, s, xasprintf("milter %s: unable to apply its changes: "
 		    "%s", name, err != NULL ? err : strerror(errno)));
 		goto bad;
 	}
 	if (nrcpts == 0) {
-		fail(r, s, xasprintf("milter %s left the message without a "
+		run_fail(r, s, xasprintf("milter %s left the message without a "
 		    "recipient", name));
 		goto bad;
 	}
 	if (envelope_take(env.data, env.len, &ne, &bad) != QQ_OK) {
-		fail(r, s, xasprintf("milter %s made a bad envelope: %s", name,
+		run_fail(r, s, xasprintf("milter %s made a bad envelope: %s", name,
 		    bad));
 		goto bad;
 	}

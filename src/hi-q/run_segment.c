@@ -91,7 +91,6 @@ static int	 qfilter_files(struct run *, struct segment *, int *, int *,
 static void	 qfilter_finish(struct run *, struct segment *);
 static int	 qfilter_envelope(struct run *, struct segment *, char **);
 static int	 file_size(int, unsigned long long *);
-static void	 fail(struct run *, struct stage_run *, char *);
 static void	 close_fd(int *);
 
 /*
@@ -230,16 +229,6 @@ spawned(struct run *r, struct stage_run *s, int rc)
 	    "%s: %s", s->conf->name, strerror(rc)));
 }
 
-/* fail - the segment of s cannot go on: why (malloc'd) is the reason */
-static void
-fail(struct run *r, struct stage_run *s, char *why)
-{
-	msg_warn("%s", why);
-	if (s != NULL && s->done)
-		s->rep.outcome = OUTCOME_TEMPFAIL;
-	run_decide(r, OUTCOME_TEMPFAIL, -1, why);
-}
-
 static void
 close_fd(int *fd)
 {
@@ -272,11 +261,11 @@ stream_start(struct run *r, struct segment *g)
 			run_refuse(r, QQ_TEMP_REJECT, why);
 			return;
 		}
-		fail(r, NULL, why);
+		run_fail(r, NULL, why);
 		return;
 	}
 	if (g != &r->segs[0] && (in = spool_reopen(r->msg)) == -1) {
-		fail(r, NULL, xasprintf("unable to open the message again: %s",
+		run_fail(r, NULL, xasprintf("unable to open the message again: %s",
 		    strerror(errno)));
 		return;
 	}
@@ -286,7 +275,7 @@ stream_start(struct run *r, struct segment *g)
 			continue;
 		if (qenv_make(&qe, r->env, run_envelope_now(r, NULL),
 		    r->msg_bytes, r->ppid, &why) == -1) {
-			fail(r, NULL, xasprintf("stage %s: %s",
+			run_fail(r, NULL, xasprintf("stage %s: %s",
 			    r->st[i].conf->name, why));
 			free(why);
 			close_fd(&in);
@@ -368,12 +357,12 @@ qfilter_start(struct run *r, struct segment *g)
 
 	if (qenv_make(&qe, r->env, run_envelope_now(r, NULL), r->msg_bytes,
 	    r->ppid, &why) == -1) {
-		fail(r, NULL, xasprintf("qfilter %s: %s", s->conf->name, why));
+		run_fail(r, NULL, xasprintf("qfilter %s: %s", s->conf->name, why));
 		free(why);
 		return;
 	}
 	if (qfilter_files(r, g, &in, &envf, &reply) == -1) {
-		fail(r, NULL, xasprintf("unable to make the files of qfilter "
+		run_fail(r, NULL, xasprintf("unable to make the files of qfilter "
 		    "%s in %s: %s", s->conf->name, r->conf->spool,
 		    strerror(errno)));
 		close_fd(&in);
@@ -532,18 +521,18 @@ qfilter_finish(struct run *r, struct segment *g)
 		return;		/* a discard: nothing it left counts */
 	if (file_size(g->qq_out, &size) == -1 || file_size(g->out, &out) ==
 	    -1) {
-		fail(r, s, xasprintf("unable to read the files of qfilter %s: "
+		run_fail(r, s, xasprintf("unable to read the files of qfilter %s: "
 		    "%s", s->conf->name, strerror(errno)));
 		return;
 	}
 	if (size > 0) {
-		fail(r, s, xasprintf("qfilter %s wrote on fd 5, which hi-q "
+		run_fail(r, s, xasprintf("qfilter %s wrote on fd 5, which hi-q "
 		    "does not obey: filters.conf's queue decides where mail "
 		    "goes", s->conf->name));
 		return;
 	}
 	if (qfilter_envelope(r, g, &why) == -1) {
-		fail(r, s, why);
+		run_fail(r, s, why);
 		return;
 	}
 	if (out > 0) {
